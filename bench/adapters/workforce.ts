@@ -1,0 +1,42 @@
+import { createPool, type ModulePool } from 'workforce';
+import { unsupported, WORKER_EXEC_ARGV, workerModule } from './common.js';
+import type { Adapter, AdapterSpec, Runtime } from './types.js';
+
+function adapter(runtime: Runtime): Adapter {
+  let pool: ModulePool | undefined;
+  return {
+    async start(workers) {
+      pool = createPool({
+        module: workerModule('esm.mjs'),
+        runtime,
+        numberOfWorkers: workers,
+        ...(runtime === 'thread' ? { execArgv: WORKER_EXEC_ARGV } : { fork: { execArgv: WORKER_EXEC_ARGV } }),
+      });
+    },
+    noop: () => pool!.runMethod('noop'),
+    payload: (buf) => (runtime === 'thread' ? pool!.addTask<number>(buf, { method: 'payload', transfer: [buf] }) : unsupported('payload')),
+    cpu: (iterations) => pool!.runMethod('spin', iterations),
+    async close() {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
+}
+
+export const workforceThread: AdapterSpec = {
+  name: 'workforce',
+  runtime: 'thread',
+  role: 'workforce',
+  payloadMode: 'transfer',
+  notes: 'concurrency 1 (default)',
+  create: () => adapter('thread'),
+};
+
+export const workforceProcess: AdapterSpec = {
+  name: 'workforce/process',
+  runtime: 'process',
+  role: 'workforce',
+  payloadMode: 'n/a',
+  notes: 'concurrency 1 (default), advanced IPC serialization',
+  create: () => adapter('process'),
+};

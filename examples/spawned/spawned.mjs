@@ -1,0 +1,11 @@
+// The child of spawner.mjs: answers every 'request' with the double of its data.
+import { ChildChannel } from 'workforce/worker';
+
+const exec = new ChildChannel();
+
+exec.listenFor('request', (data) => {
+  exec.send('response', { data: data.data + data.data }); // When data is received, return double
+});
+
+exec.send('ready'); // Indicate the child is ready to receive requests
+// No keep-alive timer: the channel holds the process open while it has listeners.

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts file with node's test runner (TypeScript through tsx).
+// Usage: node scripts/run-tests.mjs [dir-or-file ...]   (default: test/)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function collect(path, out) {
+  if (statSync(path).isDirectory()) {
+    for (const entry of readdirSync(path)) if (entry !== 'fixtures') collect(join(path, entry), out);
+  } else if (/\.test\.[cm]?[jt]s$/.test(path)) out.push(path);
+  return out;
+}
+
+const roots = process.argv.slice(2);
+const files = (roots.length ? roots : ['test']).flatMap((r) => collect(r, [])).sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+// Human-readable spec output on stdout, plus a TAP copy whose totals end the run as
+// `# pass N` / `# fail N` and a final `N passed, N failed` line that CI can read.
+const dir = mkdtempSync(join(tmpdir(), 'workforce-tests-'));
+const tap = join(dir, 'report.tap');
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2'];
+args.push('--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`);
+const result = spawnSync(process.execPath, [...args, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, WORKFORCE_TEST: '1' },
+});
+let text = '';
+try {
+  text = readFileSync(tap, 'utf8');
+} catch {}
+rmSync(dir, { recursive: true, force: true });
+const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+const pass = count('pass');
+const fail = count('fail') + count('cancelled');
+console.log(`# pass ${pass}`);
+console.log(`# fail ${fail}`);
+console.log(`${pass} passed, ${fail} failed`);
+process.exit(result.status ?? 1);

@@ -1,0 +1,32 @@
+import { ModulePool, type PoolOptions } from '../pool/module-pool.js';
+import type { TaskOptions } from '../pool/task.js';
+
+export interface WorkerPoolOptions<E> extends Omit<PoolOptions, 'module'> {
+  /** Typing only: pass the entry point so `addTask` is typed by it. */
+  entryPoint?: E;
+}
+
+type Arg<E> = E extends (arg: infer A, ...rest: any[]) => unknown ? A : unknown;
+type Result<E> = E extends (...args: any[]) => infer R ? Awaited<R> : unknown;
+
+/**
+ * @probedjs/work-pool's entry point: `new WorkerPool(modulePathOrUrl, options)` with
+ * `addTask`, `whenIdle`, `postMessageToWorkers`, `onMessage` and `dispose`. Accepts probedjs's
+ * `workerAffinity` as a name for `affinity`.
+ */
+export class WorkerPool<E = (arg: unknown) => unknown> extends ModulePool {
+  constructor(module: string | URL, options: WorkerPoolOptions<E> = {}) {
+    const { entryPoint: _typingOnly, ...rest } = options;
+    super({ ...rest, module });
+  }
+
+  override addTask<R = Result<E>>(arg: Arg<E>, options: TaskOptions & { workerAffinity?: number | string; method?: string } = {}): Promise<R> {
+    const { workerAffinity, ...rest } = options;
+    return super.addTask<R>(arg, workerAffinity === undefined ? rest : { ...rest, affinity: workerAffinity });
+  }
+
+  /** Ends the pool (running and queued tasks finish first). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,13 @@
+export { CallMaxRetryError } from './call-max-retry-error.js';
+export { ChannelClosedError } from './channel-closed-error.js';
+export { InvalidOptionError } from './invalid-option-error.js';
+export { MethodNotFoundError } from './method-not-found-error.js';
+export { ModuleLoadError } from './module-load-error.js';
+export { PoolClosedError } from './pool-closed-error.js';
+export { QueueFullError } from './queue-full-error.js';
+export { deserializeError, type SerializedError, serializeError } from './remote-error.js';
+export { SerializationError } from './serialization-error.js';
+export { TaskAbortedError } from './task-aborted-error.js';
+export { TimeoutError } from './timeout-error.js';
+export { type CrashDetail, WorkerCrashError } from './worker-crash-error.js';
+export { WorkforceError } from './workforce-error.js';

@@ -1,0 +1,204 @@
+import createDebug from 'debug';
+import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { TaskAbortedError } from '../errors/task-aborted-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import type { PoolCore } from './core.js';
+import type { Task } from './task.js';
+import type { Attempt, WorkerHandle } from './worker-handle.js';
+
+const debug = createDebug('workforce:dispatch');
+
+export interface DispatchHooks<I, O> {
+  /** The worker must go now (a cancelled or timed-out call did not stop within the grace period). */
+  terminate(handle: WorkerHandle<I, O>, why: string): void;
+  /** A worker answered a call: ttl accounting, death detection. */
+  answered(handle: WorkerHandle<I, O>): void;
+}
+
+/**
+ * Runs tasks on workers and settles them exactly once: results, ordinary errors, crashes and
+ * timeouts (retried up to maxRetries), aborts (cooperative first, then the worker is replaced).
+ * An attempt's task side and its worker slot are released separately: a timed-out call has
+ * settled for the caller but still holds its worker until it answers or the worker is ended.
+ */
+export class Dispatcher<I, O> {
+  readonly #running = new WeakMap<Task<I, O>, Attempt<I, O>>();
+
+  constructor(
+    private readonly core: PoolCore<I, O>,
+    private readonly hooks: DispatchHooks<I, O>,
+  ) {}
+
+  start(task: Task<I, O>, handle: WorkerHandle<I, O>): void {
+    const { core } = this;
+    core.scheduler.leave(task);
+    task.state = 'running';
+    task.owner = handle;
+    task.attempts++;
+    const now = performance.now();
+    core.stats.wait.add(now - task.queuedAt);
+    task.startedAt = now;
+    handle.running++;
+    core.stats.running++;
+    if (handle.idleTimer) {
+      clearTimeout(handle.idleTimer);
+      handle.idleTimer = undefined;
+    }
+    const { timeout } = core.options;
+    const attempt: Attempt<I, O> = {
+      task,
+      handle,
+      taskDone: false,
+      slotDone: false,
+      timer: undefined,
+      grace: undefined,
+      controller: undefined,
+      depth: handle.running - 1,
+    };
+    handle.inflight.add(attempt);
+    this.#running.set(task, attempt);
+    if (task.signal || timeout !== Number.POSITIVE_INFINITY) attempt.controller = new AbortController();
+    if (timeout !== Number.POSITIVE_INFINITY) attempt.timer = setTimeout(() => this.#timedOut(attempt), timeout);
+    let result: Promise<O> | O;
+    try {
+      result = handle.worker!.execute(task.input, { taskId: task.id, signal: attempt.controller?.signal, transfer: task.transfer });
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    Promise.resolve(result).then(
+      (value) => this.#answered(attempt, true, value),
+      (error) => this.#answered(attempt, false, error),
+    );
+  }
+
+  /** Settles a task once; every path that ends a task comes here. */
+  settle(task: Task<I, O>, ok: boolean, value: unknown): void {
+    if (task.state === 'done') return;
+    if (task.state === 'queued') this.core.scheduler.leave(task);
+    task.state = 'done';
+    task.unlisten?.();
+    this.#running.delete(task);
+    this.core.pending--;
+    if (ok) {
+      this.core.stats.completed++;
+      task.resolve(value as O);
+    } else {
+      this.core.stats.failed++;
+      task.reject(value);
+    }
+    this.core.settled();
+  }
+
+  /** The caller's signal fired: a queued task is dropped at once, a running one is cancelled. */
+  abort(task: Task<I, O>, reason: unknown): void {
+    if (task.state === 'done') return;
+    const attempt = this.#running.get(task);
+    this.settle(task, false, new TaskAbortedError(reason));
+    if (attempt) this.#cancel(attempt, 'aborted');
+  }
+
+  /**
+   * A worker died: every call it held fails with the crash and is retried. With pipelining only
+   * the oldest `concurrency` unfinished calls can have started (the worker runs them in arrival
+   * order); the others never ran, so that attempt does not count against maxRetries.
+   */
+  failInflight(handle: WorkerHandle<I, O>, crash: WorkerCrashError): void {
+    let started = handle.concurrency + handle.waiting;
+    for (const attempt of [...handle.inflight]) {
+      this.#release(attempt, false);
+      if (!attempt.taskDone) {
+        attempt.taskDone = true;
+        if (started-- <= 0) attempt.task.attempts--;
+        this.#failed(attempt, crash.forTask(attempt.task.id), true);
+      }
+    }
+  }
+
+  /** Ends every running call now (kill). */
+  rejectInflight(handle: WorkerHandle<I, O>, error: Error): void {
+    for (const attempt of [...handle.inflight]) {
+      this.#release(attempt, false);
+      attempt.taskDone = true;
+      this.settle(attempt.task, false, error);
+    }
+  }
+
+  #answered(attempt: Attempt<I, O>, ok: boolean, value: unknown): void {
+    const { handle } = attempt;
+    if (attempt.slotDone && attempt.taskDone) return;
+    this.#release(attempt, ok);
+    if (!attempt.taskDone) {
+      attempt.taskDone = true;
+      if (ok) this.settle(attempt.task, true, value);
+      else this.#failed(attempt, value, handle.worker?.active === false);
+    }
+    this.hooks.answered(handle);
+    this.core.scheduler.pump(handle);
+  }
+
+  #release(attempt: Attempt<I, O>, ok: boolean): void {
+    if (attempt.slotDone) return;
+    attempt.slotDone = true;
+    clearTimeout(attempt.timer);
+    clearTimeout(attempt.grace);
+    const { handle, task } = attempt;
+    handle.inflight.delete(attempt);
+    handle.running--;
+    this.core.stats.running--;
+    handle.calls++;
+    const ms = performance.now() - task.startedAt;
+    handle.recordRun(ms, attempt.depth);
+    this.core.stats.run.add(ms);
+    const { scheduler } = this.core;
+    scheduler.meanRunTime = scheduler.meanRunTime === 0 ? ms : scheduler.meanRunTime * 0.9 + ms * 0.1;
+    if (ok) handle.completed++;
+    else handle.failed++;
+  }
+
+  #failed(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): void {
+    const { task, handle } = attempt;
+    clearTimeout(attempt.timer);
+    if (this.#running.get(task) === attempt) this.#running.delete(task);
+    const retriable =
+      workerDied ||
+      error instanceof WorkerCrashError ||
+      error instanceof TimeoutError ||
+      (this.core.options.retryOnError && !(error instanceof SerializationError) && !(error instanceof TaskAbortedError));
+    if (!retriable || task.state === 'done') return this.settle(task, false, error);
+    const { maxRetries } = this.core.options;
+    if (task.attempts > maxRetries) {
+      debug('task %d failed %d times, giving up: %s', task.id, task.attempts, error);
+      return this.settle(task, false, maxRetries > 0 ? new CallMaxRetryError(error, task.attempts, task.id) : error);
+    }
+    debug('task %d attempt %d failed on worker %s, retrying: %s', task.id, task.attempts, handle.id, error);
+    if (task.affinity === handle.id && task.strength !== 'force') task.affinity = undefined;
+    if (task.strength === 'force' && !handle.live) return this.settle(task, false, error);
+    task.owner = undefined;
+    task.queuedAt = performance.now();
+    this.core.scheduler.enqueue(task);
+  }
+
+  #timedOut(attempt: Attempt<I, O>): void {
+    attempt.timer = undefined;
+    if (attempt.taskDone) return;
+    attempt.taskDone = true;
+    this.#failed(attempt, new TimeoutError(this.core.options.timeout, attempt.task.id), false);
+    this.#cancel(attempt, 'timed out');
+  }
+
+  /** Cooperative cancel (the task's signal fires), then the worker is ended after the grace period. */
+  #cancel(attempt: Attempt<I, O>, why: string): void {
+    attempt.taskDone = true;
+    clearTimeout(attempt.timer);
+    attempt.controller?.abort(why);
+    if (attempt.slotDone || attempt.grace) return;
+    const grace = this.core.options.cancelGracePeriod;
+    const end = () => {
+      if (!attempt.slotDone) this.hooks.terminate(attempt.handle, `task ${attempt.task.id} ${why} and did not stop within ${grace} ms`);
+    };
+    if (grace === 0) end();
+    else attempt.grace = setTimeout(end, grace);
+  }
+}

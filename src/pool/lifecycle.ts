@@ -1,0 +1,321 @@
+import createDebug from 'debug';
+import { ModuleLoadError } from '../errors/module-load-error.js';
+import { PoolClosedError } from '../errors/pool-closed-error.js';
+import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import type { ExitInfo, Worker, WorkerFactory } from '../worker/types.js';
+import type { PoolCore } from './core.js';
+import type { Dispatcher } from './dispatch.js';
+import { PoolEvents } from './events.js';
+import type { Task } from './task.js';
+import { WorkerHandle } from './worker-handle.js';
+
+const debug = createDebug('workforce:lifecycle');
+
+/** Backoff before the n-th consecutive respawn after start failures: 50 ms doubling, capped at 2 s. */
+export function startBackoff(failures: number): number {
+  return Math.min(2000, 50 * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * Workers' lives: spawning up to the size policy, start failures (with backoff and a bound),
+ * deaths (their calls retried, their queue moved), ttl recycling, idle reaping, close and kill.
+ */
+export class Lifecycle<I, O, W extends Worker<I, O>> {
+  #nextId = 1;
+  #startFailures = 0;
+  #firstStartError: unknown;
+  readonly #failedStarts = new WeakSet<WorkerHandle<I, O>>();
+  #backoffUntil = 0;
+  #backoffTimer: NodeJS.Timeout | undefined;
+  #exits = new Map<WorkerHandle<I, O>, Promise<void>>();
+  /** Why terminate() ended a worker: the error its running calls get once it is gone. */
+  readonly #terminated = new WeakMap<WorkerHandle<I, O>, WorkerCrashError>();
+  /** Set once the pool gave up starting workers; every call rejects with it. */
+  failure: Error | undefined;
+  /** No new workers once every task is done and the pool is closing. */
+  closed = false;
+  /** Extra recycling rule checked after each call (the module pool's maxHeapBeforeRecycle). */
+  recycleWhen: ((worker: W) => boolean) | undefined;
+  /** Hook for the owner to wire a new worker (events, messages) before it starts. */
+  onWorker: ((worker: W, handle: WorkerHandle<I, O>) => void) | undefined;
+
+  constructor(
+    private readonly core: PoolCore<I, O>,
+    private readonly factory: WorkerFactory<I, O, W>,
+    private readonly dispatcher: Dispatcher<I, O>,
+  ) {}
+
+  /** Live workers that routing counts (not the main-thread handle). */
+  get size(): number {
+    let n = 0;
+    for (const h of this.core.scheduler.handles) if (h.accepting && !h.pinnedOnly) n++;
+    return n;
+  }
+
+  /** Spawns to `minWorkers`, and beyond (to `maxWorkers`) while queued work outweighs free and starting slots. */
+  ensureSize(): void {
+    if (this.closed || this.failure) return;
+    if (Date.now() < this.#backoffUntil) return this.#retryLater();
+    const { minWorkers, maxWorkers, concurrency } = this.core.options;
+    let size = this.size;
+    while (size < minWorkers) {
+      this.spawn();
+      size++;
+    }
+    while (size < maxWorkers && this.#unservedWork() > 0) {
+      this.spawn();
+      size++;
+    }
+    void concurrency;
+  }
+
+  /**
+   * Starts a worker. A pinned worker (the main-thread worker of 'main' affinity) has its own id
+   * and factory, stays out of routing and stealing, and runs only tasks pinned to it.
+   */
+  spawn(pinned?: { id: string; factory: WorkerFactory<I, O, W> }): WorkerHandle<I, O> {
+    const id = pinned ? pinned.id : this.#nextId++;
+    const factory = pinned?.factory ?? this.factory;
+    const { concurrency, ttl } = this.core.options;
+    const handle = new WorkerHandle<I, O>(id, pinned ? Number.POSITIVE_INFINITY : concurrency, pinned !== undefined, pinned ? Number.POSITIVE_INFINITY : ttl);
+    this.core.scheduler.add(handle);
+    debug('spawning worker %s', id);
+    const starting = (async () => {
+      const worker = await factory({ id: typeof id === 'number' ? id : 0 });
+      handle.worker = worker;
+      const { prefetch, timeout } = this.core.options;
+      if (worker.pipelined && !pinned && timeout === Number.POSITIVE_INFINITY) handle.enablePipelining(prefetch);
+      worker.onExit?.((info) => this.died(handle, info));
+      this.onWorker?.(worker, handle);
+      if (handle.state !== 'starting') {
+        // Stopped (close, kill, idle) before the factory returned: stop() had no worker to
+        // destroy, so end it here or it is never destroyed.
+        await Promise.resolve(worker.destroy({ force: true })).catch((error) => this.core.emitError(worker, error));
+        return;
+      }
+      await worker.init?.();
+    })();
+    starting.then(
+      () => this.#ready(handle),
+      (error) => this.#startFailed(handle, error),
+    );
+    return handle;
+  }
+
+  /** A worker is gone (crash or planned): its calls are retried elsewhere, its queue moves. */
+  died(handle: WorkerHandle<I, O>, info: ExitInfo): void {
+    if (handle.state === 'dead') return;
+    const planned = info.planned || handle.state === 'stopping';
+    const wasStarting = handle.state === 'starting';
+    handle.state = 'dead';
+    clearTimeout(handle.idleTimer);
+    this.core.scheduler.remove(handle);
+    const pid = (handle.worker as { pid?: number } | undefined)?.pid;
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`;
+    const cause = info.cause instanceof Error ? `: ${info.cause.message}` : '';
+    const crash = new WorkerCrashError(`Worker ${handle.id}${pid ? ` (pid ${pid})` : ''} ${how}${cause}`, {
+      workerId: handle.id,
+      exitCode: info.exitCode,
+      signal: info.signal,
+      pid,
+      cause: info.cause,
+    });
+    debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
+    this.dispatcher.failInflight(handle, this.#terminated.get(handle) ?? crash);
+    this.#moveQueue(handle, crash);
+    if (handle.worker) this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
+    if (wasStarting && !planned) return this.#startFailed(handle, info.cause ?? crash);
+    this.ensureSize();
+  }
+
+  /** A worker finished a call: recycle it after `ttl` calls, notice if it died. */
+  answered(handle: WorkerHandle<I, O>): void {
+    const worker = handle.worker;
+    if (worker?.active === false && handle.live) {
+      // It says it is dead but may still hold resources (a child that closed its channel): end it.
+      this.#exits.set(
+        handle,
+        Promise.resolve(worker.destroy({ force: true })).then(
+          () => {},
+          (error) => this.core.emitError(worker, error),
+        ),
+      );
+      this.died(handle, { exitCode: null, signal: null, planned: false });
+      return;
+    }
+    const ttl = handle.calls >= this.core.options.ttl;
+    if (handle.state === 'ready' && !handle.pinnedOnly && (ttl || this.recycleWhen?.(handle.worker as W))) {
+      debug('worker %s recycled (%s, %d calls)', handle.id, ttl ? 'ttl' : 'recycleWhen', handle.calls);
+      handle.state = 'retiring';
+      this.core.events.emit(ttl ? PoolEvents.TTL : PoolEvents.RECYCLE, handle.worker);
+      this.core.scheduler.redistribute(handle, true, (t) => this.#orphan(t, handle));
+      this.ensureSize();
+    }
+    if (handle.state === 'retiring' && handle.running === 0 && handle.queued === 0) void this.stop(handle);
+  }
+
+  /** The scheduler found `handle` idle: arm its idle reaper. */
+  idle(handle: WorkerHandle<I, O>): void {
+    const { maxIdleTime } = this.core.options;
+    if (maxIdleTime === Number.POSITIVE_INFINITY || handle.idleTimer || this.closed || handle.pinnedOnly) return;
+    handle.idleTimer = setTimeout(() => {
+      handle.idleTimer = undefined;
+      if (handle.state !== 'ready' || handle.running > 0 || handle.queued > 0) return;
+      debug('worker %s idle for %d ms', handle.id, maxIdleTime);
+      this.core.events.emit(PoolEvents.IDLE, handle.worker);
+      void this.stop(handle).then(() => this.ensureSize());
+    }, maxIdleTime);
+    handle.idleTimer.unref();
+  }
+
+  /** Ends a worker on purpose (gracefully, or at once with force); resolves when it is gone. */
+  stop(handle: WorkerHandle<I, O>, force = false): Promise<void> {
+    const known = this.#exits.get(handle);
+    if (known && !force) return known;
+    if (handle.state === 'dead') return Promise.resolve();
+    const wasStarting = handle.state === 'starting';
+    handle.state = 'stopping';
+    clearTimeout(handle.idleTimer);
+    this.core.scheduler.remove(handle);
+    this.#moveQueue(handle, new PoolClosedError(`Worker ${handle.id} was stopped`));
+    const worker = handle.worker;
+    const done = (async () => {
+      try {
+        if (worker && !(wasStarting && !force)) await worker.destroy({ force });
+        else if (worker) await worker.destroy({ force: true });
+      } catch (error) {
+        this.core.emitError(worker, error);
+      }
+      this.died(handle, { exitCode: null, signal: null, planned: true });
+    })();
+    this.#track(handle, done);
+    return done;
+  }
+
+  /** A cancelled or timed-out call would not stop: end the worker now; its other calls are retried. */
+  terminate(handle: WorkerHandle<I, O>, why: string): void {
+    if (!handle.live) return;
+    debug('terminating worker %s: %s', handle.id, why);
+    const worker = handle.worker;
+    handle.state = 'stopping';
+    this.core.scheduler.remove(handle);
+    const crash = new WorkerCrashError(`Worker ${handle.id} was terminated: ${why}`, { workerId: handle.id });
+    // Its running calls are retried once it is gone (died), not now: a terminated thread or
+    // process runs on for a moment, and a task must never run on two workers at once.
+    this.#terminated.set(handle, crash);
+    this.#moveQueue(handle, crash);
+    const done = Promise.resolve(worker?.destroy({ force: true }))
+      .catch((error) => this.core.emitError(worker, error))
+      .then(() => this.died(handle, { exitCode: null, signal: null, planned: true }));
+    this.#track(handle, done);
+    this.ensureSize();
+  }
+
+  /** Every worker, gracefully (close) or at once (kill); resolves when all are gone. */
+  async stopAll(force: boolean): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.#backoffTimer);
+    const handles = [...this.core.scheduler.handles];
+    // Workers already on their way out (terminated, retiring, idle) still count: kill ends their
+    // calls too (a terminated worker's calls wait for it to be gone) and does not wait for them.
+    const leaving = force ? [...this.#exits.keys()] : [];
+    if (force) for (const h of [...handles, ...leaving]) this.dispatcher.rejectInflight(h, new PoolClosedError('The pool was killed'));
+    await Promise.all([...handles.map((h) => this.stop(h, force)), ...leaving.map((h) => this.stop(h, true)), ...this.#exits.values()]);
+  }
+
+  /** Remembers a worker's way out until it is gone (close and kill wait for it), then forgets it. */
+  #track(handle: WorkerHandle<I, O>, done: Promise<void>): void {
+    this.#exits.set(handle, done);
+    void done.then(() => {
+      if (this.#exits.get(handle) === done) this.#exits.delete(handle);
+    });
+  }
+
+  #ready(handle: WorkerHandle<I, O>): void {
+    if (handle.state !== 'starting') {
+      if (handle.state === 'stopping' || handle.state === 'dead') return;
+    }
+    if (handle.worker?.active === false) return this.died(handle, { exitCode: null, signal: null, planned: false });
+    handle.state = 'ready';
+    this.#startFailures = 0;
+    debug('worker %s online', handle.id);
+    this.core.events.emit(PoolEvents.ONLINE, handle.worker);
+    this.core.scheduler.pump(handle);
+  }
+
+  #startFailed(handle: WorkerHandle<I, O>, error: unknown): void {
+    if (this.#failedStarts.has(handle)) return; // both init() and the exit report it
+    this.#failedStarts.add(handle);
+    if (handle.state !== 'dead') {
+      // init() rejected while the worker may still be alive: end it, then count the failure.
+      handle.state = 'dead';
+      this.core.scheduler.remove(handle);
+      const worker = handle.worker;
+      // Kept in #exits so close()/kill() wait for this thread or process to be gone too.
+      if (worker) {
+        const gone = Promise.resolve(worker.destroy({ force: true })).then(() => {});
+        this.#exits.set(
+          handle,
+          gone.catch(() => {}),
+        );
+      }
+      this.#moveQueue(handle, error);
+    }
+    if (this.closed) return;
+    if (handle.pinnedOnly) return this.core.emitError(handle.worker, error);
+    if (this.#startFailures++ === 0) this.#firstStartError = error;
+    debug('worker %s failed to start (%d in a row): %s', handle.id, this.#startFailures, error);
+    this.core.emitError(handle.worker, error);
+    if (error instanceof ModuleLoadError && error.phase === 'module') return this.#fail(error);
+    if (this.#startFailures >= this.core.options.maxStartFailures) return this.#fail(this.#firstStartError);
+    this.#backoffUntil = Date.now() + startBackoff(this.#startFailures);
+    this.#retryLater();
+  }
+
+  #retryLater(): void {
+    if (this.#backoffTimer) return;
+    this.#backoffTimer = setTimeout(
+      () => {
+        this.#backoffTimer = undefined;
+        this.ensureSize();
+      },
+      Math.max(0, this.#backoffUntil - Date.now()),
+    );
+  }
+
+  /** The pool cannot start workers: every waiting and future call rejects with a ModuleLoadError. */
+  #fail(error: unknown): void {
+    const failure =
+      error instanceof ModuleLoadError && error.phase === 'module'
+        ? error
+        : new ModuleLoadError(
+            `Workers failed to start ${this.#startFailures} times in a row; the first failure: ${error instanceof Error ? error.message : String(error)}`,
+            error instanceof ModuleLoadError ? error.modulePath : undefined,
+            { cause: error, phase: 'pool' },
+          );
+    this.failure = failure;
+    debug('pool failed: %s', failure.message);
+    for (const task of this.core.scheduler.takeAll()) this.dispatcher.settle(task, false, failure);
+    for (const h of [...this.core.scheduler.handles]) if (!h.pinnedOnly) void this.stop(h, true);
+  }
+
+  #moveQueue(handle: WorkerHandle<I, O>, error: unknown): void {
+    this.core.scheduler.redistribute(handle, false, (task) => this.#orphan(task, handle, error));
+  }
+
+  #orphan(task: Task<I, O>, handle: WorkerHandle<I, O>, error?: unknown): void {
+    this.dispatcher.settle(task, false, error ?? new WorkerCrashError(`Worker ${handle.id} is gone`, { workerId: handle.id, taskId: task.id }));
+  }
+
+  /** Queued tasks that no ready or starting worker has room for. */
+  #unservedWork(): number {
+    const { scheduler, options } = this.core;
+    let room = 0;
+    for (const h of scheduler.handles) {
+      if (h.pinnedOnly) continue;
+      if (h.state === 'starting') room += options.concurrency;
+      else if (h.state === 'ready') room += Math.max(0, h.free);
+    }
+    return scheduler.queued - room;
+  }
+}

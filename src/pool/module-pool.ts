@@ -1,0 +1,306 @@
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { Link } from '../channel/link.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { PoolClosedError } from '../errors/pool-closed-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { checkSerializerSpec, loadSerializer, type SerializerSpec } from '../serializer/resolve.js';
+import type { Serializer } from '../serializer/serializer.js';
+import { StructuredSerializer } from '../serializer/structured.js';
+import { inlineConnector } from '../worker/inline-worker.js';
+import { ModuleWorker } from '../worker/module-worker.js';
+import { type ForkOptions, processConnector } from '../worker/process-worker.js';
+import type { Call, NestedOptions } from '../worker/protocol.js';
+import { resolveModule } from '../worker/runtime/module-loader.js';
+import { threadConnector } from '../worker/thread-worker.js';
+import type { PoolEventName } from './events.js';
+import { count, type EngineOptions, limit } from './options.js';
+import { register, unregister } from './registry.js';
+import type { PoolStats } from './stats.js';
+import type { TaskOptions } from './task.js';
+import { type CloseOptions, WorkPool } from './work-pool.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+export type Runtime = 'thread' | 'process' | 'inline';
+
+export interface PoolOptions extends EngineOptions {
+  /** Absolute path (or file: URL) of the worker module: .js, .mjs, .cjs or .ts. */
+  module: string | URL;
+  /** Default 'thread'. */
+  runtime?: Runtime;
+  /** Fixed pool size: sets minWorkers and maxWorkers. Default: CPU count. */
+  numberOfWorkers?: number;
+  /** Workestrator's name of `concurrency`. */
+  maxConcurrentCallsPerWorker?: number;
+  /** ms a worker gets to exit gracefully before it is killed. Default 500. */
+  killTimeout?: number;
+  /** ms a worker gets to load its module and come online. Default 30000. */
+  startTimeout?: number;
+  /** 'structured' (default) | 'json' | 'cbor' | absolute path of a Serializer module. */
+  serializer?: SerializerSpec;
+  /** Workestrator's name of `serializer`. */
+  serializerPath?: SerializerSpec;
+  /** Given to every worker as `workerContext.workerData`. */
+  workerData?: unknown;
+  /** Environment of thread workers (process workers: `fork.env`). */
+  env?: Record<string, string | undefined>;
+  /** worker_threads resource limits (thread runtime). */
+  resourceLimits?: ResourceLimits;
+  /** Node flags of thread workers (process workers: `fork.execArgv`). */
+  execArgv?: string[];
+  /** child_process.fork options (process runtime). */
+  fork?: ForkOptions;
+  /** Recycle a worker whose heap grew past this many bytes (checked after each call). */
+  maxHeapBeforeRecycle?: number;
+}
+
+export type PoolListener = (...args: any[]) => void;
+
+/**
+ * A pool of workers running one module: `run`, `runMethod`, `addTask`, broadcasts, messages
+ * both ways. It is the generic WorkPool engine over ModuleWorkers, with the call shape fixed.
+ */
+export class ModulePool {
+  readonly #pool: WorkPool<Call, unknown, ModuleWorker>;
+  readonly #handlers = new Map<string, Set<(content: unknown, workerId: number | string) => void>>();
+  /** postMessageToWorkers() messages for workers the factory has not made yet; sent by #wire. */
+  readonly #unsent = new Map<WorkerHandle<Call, unknown>, [string, unknown][]>();
+  readonly #mainWorker: () => ModuleWorker;
+  readonly modulePath: string;
+  readonly runtime: Runtime;
+
+  constructor(options: PoolOptions) {
+    if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object with a module path');
+    const moduleUrl = resolveModule(options.module);
+    this.modulePath = fileURLToPath(moduleUrl);
+    const runtime = options.runtime ?? 'thread';
+    if (runtime !== 'thread' && runtime !== 'process' && runtime !== 'inline')
+      throw new InvalidOptionError('runtime', runtime, "'thread', 'process' or 'inline'");
+    this.runtime = runtime;
+    // Options handed to worker_threads / child_process: a wrong type fails here, not in every worker.
+    if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string')))
+      throw new InvalidOptionError('execArgv', options.execArgv, 'an array of strings');
+    for (const name of ['env', 'resourceLimits', 'fork'] as const) {
+      const value: unknown = options[name];
+      if (value === undefined || (name === 'env' && typeof value === 'symbol')) continue; // worker_threads' SHARE_ENV
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, value, 'an object');
+    }
+    const spec = checkSerializerSpec(options.serializer ?? options.serializerPath ?? 'structured');
+    let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
+    serializer.then((s) => (serializer = s)).catch(() => {});
+    const killTimeout = limit('killTimeout', options.killTimeout ?? 500, 0);
+    const startTimeout = limit('startTimeout', options.startTimeout ?? 30_000, 1);
+    const size = options.numberOfWorkers === undefined ? undefined : count('numberOfWorkers', options.numberOfWorkers, 1);
+    const engine = {
+      ...options,
+      maxWorkers: options.maxWorkers ?? size,
+      minWorkers: options.minWorkers ?? size ?? options.maxWorkers,
+      concurrency: count('concurrency', options.concurrency ?? options.maxConcurrentCallsPerWorker ?? 1, 1),
+    };
+    const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
+    const connect = connector(runtime, options);
+    const modulePath = this.modulePath;
+    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string) =>
+      new ModuleWorker({
+        id,
+        connect: link,
+        init: {
+          module: moduleUrl,
+          workerId: id,
+          serializer: codecSpec,
+          workerData: options.workerData,
+          reportHeap: maxHeap !== undefined,
+          concurrency: engine.concurrency,
+        },
+        serializer: codec,
+        startTimeout,
+        killTimeout,
+        modulePath,
+      });
+    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured');
+    this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec), engine);
+    this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
+    if (maxHeap !== undefined) this.#pool.recycleWhen = (w) => w.heapUsed > maxHeap;
+    register(this);
+  }
+
+  /** Calls the module's default export (or `workerEntrypoint`) with `args`. */
+  run<R = unknown>(...args: unknown[]): Promise<R> {
+    return this.#pool.submit({ method: undefined, args }) as Promise<R>;
+  }
+
+  /** Calls the named export `method` with `args`. */
+  runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
+    if (typeof method !== 'string' || method === '') return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
+    return this.#pool.submit({ method, args }) as Promise<R>;
+  }
+
+  /** One-argument form with options: the entry point is called as `fn(arg, ctx)`. */
+  addTask<R = unknown>(arg: unknown, options: TaskOptions & { method?: string } = {}): Promise<R> {
+    const { method, ...taskOptions } = options;
+    return this.#submit({ method, args: [arg], single: true }, taskOptions) as Promise<R>;
+  }
+
+  /** Runs the default export on every live worker: `[successes, failures]`. */
+  broadcast<R = unknown>(...args: unknown[]): Promise<[R[], Error[]]> {
+    return this.#broadcast<R>(undefined, args);
+  }
+
+  /** Runs `method` on every live worker: `[successes, failures]`. */
+  broadcastMethod<R = unknown>(method: string, ...args: unknown[]): Promise<[R[], Error[]]> {
+    return this.#broadcast<R>(method, args);
+  }
+
+  /** Sends a message to every live worker (`workerContext.onMessage(type, …)`). */
+  postMessageToWorkers(type: string, content?: unknown): void {
+    // Workers still being made get the message once they exist (#wire); check it can be sent now.
+    const later = this.#pool.handles.filter((handle) => handle.live && !handle.worker);
+    if (later.length > 0) {
+      try {
+        structuredClone(content);
+      } catch (error) {
+        throw new SerializationError(`Message "${type}" could not be sent: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    for (const handle of later) this.#unsent.set(handle, [...(this.#unsent.get(handle) ?? []), [type, content]]);
+    for (const worker of this.#pool.workers) {
+      try {
+        worker.post(type, content);
+      } catch (error) {
+        if (worker.active) throw new SerializationError(`Message "${type}" could not be sent: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+
+  /** Listens for `workerContext.postMessageToPool(type, …)`; returns an unsubscribe function. */
+  onMessage(type: string, listener: (content: unknown, workerId: number | string) => void): () => void {
+    let set = this.#handlers.get(type);
+    if (!set) this.#handlers.set(type, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  on(event: PoolEventName, listener: PoolListener): this {
+    this.#pool.on(event, listener);
+    return this;
+  }
+
+  once(event: PoolEventName, listener: PoolListener): this {
+    this.#pool.once(event, listener);
+    return this;
+  }
+
+  off(event: PoolEventName, listener: PoolListener): this {
+    this.#pool.off(event, listener);
+    return this;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#pool.whenIdle();
+  }
+
+  /** Lets accepted calls finish, then ends every worker (see CloseOptions.force). */
+  async close(options?: CloseOptions): Promise<void> {
+    try {
+      await this.#pool.close(options);
+    } finally {
+      unregister(this);
+    }
+  }
+
+  /** Ends every worker now; queued and running calls reject with PoolClosedError. */
+  async kill(): Promise<void> {
+    try {
+      await this.#pool.kill();
+    } finally {
+      unregister(this);
+    }
+  }
+
+  get stats(): PoolStats {
+    return this.#pool.stats;
+  }
+
+  /** Live workers (id, pid for processes, threadId for threads). */
+  get workers(): readonly ModuleWorker[] {
+    return this.#pool.workers;
+  }
+
+  /** Tasks pinned to 'main' run on a main-thread worker (started on first use), never moved. */
+  #submit(call: Call, options: TaskOptions): Promise<unknown> {
+    if (options.affinity === 'main') {
+      this.#pool.spawnPinned('main', this.#mainWorker);
+      options = { ...options, affinityStrength: 'force' };
+    }
+    return this.#pool.submit(call, options);
+  }
+
+  async #broadcast<R>(method: string | undefined, args: unknown[]): Promise<[R[], Error[]]> {
+    // a closed pool has no worker to reach: say so, like every other call, rather than [[], []]
+    if (this.#pool.closed) throw new PoolClosedError();
+    const targets = this.#pool.handles.filter((h) => h.accepting && !h.pinnedOnly);
+    const outcomes = await Promise.allSettled(
+      targets.map((h) => this.#pool.submit({ method, args }, { affinity: h.id, affinityStrength: 'force' }) as Promise<R>),
+    );
+    const successes: R[] = [];
+    const failures: Error[] = [];
+    for (const o of outcomes) {
+      if (o.status === 'fulfilled') successes.push(o.value);
+      else failures.push(o.reason);
+    }
+    return [successes, failures];
+  }
+
+  #wire(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>): void {
+    const pool = this.#pool;
+    for (const [type, content] of this.#unsent.get(handle) ?? []) worker.post(type, content);
+    this.#unsent.delete(handle);
+    worker.on('message', (type: string, content: unknown) => {
+      pool.emit('message', worker, type, content);
+      for (const listener of this.#handlers.get(type) ?? []) listener(content, worker.id);
+    });
+    for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
+    worker.on('error', (error: unknown) => {
+      if (pool.listenerCount('error') > 0) pool.emit('error', worker, error);
+    });
+    worker.on('nested', (id: number, payload: unknown, options: NestedOptions | undefined) => {
+      this.#nested(worker, handle, id, payload, options);
+    });
+  }
+
+  /** A task queued from inside a worker: light affinity to it, and a spare slot while it waits. */
+  #nested(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>, id: number, payload: unknown, options: NestedOptions = {}): void {
+    let args: unknown[];
+    try {
+      args = worker.decodeNested(payload);
+    } catch (error) {
+      worker.answerNested(id, false, error);
+      return;
+    }
+    handle.waiting++;
+    this.#submit(
+      { method: undefined, args: [args[0]], single: true },
+      { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light' },
+    )
+      .then(
+        (value) => worker.answerNested(id, true, value),
+        (error) => worker.answerNested(id, false, error),
+      )
+      .finally(() => {
+        handle.waiting--;
+      });
+  }
+}
+
+function connector(runtime: Runtime, options: PoolOptions): (id: number | string) => () => Link {
+  if (runtime === 'inline') return () => inlineConnector();
+  if (runtime === 'thread') return (id) => threadConnector(options, `workforce-${id}`);
+  const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
+  const extra = [...(options.execArgv ?? []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
+  return () => processConnector(options.fork ?? {}, extra);
+}
+
+/** Creates a module pool (see PoolOptions). */
+export function createPool(options: PoolOptions): ModulePool {
+  return new ModulePool(options);
+}

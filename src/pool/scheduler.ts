@@ -1,0 +1,176 @@
+import { RingQueue } from './ring-queue.js';
+import { steal } from './stealing.js';
+import { leastBusy } from './strategies/least-busy.js';
+import type { Task } from './task.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+export interface SchedulerHooks<I, O> {
+  /** Runs `task` on `handle` (the dispatcher). */
+  start(task: Task<I, O>, handle: WorkerHandle<I, O>): void;
+  /** A task has nowhere to go: its forced worker is gone. */
+  unroutable(task: Task<I, O>): void;
+  /** Queued work exists that the live workers cannot take right now. */
+  pressure(): void;
+  /** A ready worker has nothing running and nothing queued. */
+  idle(handle: WorkerHandle<I, O>): void;
+}
+
+/**
+ * Where tasks wait and which worker runs them: per-worker ring queues, least-busy routing,
+ * affinity, and stealing by idle workers. Tasks with no live worker to go to wait in `backlog`.
+ */
+export class Scheduler<I, O> {
+  readonly handles: WorkerHandle<I, O>[] = [];
+  readonly backlog = new RingQueue<Task<I, O>>();
+  backlogged = 0;
+  /** Pool-wide mean run time (ms), the fallback weight for workers without history. */
+  meanRunTime = 0;
+  #rr = 0;
+
+  constructor(
+    private readonly hooks: SchedulerHooks<I, O>,
+    private readonly strongThreshold: number,
+  ) {}
+
+  get queued(): number {
+    let n = this.backlogged;
+    for (const h of this.handles) n += h.queued;
+    return n;
+  }
+
+  add(handle: WorkerHandle<I, O>): void {
+    this.handles.push(handle);
+  }
+
+  remove(handle: WorkerHandle<I, O>): void {
+    const i = this.handles.indexOf(handle);
+    if (i >= 0) this.handles.splice(i, 1);
+  }
+
+  byId(id: number | string): WorkerHandle<I, O> | undefined {
+    return this.handles.find((h) => h.id === id);
+  }
+
+  /** Queues a task on the worker it belongs to (affinity) or the least busy one, then dispatches. */
+  enqueue(task: Task<I, O>): void {
+    task.state = 'queued';
+    let target: WorkerHandle<I, O> | undefined;
+    if (task.affinity !== undefined) {
+      const pinned = this.byId(task.affinity);
+      if (pinned?.live && (pinned.accepting || task.strength === 'force')) target = pinned;
+      else if (task.strength === 'force') {
+        // never queued: settling it must not take it out of a queue (backlogged would go negative)
+        task.state = 'detached';
+        return this.hooks.unroutable(task);
+      }
+    }
+    if (!target) {
+      this.#rr = (this.#rr + 1) % Math.max(1, this.handles.length);
+      target = leastBusy(this.handles, this.meanRunTime, this.#rr);
+    }
+    if (!target) {
+      task.owner = undefined;
+      this.backlog.push(task);
+      this.backlogged++;
+      this.hooks.pressure();
+      return;
+    }
+    task.owner = target;
+    target.queue.push(task);
+    target.queued++;
+    if (target.ready && target.free > 0) this.pump(target);
+    else this.#offerToIdle(task, target);
+  }
+
+  /** Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. */
+  pump(handle: WorkerHandle<I, O>): void {
+    while (handle.ready && handle.free > 0) {
+      const task = this.#next(handle);
+      if (!task) break;
+      this.hooks.start(task, handle);
+    }
+    if (handle.state === 'ready' && handle.running === 0 && handle.queued === 0) this.hooks.idle(handle);
+  }
+
+  pumpAll(): void {
+    for (const h of this.handles.slice()) this.pump(h);
+  }
+
+  /** Takes a task out of the queues (it starts running, is aborted or moves). */
+  leave(task: Task<I, O>): void {
+    if (task.state !== 'queued') return;
+    if (task.owner) task.owner.queued--;
+    else this.backlogged--;
+    task.owner = undefined;
+    task.state = 'detached';
+  }
+
+  /**
+   * Re-routes every task queued on `handle` (it is dying or retiring). Forced tasks stay when
+   * the worker still runs (`keepForced`), otherwise they go to `orphan`.
+   */
+  redistribute(handle: WorkerHandle<I, O>, keepForced: boolean, orphan: (task: Task<I, O>) => void): void {
+    const moving: Task<I, O>[] = [];
+    const kept: Task<I, O>[] = [];
+    for (const task of handle.queue.drain()) {
+      if (task.owner !== handle || task.state !== 'queued') continue;
+      handle.queued--;
+      task.owner = undefined;
+      task.state = 'detached';
+      if (task.strength === 'force') (keepForced ? kept : moving).push(task);
+      else moving.push(task);
+    }
+    for (const task of kept) {
+      // back in the queue for real: a 'detached' task is skipped by #next and would never run
+      task.state = 'queued';
+      task.owner = handle;
+      handle.queue.push(task);
+      handle.queued++;
+    }
+    for (const task of moving) {
+      if (task.strength === 'force') {
+        orphan(task);
+        continue;
+      }
+      if (task.affinity === handle.id) task.affinity = undefined;
+      this.enqueue(task);
+    }
+  }
+
+  /** Every queued task (for close/kill/fail), removed from the queues. */
+  takeAll(): Task<I, O>[] {
+    const out: Task<I, O>[] = [];
+    const take = (task: Task<I, O>) => {
+      if (task.state !== 'queued') return;
+      this.leave(task);
+      out.push(task);
+    };
+    for (const h of this.handles) for (const t of h.queue.drain()) if (t.owner === h) take(t);
+    for (const t of this.backlog.drain()) if (t.owner === undefined) take(t);
+    return out;
+  }
+
+  #next(handle: WorkerHandle<I, O>): Task<I, O> | undefined {
+    for (let t = handle.queue.shift(); t; t = handle.queue.shift()) {
+      if (t.owner === handle && t.state === 'queued') return t;
+    }
+    // a retiring worker (ttl, recycleWhen) only finishes the forced tasks kept on it
+    if (handle.pinnedOnly || handle.state === 'retiring') return undefined;
+    for (let t = this.backlog.shift(); t; t = this.backlog.shift()) {
+      if (t.owner === undefined && t.state === 'queued') return t;
+    }
+    return steal(handle, this.handles, this.strongThreshold);
+  }
+
+  /** A task landed on a busy worker: if another ready worker has a free slot, let it steal now. */
+  #offerToIdle(task: Task<I, O>, target: WorkerHandle<I, O>): void {
+    if (task.strength === 'force') return;
+    for (const h of this.handles) {
+      if (h !== target && h.ready && !h.pinnedOnly && h.free > 0 && h.queued === 0) {
+        this.pump(h);
+        if (task.state !== 'queued') return;
+      }
+    }
+    this.hooks.pressure();
+  }
+}

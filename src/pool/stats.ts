@@ -1,0 +1,99 @@
+import type { WorkerHandle } from './worker-handle.js';
+
+/** Keeps the last `size` samples in a ring so percentiles stay cheap and memory flat. */
+export class SampleWindow {
+  readonly #samples: Float64Array;
+  #count = 0;
+  #next = 0;
+
+  constructor(size = 2048) {
+    this.#samples = new Float64Array(size);
+  }
+
+  add(value: number): void {
+    this.#samples[this.#next] = value;
+    this.#next = (this.#next + 1) % this.#samples.length;
+    if (this.#count < this.#samples.length) this.#count++;
+  }
+
+  percentiles(): Percentiles {
+    if (this.#count === 0) return { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+    const sorted = this.#samples.slice(0, this.#count).sort();
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    let sum = 0;
+    for (const v of sorted) sum += v;
+    return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1], mean: sum / sorted.length };
+  }
+}
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface WorkerStats {
+  id: number | string;
+  state: string;
+  running: number;
+  queued: number;
+  completed: number;
+  failed: number;
+  /** Tasks other workers took from this worker's queue. */
+  stolen: number;
+  /** Share of its lifetime the worker spent running tasks (0..1, can exceed 1 with concurrency). */
+  utilization: number;
+}
+
+export interface PoolStats {
+  workers: number;
+  queued: number;
+  running: number;
+  completed: number;
+  failed: number;
+  /** Time tasks waited in a queue before starting, ms. */
+  waitTime: Percentiles;
+  /** Time tasks ran, ms. */
+  runTime: Percentiles;
+  /** Mean utilisation of the live workers (0..1). */
+  utilization: number;
+  perWorker: WorkerStats[];
+}
+
+/** Counters the dispatcher updates on the hot path; the snapshot is computed on read. */
+export class StatsRecorder {
+  completed = 0;
+  failed = 0;
+  running = 0;
+  readonly wait = new SampleWindow();
+  readonly run = new SampleWindow();
+
+  snapshot(handles: readonly WorkerHandle<unknown, unknown>[], queued: number): PoolStats {
+    const now = Date.now();
+    const live = handles.filter((h) => h.live);
+    const perWorker = live.map((h) => ({
+      id: h.id,
+      state: h.state,
+      running: h.running,
+      queued: h.queued,
+      completed: h.completed,
+      failed: h.failed,
+      stolen: h.stolen,
+      utilization: h.busyTime / Math.max(1, now - h.startedAt),
+    }));
+    const utilization = perWorker.length === 0 ? 0 : perWorker.reduce((s, w) => s + Math.min(1, w.utilization), 0) / perWorker.length;
+    return {
+      workers: live.filter((h) => !h.pinnedOnly).length,
+      queued,
+      running: this.running,
+      completed: this.completed,
+      failed: this.failed,
+      waitTime: this.wait.percentiles(),
+      runTime: this.run.percentiles(),
+      utilization,
+      perWorker,
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import type { Transferable } from '../worker/types.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+export type AffinityStrength = 'light' | 'strong' | 'force';
+/** 'detached': taken off its queue, not yet running (about to start, move or settle). */
+export type TaskState = 'queued' | 'detached' | 'running' | 'done';
+
+/** Options of one task. `affinity` is a worker id (or 'main' in the module pool). */
+export interface TaskOptions {
+  affinity?: number | string;
+  affinityStrength?: AffinityStrength;
+  signal?: AbortSignal;
+  transfer?: readonly Transferable[];
+}
+
+/**
+ * One unit of work as the scheduler sees it. A task lives in at most one place at a time:
+ * `owner`'s queue (state 'queued', owner undefined = the pool backlog) or running on `owner`.
+ * Stale references left behind in a queue by stealing or re-queueing are skipped because
+ * their `owner`/`state` no longer match (lazy deletion keeps the ring buffers O(1)).
+ */
+export interface Task<I = unknown, O = unknown> {
+  readonly id: number;
+  readonly input: I;
+  readonly resolve: (value: O) => void;
+  readonly reject: (error: unknown) => void;
+  state: TaskState;
+  owner: WorkerHandle<I, O> | undefined;
+  affinity: number | string | undefined;
+  strength: AffinityStrength | undefined;
+  attempts: number;
+  signal: AbortSignal | undefined;
+  transfer: readonly Transferable[] | undefined;
+  /** Worker that queued this task from inside (nested task); it gets a spare slot meanwhile. */
+  parent: WorkerHandle<I, O> | undefined;
+  queuedAt: number;
+  startedAt: number;
+  /** Cleanup of the abort listener. */
+  unlisten: (() => void) | undefined;
+}

@@ -1,0 +1,219 @@
+import { EventEmitter } from 'node:events';
+import createDebug from 'debug';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { PoolClosedError } from '../errors/pool-closed-error.js';
+import { QueueFullError } from '../errors/queue-full-error.js';
+import { TaskAbortedError } from '../errors/task-aborted-error.js';
+import type { Worker, WorkerFactory } from '../worker/types.js';
+import type { PoolCore } from './core.js';
+import { Dispatcher } from './dispatch.js';
+import { PoolEvents } from './events.js';
+import { Lifecycle } from './lifecycle.js';
+import { type EngineOptions, resolveEngineOptions } from './options.js';
+import { Scheduler } from './scheduler.js';
+import { type InputSource, type ProcessOptions, type ProcessSummary, processSource } from './sources/process.js';
+import { type PoolStats, StatsRecorder } from './stats.js';
+import type { Task, TaskOptions } from './task.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+const debug = createDebug('workforce:pool');
+
+export interface WorkPoolOptions extends EngineOptions {
+  /** travetto name of maxWorkers. */
+  max?: number;
+  /** travetto name of minWorkers (default 1 for WorkPool: it grows under load). */
+  min?: number;
+  /** travetto name of maxIdleTime. */
+  idleTimeout?: number;
+}
+
+export interface CloseOptions {
+  /** Reject queued calls with PoolClosedError instead of running them first. */
+  force?: boolean;
+}
+
+let taskIds = 0;
+
+/**
+ * The generic pool: any worker object `{ id, active, init?, execute, destroy }` from a factory,
+ * fed by `submit()` or by input sources through `process()`. The module pool (`createPool`) is
+ * this same engine over thread, process and inline workers.
+ */
+export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<I, O>> extends EventEmitter {
+  readonly #core: PoolCore<I, O>;
+  readonly #dispatcher: Dispatcher<I, O>;
+  readonly #lifecycle: Lifecycle<I, O, W>;
+  #closing: Promise<void> | undefined;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
+    super();
+    if (typeof factory !== 'function') throw new InvalidOptionError('factory', factory, 'a function returning a worker');
+    const { max, min, idleTimeout, ...rest } = options;
+    const maxWorkers = rest.maxWorkers ?? max;
+    const resolved = resolveEngineOptions({
+      ...rest,
+      maxWorkers,
+      minWorkers: rest.minWorkers ?? min ?? (maxWorkers === undefined ? undefined : Math.min(1, maxWorkers)),
+      maxIdleTime: rest.maxIdleTime ?? idleTimeout,
+    });
+    const core: PoolCore<I, O> = {
+      options: resolved,
+      scheduler: new Scheduler<I, O>(
+        {
+          start: (task, handle) => this.#dispatcher.start(task, handle),
+          unroutable: (task) => this.#dispatcher.settle(task, false, new InvalidOptionError('affinity', task.affinity, 'the id of a live worker')),
+          pressure: () => this.#lifecycle.ensureSize(),
+          idle: (handle) => this.#lifecycle.idle(handle),
+        },
+        resolved.strongAffinityThreshold,
+      ),
+      stats: new StatsRecorder(),
+      events: this,
+      pending: 0,
+      settled: () => this.#settled(),
+      emitError: (...args) => {
+        if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, ...args);
+      },
+    };
+    this.#core = core;
+    this.#dispatcher = new Dispatcher(core, {
+      terminate: (handle, why) => this.#lifecycle.terminate(handle, why),
+      answered: (handle) => this.#lifecycle.answered(handle),
+    });
+    this.#lifecycle = new Lifecycle(core, factory, this.#dispatcher);
+    this.#lifecycle.ensureSize();
+  }
+
+  /** Runs one input on a worker; resolves with its output. */
+  submit(input: I, options: TaskOptions = {}): Promise<O> {
+    const refused = this.#refusal(options);
+    if (refused) return Promise.reject(refused);
+    return new Promise<O>((resolve, reject) => {
+      const task: Task<I, O> = {
+        id: ++taskIds,
+        input,
+        resolve,
+        reject,
+        state: 'queued',
+        owner: undefined,
+        affinity: options.affinity,
+        strength: options.affinity === undefined ? undefined : (options.affinityStrength ?? 'light'),
+        attempts: 0,
+        signal: options.signal,
+        transfer: options.transfer,
+        parent: undefined,
+        queuedAt: performance.now(),
+        startedAt: 0,
+        unlisten: undefined,
+      };
+      this.#core.pending++;
+      if (options.signal) {
+        const signal = options.signal;
+        const onAbort = () => this.#dispatcher.abort(task, signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        task.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#core.scheduler.enqueue(task);
+    });
+  }
+
+  /** Feeds every item of `source` to the workers, never pulling more than they can run. */
+  process(source: InputSource<I>, options: ProcessOptions<I, O> = {}): Promise<ProcessSummary<I>> {
+    const { maxWorkers, concurrency } = this.#core.options;
+    return processSource(source, (item) => this.submit(item), maxWorkers * concurrency, this, options);
+  }
+
+  /** Resolves once no task is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.#core.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking calls, lets every accepted call finish (or, with `force`, rejects the queued
+   * ones with PoolClosedError and lets running ones finish), then ends every worker gracefully.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closing) return this.#closing;
+    debug('closing%s', options.force ? ' (force)' : '');
+    this.#closing = (async () => {
+      if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'));
+      await this.whenIdle();
+      await this.#lifecycle.stopAll(false);
+    })();
+    return this.#closing;
+  }
+
+  /** travetto's name: drains and destroys every worker. */
+  shutdown(): Promise<void> {
+    return this.close();
+  }
+
+  /** Ends everything now: queued and running calls reject with PoolClosedError, workers are terminated. */
+  kill(): Promise<void> {
+    debug('killing');
+    this.#rejectQueued(new PoolClosedError('The pool was killed'));
+    const killed = this.#lifecycle.stopAll(true);
+    if (!this.#closing) this.#closing = killed;
+    return killed;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  get stats(): PoolStats {
+    const { scheduler, stats } = this.#core;
+    return stats.snapshot(scheduler.handles as WorkerHandle<unknown, unknown>[], scheduler.queued);
+  }
+
+  /** Live workers (starting or ready). */
+  get workers(): W[] {
+    return this.#core.scheduler.handles.filter((h) => h.live && h.worker).map((h) => h.worker as W);
+  }
+
+  /** @internal the scheduler's handles, for the module pool. */
+  get handles(): readonly WorkerHandle<I, O>[] {
+    return this.#core.scheduler.handles;
+  }
+
+  /** @internal lets the module pool wire each worker before it starts. */
+  set onWorker(hook: (worker: W, handle: WorkerHandle<I, O>) => void) {
+    this.#lifecycle.onWorker = hook;
+  }
+
+  /** @internal starts a worker outside routing that runs only tasks pinned to `id` (the module pool's 'main'). */
+  spawnPinned(id: string, factory: WorkerFactory<I, O, W>): void {
+    if (!this.#core.scheduler.byId(id)) this.#lifecycle.spawn({ id, factory });
+  }
+
+  /** @internal extra recycling rule checked after each call. */
+  set recycleWhen(rule: (worker: W) => boolean) {
+    this.#lifecycle.recycleWhen = rule;
+  }
+
+  #refusal(options: TaskOptions): Error | undefined {
+    if (this.#closing) return new PoolClosedError();
+    if (this.#lifecycle.failure) return this.#lifecycle.failure;
+    if (options.signal?.aborted) return new TaskAbortedError(options.signal.reason);
+    const { maxConcurrentCalls } = this.#core.options;
+    if (this.#core.pending >= maxConcurrentCalls) return new QueueFullError(maxConcurrentCalls);
+    const s = options.affinityStrength;
+    if (s !== undefined && s !== 'light' && s !== 'strong' && s !== 'force') {
+      return new InvalidOptionError('affinityStrength', s, "'light', 'strong' or 'force'");
+    }
+    return undefined;
+  }
+
+  #rejectQueued(error: Error): void {
+    for (const task of this.#core.scheduler.takeAll()) this.#dispatcher.settle(task, false, error);
+  }
+
+  #settled(): void {
+    if (this.#core.pending !== 0 || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

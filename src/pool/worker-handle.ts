@@ -1,0 +1,100 @@
+import type { Worker } from '../worker/types.js';
+import { RingQueue } from './ring-queue.js';
+import type { Task } from './task.js';
+
+/** Calls shorter than this (ms, on average) are pipelined. */
+const PIPELINE_BELOW_MS = 1;
+
+export type HandleState = 'starting' | 'ready' | 'retiring' | 'stopping' | 'dead';
+
+/** One in-flight execution of a task on a worker: holds the worker's slot until the worker answers. */
+export interface Attempt<I = unknown, O = unknown> {
+  task: Task<I, O>;
+  handle: WorkerHandle<I, O>;
+  /** The task side is settled (result, retry or rejection decided). */
+  taskDone: boolean;
+  /** The worker slot is released. */
+  slotDone: boolean;
+  timer: NodeJS.Timeout | undefined;
+  grace: NodeJS.Timeout | undefined;
+  controller: AbortController | undefined;
+  /** Calls already in flight on the worker when this one was sent (pipelining depth). */
+  depth: number;
+}
+
+/** The pool's small record of one worker: its own queue, its load and its counters. */
+export class WorkerHandle<I = unknown, O = unknown> {
+  worker: Worker<I, O> | undefined;
+  state: HandleState = 'starting';
+  readonly queue = new RingQueue<Task<I, O>>();
+  /** Live tasks in `queue` (the ring also holds stale references). */
+  queued = 0;
+  /** Slots held by attempts (including timed-out or aborted ones still running). */
+  running = 0;
+  /** Nested tasks this worker is waiting on: each lends it one extra slot, so it cannot deadlock. */
+  waiting = 0;
+  readonly inflight = new Set<Attempt<I, O>>();
+  /** Calls finished (for ttl). */
+  calls = 0;
+  completed = 0;
+  failed = 0;
+  stolen = 0;
+  busyTime = 0;
+  /** Exponentially weighted mean run time of this worker's tasks, ms (0 = unknown). */
+  meanRunTime = 0;
+  idleTimer: NodeJS.Timeout | undefined;
+  readonly startedAt = Date.now();
+
+  /** Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while calls are short, else 0. */
+  window = 0;
+
+  constructor(
+    readonly id: number | string,
+    readonly concurrency: number,
+    /** Excluded from routing and stealing; only tasks with affinity to it run on it. */
+    readonly pinnedOnly = false,
+    /** Calls before recycling. */
+    readonly ttl = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** Pipelining window for short calls; 0 when the worker does not queue calls itself or a timeout is set. */
+  prefetch = 0;
+
+  /** The window opens once a first call showed that calls are short (slow start: long calls are never sent ahead). */
+  enablePipelining(prefetch: number): void {
+    this.prefetch = prefetch;
+  }
+
+  get ready(): boolean {
+    return this.state === 'ready' || this.state === 'retiring';
+  }
+
+  /** Accepts new tasks from routing (a retiring worker only finishes what it has). */
+  get accepting(): boolean {
+    return this.state === 'starting' || this.state === 'ready';
+  }
+
+  get live(): boolean {
+    return this.state !== 'dead' && this.state !== 'stopping';
+  }
+
+  /** Calls that may be sent to this worker now: its slots, lent slots, the pipelining window, and what ttl still allows. */
+  get free(): number {
+    const slots = this.concurrency + this.waiting + this.window - this.running;
+    // A retiring worker still runs the forced tasks kept on it (redistribute), past its ttl:
+    // capping it here would leave them queued forever.
+    if (this.state === 'retiring') return slots;
+    return Math.min(slots, this.ttl - this.calls - this.running);
+  }
+
+  /**
+   * Records a call's time. With pipelining a call also waited behind the `depth` calls sent
+   * before it, so its own service time is estimated as time / (calls ahead per slot + 1).
+   */
+  recordRun(ms: number, depth: number): void {
+    this.busyTime += ms / Math.max(1, depth / this.concurrency);
+    const service = ms / (Math.floor(depth / this.concurrency) + 1);
+    this.meanRunTime = this.meanRunTime === 0 ? service : this.meanRunTime * 0.8 + service * 0.2;
+    this.window = this.prefetch > 0 && this.meanRunTime < PIPELINE_BELOW_MS ? this.prefetch : 0;
+  }
+}

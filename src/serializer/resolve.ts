@@ -1,0 +1,55 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { CborSerializer } from './cbor.js';
+import { JsonSerializer } from './json.js';
+import type { Serializer } from './serializer.js';
+import { StructuredSerializer } from './structured.js';
+
+/** `'json' | 'cbor' | 'structured'`, or the absolute path / file URL of a module exporting a Serializer class. */
+export type SerializerSpec = 'json' | 'cbor' | 'structured' | (string & {});
+
+const builtIn: Record<string, () => Serializer> = {
+  json: () => new JsonSerializer(),
+  cbor: () => new CborSerializer(),
+  structured: () => new StructuredSerializer(),
+};
+
+export function isBuiltInSerializer(spec: string): boolean {
+  return spec in builtIn;
+}
+
+export function checkSerializerSpec(spec: unknown): SerializerSpec {
+  if (typeof spec !== 'string' || spec === '') {
+    throw new InvalidOptionError('serializer', spec, "'json', 'cbor', 'structured' or the path of a Serializer module");
+  }
+  if (!isBuiltInSerializer(spec) && !isAbsolute(spec) && !spec.startsWith('file:')) {
+    throw new InvalidOptionError('serializer', spec, "'json', 'cbor', 'structured' or an absolute path / file URL");
+  }
+  return spec;
+}
+
+/** Builds the serializer named by `spec`; a path is imported (ESM or CJS) and its class instantiated. */
+export async function loadSerializer(spec: SerializerSpec): Promise<Serializer> {
+  const make = builtIn[spec];
+  if (make) return make();
+  const url = spec.startsWith('file:') ? spec : pathToFileURL(spec).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const Ctor = pickClass(mod);
+  if (!Ctor) throw new InvalidOptionError('serializer', spec, 'a module whose default export is a Serializer class');
+  const instance = new Ctor() as Serializer;
+  if (typeof instance.encode !== 'function' || typeof instance.decode !== 'function') {
+    throw new InvalidOptionError('serializer', spec, 'a class with encode() and decode() methods');
+  }
+  return instance;
+}
+
+export function loadBuiltInSerializer(spec: string): Serializer | undefined {
+  return builtIn[spec]?.();
+}
+
+type Ctor = new () => unknown;
+function pickClass(mod: Record<string, unknown>): Ctor | undefined {
+  const candidates = [mod.default, (mod.default as Record<string, unknown> | undefined)?.default, ...Object.values(mod)];
+  return candidates.find((c): c is Ctor => typeof c === 'function' && 'prototype' in c && typeof c.prototype.encode === 'function');
+}

@@ -1,0 +1,62 @@
+import type { NestedOptions } from './protocol.js';
+
+/** What a worker module sees of its worker: `import { workerContext } from 'workforce/worker'`. */
+export interface WorkerContext {
+  /** The pool's id of this worker ('main' on the main thread). */
+  readonly workerId: number | string;
+  /** The pool's `workerData` option. */
+  readonly workerData: unknown;
+  /**
+   * The current task's AbortSignal: fires when the caller aborts or the task times out.
+   * Read it synchronously when the task starts (before its first `await`); `addTask`-style
+   * entry points also get it as `ctx.signal` in their second argument.
+   */
+  readonly signal: AbortSignal;
+  /** Id of the current task (same rule as `signal`). */
+  readonly taskId: number | undefined;
+  /** Sends a message to the pool: `pool.onMessage(type, (content, workerId) => …)`. */
+  postMessageToPool(type: string, content?: unknown): void;
+  /** Listens for `pool.postMessageToWorkers(type, content)`; returns an unsubscribe function. */
+  onMessage(type: string, listener: (content: unknown, context: WorkerContext) => void): () => void;
+  /** Queues a task in the pool from inside this worker (light affinity to this worker by default). */
+  addTask<T = unknown>(arg: unknown, options?: NestedOptions): Promise<T>;
+}
+
+const KEY = Symbol.for('workforce.workerContext');
+
+/** The context of the worker this code runs in (set by the runtime before the user module loads). */
+export function currentContext(): WorkerContext | undefined {
+  return (globalThis as Record<symbol, WorkerContext | undefined>)[KEY];
+}
+
+export function installContext(context: WorkerContext): void {
+  (globalThis as Record<symbol, WorkerContext | undefined>)[KEY] = context;
+}
+
+function current(): WorkerContext {
+  const context = currentContext();
+  if (!context) throw new Error('workerContext is only available inside a workforce worker');
+  return context;
+}
+
+/**
+ * A stable object that always speaks for the current worker's context, so that ESM and CJS
+ * copies of 'workforce/worker' (and modules loaded before the runtime) agree.
+ */
+export const workerContext: WorkerContext = {
+  get workerId() {
+    return current().workerId;
+  },
+  get workerData() {
+    return current().workerData;
+  },
+  get signal() {
+    return current().signal;
+  },
+  get taskId() {
+    return current().taskId;
+  },
+  postMessageToPool: (type, content) => current().postMessageToPool(type, content),
+  onMessage: (type, listener) => current().onMessage(type, listener),
+  addTask: (arg, options) => current().addTask(arg, options),
+};

@@ -1,0 +1,300 @@
+import { EventEmitter } from 'node:events';
+import createDebug from 'debug';
+import type { Link } from '../channel/link.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { MethodNotFoundError } from '../errors/method-not-found-error.js';
+import { ModuleLoadError } from '../errors/module-load-error.js';
+import { deserializeError, serializeError } from '../errors/remote-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { TaskAbortedError } from '../errors/task-aborted-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import type { Serializer } from '../serializer/serializer.js';
+import { type Call, type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from './protocol.js';
+import type { ExecuteContext, ExitInfo, Transferable, Worker } from './types.js';
+
+const debug = createDebug('workforce:worker');
+
+/** workforce errors raised inside a worker come back as instances of their class. */
+const WIRE_ERRORS = [MethodNotFoundError, SerializationError, ModuleLoadError, TimeoutError, TaskAbortedError, InvalidOptionError];
+
+export interface ModuleWorkerOptions {
+  id: number | string;
+  /** Creates the thread / process / loopback this worker talks to. */
+  connect: () => Link;
+  init: InitConfig;
+  /** The parent's instance of the pool's serializer. */
+  serializer: Serializer;
+  /** ms to come online before the start fails. */
+  startTimeout: number;
+  /** ms a graceful stop may take before the worker is killed. */
+  killTimeout: number;
+  /** Used in messages. */
+  modulePath: string;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  taskId: number;
+}
+
+/**
+ * A worker running a user module, over any Link: thread, process or the main thread.
+ * Speaks the protocol of ./protocol.ts; the pool sees only the Worker contract.
+ * Events: 'online', 'message' (type, content), 'nested' (id, arg, options), 'disconnect', 'close', 'error', 'exit'.
+ */
+export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> {
+  readonly id: number | string;
+  #link: Link | undefined;
+  readonly #pending = new Map<number, Pending>();
+  #outbox: ToChild[] = [];
+  #batch: unknown[] | undefined;
+  #transfers: Map<number, readonly Transferable[]> | undefined;
+  /** Calls may be sent beyond the pool's concurrency: the worker queues them (pipelining). */
+  readonly pipelined = true;
+  #nextCall = 0;
+  #exited = false;
+  #stopping = false;
+  #fatal: unknown;
+  #exitListeners: ((info: ExitInfo) => void)[] = [];
+  #exitPromise: Promise<void>;
+  #markExited!: () => void;
+  /** Heap the worker reported with its last result (bytes), when asked to. */
+  heapUsed = 0;
+
+  constructor(private readonly options: ModuleWorkerOptions) {
+    super();
+    this.id = options.id;
+    this.#exitPromise = new Promise((resolve) => (this.#markExited = resolve));
+  }
+
+  get active(): boolean {
+    return !this.#exited && this.#link !== undefined && this.#link.alive;
+  }
+
+  get pid(): number | undefined {
+    return this.#link?.pid;
+  }
+
+  get threadId(): number | undefined {
+    return this.#link?.threadId;
+  }
+
+  onExit(listener: (info: ExitInfo) => void): void {
+    this.#exitListeners.push(listener);
+  }
+
+  init(): Promise<void> {
+    const { options } = this;
+    return new Promise<void>((resolve, reject) => {
+      let link: Link;
+      try {
+        link = options.connect();
+      } catch (error) {
+        return reject(
+          new ModuleLoadError(`Cannot start a worker for ${options.modulePath}: ${(error as Error).message}`, options.modulePath, { cause: error }),
+        );
+      }
+      this.#link = link;
+      const timer = setTimeout(() => {
+        reject(
+          new ModuleLoadError(`Worker ${this.id} for ${options.modulePath} did not come online within ${options.startTimeout} ms`, options.modulePath, {
+            phase: 'start',
+          }),
+        );
+        this.#stopping = true;
+        link.kill();
+      }, options.startTimeout);
+      const started = { resolve, reject, timer };
+      link.onEvent?.((event, ...args) => this.emit(event, ...args));
+      link.onMessage((message) => this.#receive(message as ToParent, started));
+      link.onExit((exitCode, signal, cause) => {
+        clearTimeout(timer);
+        this.#onExit(exitCode, signal, cause, started);
+      });
+      try {
+        this.#send([Op.INIT, options.init]);
+        for (const message of this.#outbox.splice(0)) this.#send(message);
+      } catch (error) {
+        clearTimeout(timer);
+        link.kill();
+        reject(new SerializationError(`workerData could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
+      }
+    });
+  }
+
+  execute(call: Call, context: ExecuteContext): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (!this.active) return reject(new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: context.taskId }));
+      let payload: unknown;
+      try {
+        payload = this.options.serializer.encode(call.args);
+      } catch (error) {
+        return reject(new SerializationError(`Task arguments could not be encoded: ${(error as Error).message}`, { cause: error }));
+      }
+      const id = ++this.#nextCall;
+      if (!this.#batch) {
+        this.#batch = [Op.TASK];
+        queueMicrotask(this.#flush);
+      }
+      this.#batch.push(id, call.method ?? null, payload, call.single ? 1 : 0);
+      if (context.transfer?.length) {
+        this.#transfers ??= new Map();
+        this.#transfers.set(id, context.transfer);
+      }
+      this.#pending.set(id, { resolve, reject, taskId: context.taskId });
+      context.signal?.addEventListener('abort', () => this.#trySend([Op.CANCEL, id]), { once: true });
+    });
+  }
+
+  /** Sends this tick's calls in one message; if it cannot be cloned, one by one so only the bad call fails. */
+  readonly #flush = (): void => {
+    const batch = this.#batch;
+    const transfers = this.#transfers;
+    this.#batch = undefined;
+    this.#transfers = undefined;
+    if (!batch || this.#exited) return;
+    try {
+      this.#send(batch as ToChild, transfers && [...transfers.values()].flat());
+      return;
+    } catch {
+      // fall through: isolate the call that cannot be sent
+    }
+    for (let i = 1; i < batch.length; i += 4) {
+      const id = batch[i] as number;
+      try {
+        this.#send([Op.TASK, id, batch[i + 1], batch[i + 2], batch[i + 3]], transfers?.get(id));
+      } catch (error) {
+        const pending = this.#pending.get(id);
+        this.#pending.delete(id);
+        if (!pending) continue;
+        if (!this.active) pending.reject(new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: pending.taskId }));
+        else pending.reject(new SerializationError(`Task arguments could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
+      }
+    }
+  };
+
+  /** Sends a pool message to this worker (`workerContext.onMessage`); held until it is connected. */
+  post(type: string, content: unknown): void {
+    if (this.#exited) return;
+    if (!this.#link) this.#outbox.push([Op.MESSAGE, type, content]);
+    else this.#send([Op.MESSAGE, type, content]);
+  }
+
+  /** Decodes the argument list of a nested task this worker queued. */
+  decodeNested(payload: unknown): unknown[] {
+    try {
+      return this.options.serializer.decode(payload) as unknown[];
+    } catch (error) {
+      throw new SerializationError(`Nested task arguments could not be decoded: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Answers a nested task this worker queued. */
+  answerNested(id: number, ok: boolean, value: unknown): void {
+    let payload = value;
+    if (ok) {
+      try {
+        payload = this.options.serializer.encode(value);
+      } catch (error) {
+        ok = false;
+        payload = new SerializationError(`Nested task result could not be encoded: ${(error as Error).message}`);
+      }
+    }
+    if (!ok) payload = serializeError(payload);
+    this.#trySend([Op.NESTED_RESULT, id, ok ? 1 : 0, payload]);
+  }
+
+  async destroy(options: { force?: boolean } = {}): Promise<void> {
+    const link = this.#link;
+    if (!link || this.#exited) return;
+    this.#stopping = true;
+    if (options.force || !this.#trySend([Op.CLOSE])) link.kill();
+    else {
+      const timer = setTimeout(() => link.kill(), this.options.killTimeout);
+      await this.#exitPromise;
+      clearTimeout(timer);
+    }
+    await this.#exitPromise;
+  }
+
+  #receive(message: ToParent, started: { resolve: () => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }): void {
+    switch (message[0]) {
+      case Op.RESULT: {
+        if (message[1] !== null) this.heapUsed = message[1];
+        for (let i = 2; i < message.length; i += 3) this.#settle(message[i] as number, message[i + 1] === 1, message[i + 2]);
+        return;
+      }
+      case Op.POST:
+        this.emit('message', message[1], message[2]);
+        return;
+      case Op.NESTED:
+        this.emit('nested', message[1], message[2], message[3] as NestedOptions | undefined);
+        return;
+      case Op.READY:
+        clearTimeout(started.timer);
+        return started.resolve();
+      case Op.INIT_ERROR: {
+        clearTimeout(started.timer);
+        const cause = deserializeError(message[1]);
+        const phase = message[2];
+        const text =
+          phase === 'module' && cause.name === 'ModuleLoadError'
+            ? cause.message
+            : `Worker ${this.id} for ${this.options.modulePath} failed to start (${phase}): ${cause.message}`;
+        started.reject(new ModuleLoadError(text, this.options.modulePath, { cause, phase }));
+        this.#stopping = true;
+        this.#link?.kill();
+        return;
+      }
+      case Op.FATAL:
+        this.#fatal = deserializeError(message[1]);
+        return;
+    }
+  }
+
+  #settle(id: number, ok: boolean, value: unknown): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    if (!ok) return pending.reject(deserializeError(value, WIRE_ERRORS));
+    let decoded: unknown;
+    try {
+      decoded = this.options.serializer.decode(value);
+    } catch (error) {
+      return pending.reject(new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error }));
+    }
+    pending.resolve(decoded);
+  }
+
+  #onExit(exitCode: number | null, signal: string | null, cause: unknown, started: { reject: (e: unknown) => void }): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    const reason = this.#fatal ?? cause;
+    const planned = this.#stopping;
+    debug('worker %s exited (code %s, signal %s%s)', this.id, exitCode, signal, planned ? ', planned' : '');
+    const crash = new WorkerCrashError(
+      `Worker ${this.id}${this.pid ? ` (pid ${this.pid})` : ''} ${signal ? `was killed by ${signal}` : `exited with code ${exitCode}`}${reason instanceof Error ? `: ${reason.message}` : ''}`,
+      { workerId: this.id, exitCode, signal, pid: this.pid, cause: reason },
+    );
+    started.reject(crash);
+    for (const listener of this.#exitListeners) listener({ exitCode, signal, cause: reason, planned });
+    for (const [, pending] of this.#pending) pending.reject(crash.forTask(pending.taskId));
+    this.#pending.clear();
+    this.#markExited();
+  }
+
+  #send(message: ToChild, transfer?: readonly Transferable[]): void {
+    this.#link!.send(message, transfer);
+  }
+
+  #trySend(message: ToChild): boolean {
+    try {
+      this.#send(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

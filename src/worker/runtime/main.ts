@@ -1,0 +1,26 @@
+/**
+ * Entry point of thread and process workers: speaks the module-worker protocol with the pool.
+ */
+import { childLink } from '../../channel/child-link.js';
+import { serializeError } from '../../errors/remote-error.js';
+import { Op } from '../protocol.js';
+import { WorkerRuntime } from './runtime.js';
+
+const link = childLink();
+const isProcess = typeof process.send === 'function' && !(await import('node:worker_threads')).parentPort;
+
+new WorkerRuntime(link, (code) => process.exit(code));
+
+if (isProcess) {
+  // The parent is gone (exit, crash or SIGKILL): never outlive it.
+  process.once('disconnect', () => process.exit(0));
+  // Report what killed the process before it dies, so the pool can say why.
+  process.on('uncaughtException', (error) => {
+    try {
+      process.send?.([Op.FATAL, serializeError(error)], () => process.exit(1));
+    } catch {
+      process.exit(1);
+    }
+    setTimeout(() => process.exit(1), 1000).unref();
+  });
+}

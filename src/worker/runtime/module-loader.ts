@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InvalidOptionError } from '../../errors/invalid-option-error.js';
+import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
+import { ModuleLoadError } from '../../errors/module-load-error.js';
+
+export type ModuleNamespace = Record<string, unknown>;
+export type Entry = (...args: unknown[]) => unknown;
+
+const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/**
+ * Turns the user's `module` option (absolute path, relative path or file: URL) into a file URL,
+ * and checks the file exists so a typo fails at createPool, not in every worker.
+ */
+export function resolveModule(module: unknown): string {
+  if (module instanceof URL) module = module.href;
+  if (typeof module !== 'string' || module === '') throw new InvalidOptionError('module', module, 'a path or file: URL of the worker module');
+  const path = module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module);
+  if (!existsSync(path)) throw new ModuleLoadError(`Cannot find worker module ${path}`, path);
+  return pathToFileURL(path).href;
+}
+
+/** Imports a worker module: ESM, CJS, or TypeScript (through tsx, no loader setup needed). */
+export async function loadModule(url: string): Promise<ModuleNamespace> {
+  const path = fileURLToPath(url);
+  try {
+    if (TS.has(extname(path))) {
+      const { tsImport } = await import('tsx/esm/api');
+      return (await tsImport(url, import.meta.url)) as ModuleNamespace;
+    }
+    return (await import(url)) as ModuleNamespace;
+  } catch (error) {
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new ModuleLoadError(`Cannot load worker module ${path}: ${detail}`, path, { cause: error });
+  }
+}
+
+/** Where methods live: the namespace, then a CJS `module.exports` object / default export object. */
+function lookup(mod: ModuleNamespace, name: string): unknown {
+  if (name in mod && name !== 'default') return mod[name];
+  const def = mod.default as ModuleNamespace | undefined;
+  if (def && (typeof def === 'object' || typeof def === 'function') && name in def) return def[name];
+  // tsx / CJS interop may nest the exports one level deeper
+  const inner = def?.default as ModuleNamespace | undefined;
+  if (inner && (typeof inner === 'object' || typeof inner === 'function') && name in inner) return inner[name];
+  return undefined;
+}
+
+/** The function a call runs: a named export, or the default export / `workerEntrypoint`. */
+export function resolveEntry(mod: ModuleNamespace, method: string | undefined, modulePath: string): Entry {
+  if (method !== undefined) {
+    const fn = lookup(mod, method);
+    if (fn === undefined) throw new MethodNotFoundError(method, modulePath);
+    if (typeof fn !== 'function') throw new MethodNotFoundError(method, modulePath, `is a ${typeof fn}, not a function,`);
+    return fn as Entry;
+  }
+  let def = mod.default;
+  if (typeof def !== 'function' && def && typeof (def as ModuleNamespace).default === 'function') def = (def as ModuleNamespace).default;
+  if (typeof def === 'function') return def as Entry;
+  const entry = lookup(mod, 'workerEntrypoint');
+  if (typeof entry === 'function') return entry as Entry;
+  throw new MethodNotFoundError('default', modulePath, 'is not a function exported as default or workerEntrypoint');
+}
+
+/** A lifecycle hook: `onWorkerStart` / `onWorkerExit` as exports or as properties of the entry point (probedjs). */
+export function resolveHook(mod: ModuleNamespace, name: 'onWorkerStart' | 'onWorkerExit'): Entry | undefined {
+  const direct = lookup(mod, name);
+  if (typeof direct === 'function') return direct as Entry;
+  for (const holder of [mod.default, lookup(mod, 'workerEntrypoint')]) {
+    const hook = (holder as ModuleNamespace | undefined)?.[name];
+    if (typeof hook === 'function') return hook as Entry;
+  }
+  return undefined;
+}

@@ -1,0 +1,202 @@
+import { fileURLToPath } from 'node:url';
+import type { Link } from '../../channel/link.js';
+import { deserializeError, serializeError } from '../../errors/remote-error.js';
+import { SerializationError } from '../../errors/serialization-error.js';
+import { loadSerializer } from '../../serializer/resolve.js';
+import type { Serializer } from '../../serializer/serializer.js';
+import { installContext, type WorkerContext } from '../context.js';
+import { type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from '../protocol.js';
+import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
+import { type RunningTask, taskContext } from './task-context.js';
+import { TaskRunner } from './task-runner.js';
+
+/**
+ * The worker side of a module worker: loads the user module, answers tasks, runs the hooks,
+ * relays messages and nested tasks. The same class serves threads, processes and the main
+ * thread (inline runtime), each over its own Link.
+ */
+export class WorkerRuntime implements WorkerContext {
+  #config!: InitConfig;
+  #serializer!: Serializer;
+  #module!: ModuleNamespace;
+  #modulePath = '';
+  readonly #entries = new Map<string, Entry>();
+  readonly #runner = new TaskRunner({
+    limit: () => this.#config.concurrency + this.#nested.size,
+    entry: (method) => this.#entry(method),
+    decode: (payload) => {
+      try {
+        return this.#serializer.decode(payload) as unknown[];
+      } catch (error) {
+        throw new SerializationError(`Task arguments could not be decoded: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    encode: (value) => this.#serializer.encode(value),
+    send: (message) => this.link.send(message),
+    heap: () => (this.#config.reportHeap ? process.memoryUsage().heapUsed : null),
+    invoke: (fn, args, single, task) => this.#invoke(fn, args, single, task),
+  });
+  #current: RunningTask | undefined;
+  readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
+  readonly #nested = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  #nextNested = 0;
+  #closing = false;
+  /** Pool messages that arrived before onWorkerStart finished; replayed once ready. */
+  #early: ToChild[] | undefined = [];
+
+  constructor(
+    private readonly link: Link,
+    private readonly exit: (code: number) => void,
+  ) {
+    link.onMessage((message) => this.#receive(message as ToChild));
+    // A task that ends the worker (process.exit) must not take the results finished before it along.
+    if (link.kind !== 'loopback') process.once('exit', this.#runner.flush);
+  }
+
+  get workerId(): number | string {
+    return this.#config.workerId;
+  }
+  get workerData(): unknown {
+    return this.#config.workerData;
+  }
+  get signal(): AbortSignal {
+    if (!this.#current) throw new Error('workerContext.signal is only available while a task runs (read it before the first await)');
+    return this.#current.signal;
+  }
+  get taskId(): number | undefined {
+    return this.#current?.id;
+  }
+
+  postMessageToPool = (type: string, content?: unknown): void => {
+    this.#send([Op.POST, type, content]);
+  };
+
+  onMessage = (type: string, listener: (content: unknown, context: WorkerContext) => void): (() => void) => {
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  };
+
+  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => {
+    const id = ++this.#nextNested;
+    return new Promise<T>((resolve, reject) => {
+      let payload: unknown;
+      try {
+        payload = this.#serializer.encode([arg]);
+      } catch (error) {
+        return reject(new SerializationError(`Nested task argument could not be encoded: ${(error as Error).message}`, { cause: error }));
+      }
+      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      try {
+        this.#send([Op.NESTED, id, payload, options]);
+      } catch (error) {
+        this.#nested.delete(id);
+        return reject(error);
+      }
+      this.#runner.drain(); // this worker waits: a queued call may use the lent slot
+    });
+  };
+
+  #receive(message: ToChild): void {
+    switch (message[0]) {
+      case Op.TASK:
+        return this.#runner.enqueue(message);
+      case Op.CANCEL:
+        return this.#runner.cancel(message[1]);
+      case Op.MESSAGE:
+        if (this.#early) this.#early.push(message);
+        else for (const listener of this.#listeners.get(message[1]) ?? []) listener(message[2], this);
+        return;
+      case Op.NESTED_RESULT:
+        return this.#nestedResult(message[1], message[2], message[3]);
+      case Op.INIT:
+        void this.#init(message[1]);
+        return;
+      case Op.CLOSE:
+        void this.#close();
+        return;
+    }
+  }
+
+  async #init(config: InitConfig): Promise<void> {
+    this.#config = config;
+    this.#modulePath = fileURLToPath(config.module);
+    installContext(this);
+    try {
+      this.#serializer = await loadSerializer(config.serializer);
+    } catch (error) {
+      return this.#send([Op.INIT_ERROR, serializeError(error), 'serializer']);
+    }
+    try {
+      this.#module = await loadModule(config.module);
+    } catch (error) {
+      return this.#send([Op.INIT_ERROR, serializeError(error), 'module']);
+    }
+    try {
+      await resolveHook(this.#module, 'onWorkerStart')?.(this);
+    } catch (error) {
+      return this.#send([Op.INIT_ERROR, serializeError(error), 'hook']);
+    }
+    this.#send([Op.READY]);
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    for (const message of early) this.#receive(message);
+  }
+
+  #entry(method: string | null): Entry {
+    const key = method ?? '';
+    let fn = this.#entries.get(key);
+    if (!fn) {
+      fn = resolveEntry(this.#module, method ?? undefined, this.#modulePath);
+      this.#entries.set(key, fn);
+    }
+    return fn;
+  }
+
+  #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
+    this.#current = task;
+    try {
+      return single ? fn(args[0], taskContext(this, task)) : fn(...args);
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
+    const waiter = this.#nested.get(id);
+    if (!waiter) return;
+    this.#nested.delete(id);
+    queueMicrotask(() => this.#runner.drain());
+    if (!ok) return waiter.reject(deserializeError(value));
+    try {
+      waiter.resolve(this.#serializer.decode(value));
+    } catch (error) {
+      waiter.reject(new SerializationError(`Nested task result could not be decoded: ${(error as Error).message}`, { cause: error }));
+    }
+  }
+
+  async #close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    try {
+      const hook = this.#module && resolveHook(this.#module, 'onWorkerExit');
+      await hook?.(this);
+    } catch {
+      // the worker is ending either way
+    }
+    this.exit(0);
+  }
+
+  #send(message: ToParent): void {
+    try {
+      this.link.send(message);
+    } catch (error) {
+      // A user's message or nested task that cannot be cloned is the caller's error; anything
+      // else means the pool is gone and there is no one left to answer.
+      if (message[0] === Op.POST || message[0] === Op.NESTED) {
+        throw new SerializationError(`Message could not be sent to the pool: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { type ChildProcess, fork, type ForkOptions as NodeForkOptions, type SpawnOptions, type StdioOptions, spawn } from 'node:child_process';
+import type { MessageMap } from '../channel/channel.js';
+import { type ChannelExit, ParentChannel } from '../channel/parent-channel.js';
+import { ChannelClosedError } from '../errors/channel-closed-error.js';
+import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import { childExecArgv } from './runtime-entry.js';
+import type { ExecuteContext, ExitInfo, Worker } from './types.js';
+
+/** How the child is started: child_process fork/spawn options, plus how it is ended. */
+export interface SpawnedProcessOptions extends Omit<NodeForkOptions & SpawnOptions, 'stdio'> {
+  /** 'fork' runs `command` as a Node script, 'spawn' runs it as a program. Default: fork for .js .mjs .cjs .ts .mts .cts files. */
+  mode?: 'fork' | 'spawn';
+  /** stdio of the child; an 'ipc' slot is added when missing. Default: inherit stdin/stdout/stderr. */
+  stdio?: StdioOptions;
+  /** ms between the graceful signal and SIGKILL when the worker is destroyed. Default 1000. */
+  killTimeout?: number;
+  /** The graceful signal. Default 'SIGTERM'. */
+  killSignal?: NodeJS.Signals;
+}
+
+/** What runs on the pool's side of a spawned worker; each gets the worker's ParentChannel first. */
+export interface SpawnedWorkerHandlers<I, O, Out extends MessageMap, In extends MessageMap> {
+  /** Runs once before the first input, e.g. `channel.listenOnce('ready')`. */
+  init?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
+  /** Runs one input: typically `send` a request and `listenOnce` the answer. Its result is the task's output. */
+  execute(channel: ParentChannel<Out, In>, input: I, context: ExecuteContext): Promise<O> | O;
+  /** Runs before the child is ended on a graceful destroy, while the channel is open. */
+  destroy?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
+}
+
+export interface SpawnedWorkerConfig<I, O, Out extends MessageMap, In extends MessageMap> {
+  args?: string[];
+  opts?: SpawnedProcessOptions;
+  handlers: SpawnedWorkerHandlers<I, O, Out, In>;
+}
+
+/** A Worker backed by a child program; usable by WorkPool. */
+export interface SpawnedWorker<I = unknown, O = unknown, Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>>
+  extends Worker<I, O> {
+  readonly id: number;
+  readonly channel: ParentChannel<Out, In>;
+  readonly pid: number | undefined;
+  /** Runs one input through `handlers.execute`; `context` may be left out when called by hand. */
+  execute(input: I, context?: ExecuteContext): Promise<O>;
+  /** Reports the child's exit (crash, or `planned` after destroy). */
+  onExit(listener: (info: ExitInfo) => void): void;
+}
+
+const NODE_SCRIPT = /\.[cm]?[jt]s$/i;
+const TS_SCRIPT = /\.[cm]?ts$/i;
+
+const children = new Set<ChildProcess>();
+let guarded = false;
+
+/**
+ * Makes any child program a worker (travetto's `WorkUtil.spawnedWorker`). A .js/.mjs/.cjs/.ts
+ * `command` is forked with node (TypeScript through tsx, no configuration); anything else is
+ * spawned with an 'ipc' stdio slot and JSON serialization, so a program in any language can
+ * answer by reading and writing `{ "type": …, "data": … }` lines on the NODE_CHANNEL_FD descriptor.
+ *
+ * When the child dies, `active` turns false, a running `execute` rejects with WorkerCrashError
+ * (exitCode, signal, pid) and `onExit` listeners run, so a WorkPool replaces the worker and retries.
+ */
+export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>>(
+  command: string,
+  { args = [], opts = {}, handlers }: SpawnedWorkerConfig<I, O, Out, In>,
+): SpawnedWorker<I, O, Out, In> {
+  const { killTimeout = 1000, killSignal, ...launchOptions } = opts;
+  const channel = new ParentChannel<Out, In>(launch(command, args, launchOptions), { killTimeout, killSignal });
+  const running = new Set<(exit: ChannelExit) => void>();
+  const exitListeners: ((info: ExitInfo) => void)[] = [];
+  let destroying = false;
+
+  const crash = (exit: ChannelExit, cause?: unknown) => {
+    const pid = channel.pid;
+    const how = exit.signal ? `was killed by ${exit.signal}` : exit.exitCode !== null ? `exited with code ${exit.exitCode}` : 'is gone';
+    return new WorkerCrashError(`Spawned worker ${command}${pid === undefined ? '' : ` (pid ${pid})`} ${how}`, {
+      workerId: channel.id,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      pid,
+      cause: cause ?? exit.cause,
+    });
+  };
+
+  // A child that closed its channel but lingers is of no use: end it after the grace period.
+  channel.onClose(() => {
+    if (destroying) return;
+    const timer = setTimeout(() => void channel.destroy(), killTimeout).unref();
+    void channel.exited.then(() => clearTimeout(timer));
+  });
+  void channel.exited.then((exit) => {
+    for (const fail of [...running]) fail(exit);
+    for (const listener of exitListeners) listener({ ...exit, planned: destroying });
+  });
+
+  return {
+    get id() {
+      return channel.id;
+    },
+    get active() {
+      return channel.active;
+    },
+    get pid() {
+      return channel.pid;
+    },
+    channel,
+    init: handlers.init ? () => handlers.init?.(channel) : undefined,
+    execute(input, context) {
+      if (!channel.active) {
+        return crashOf(new ChannelClosedError('The channel to the spawned worker is closed')).then((error) => Promise.reject(error));
+      }
+      return new Promise<O>((resolve, reject) => {
+        const gone = (exit: ChannelExit) => reject(crash(exit));
+        running.add(gone);
+        Promise.resolve()
+          .then(() => handlers.execute(channel, input, context ?? { taskId: 0 }))
+          .then(resolve, async (error) => reject(error instanceof ChannelClosedError ? await crashOf(error) : error))
+          .finally(() => running.delete(gone));
+      });
+    },
+    async destroy(options = {}) {
+      destroying = true;
+      try {
+        if (!options.force && handlers.destroy && channel.active) await handlers.destroy(channel);
+      } finally {
+        await channel.destroy({ force: options.force });
+      }
+    },
+    onExit(listener) {
+      exitListeners.push(listener);
+      const exit = channel.exit;
+      if (exit) queueMicrotask(() => listener({ ...exit, planned: destroying }));
+    },
+  };
+
+  /** A ChannelClosedError while running means the child went away: report the crash once its exit is known. */
+  async function crashOf(error: ChannelClosedError): Promise<Error> {
+    if (destroying) return error;
+    return crash(await channel.exited, error);
+  }
+}
+
+function launch(command: string, args: string[], options: Omit<SpawnedProcessOptions, 'killTimeout' | 'killSignal'>): ChildProcess {
+  guard();
+  const { mode, stdio, ...rest } = options;
+  let child: ChildProcess;
+  if (mode === 'fork' || (mode === undefined && NODE_SCRIPT.test(command))) {
+    let execArgv = rest.execArgv ?? childExecArgv();
+    if (TS_SCRIPT.test(command) && !execArgv.some((arg) => arg.includes('tsx'))) execArgv = [...execArgv, '--import', tsxLoader()];
+    child = fork(command, args, { serialization: 'advanced', ...rest, execArgv, ...(stdio === undefined ? {} : { stdio: withIpc(stdio) }) });
+  } else {
+    child = spawn(command, args, { serialization: 'json', ...rest, stdio: withIpc(stdio ?? 'inherit') });
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.once('error', () => {
+    if (child.pid === undefined) children.delete(child);
+  });
+  return child;
+}
+
+/** Adds the 'ipc' slot the channel needs. */
+function withIpc(stdio: StdioOptions): StdioOptions {
+  const slots = typeof stdio === 'string' ? [stdio, stdio, stdio] : [...stdio];
+  if (slots.includes('ipc')) return slots;
+  while (slots.length < 3) slots.push('inherit');
+  return [...slots, 'ipc'];
+}
+
+/** tsx's loader, resolved from this package so the child's cwd does not matter. */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
+
+/** However the parent ends, no spawned worker outlives it. */
+function guard(): void {
+  if (guarded) return;
+  guarded = true;
+  process.once('exit', () => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+}

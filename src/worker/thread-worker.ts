@@ -1,0 +1,29 @@
+import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
+import type { Link } from '../channel/link.js';
+import { ThreadLink } from '../channel/thread-link.js';
+import { childExecArgv, RUNTIME_URL } from './runtime-entry.js';
+
+export interface ThreadOptions {
+  /** Environment of the thread (default: a copy of process.env). */
+  env?: Record<string, string | undefined>;
+  resourceLimits?: ResourceLimits;
+  execArgv?: string[];
+  /** Pipe the thread's stdout/stderr instead of sharing the parent's. */
+  stdout?: boolean;
+  stderr?: boolean;
+}
+
+/** Connects a module worker to a new worker_threads thread. */
+export function threadConnector(options: ThreadOptions, name: string): () => Link {
+  return () =>
+    new ThreadLink(
+      new NodeWorker(RUNTIME_URL, {
+        env: options.env ?? process.env,
+        resourceLimits: options.resourceLimits,
+        execArgv: options.execArgv ?? childExecArgv(),
+        stdout: options.stdout,
+        stderr: options.stderr,
+        name,
+      }),
+    );
+}

@@ -1,0 +1,48 @@
+import type { TransferListItem } from 'node:worker_threads';
+
+/** Objects that can be moved to a thread instead of copied (ArrayBuffer, MessagePort, …). */
+export type Transferable = TransferListItem;
+
+/** What the pool hands a worker with each input. */
+export interface ExecuteContext {
+  /** Pool-wide id of the task. */
+  taskId: number;
+  /** Fires when the caller aborts or the task times out: a well-behaved worker stops. */
+  signal?: AbortSignal;
+  /** Objects to move rather than copy (thread workers). */
+  transfer?: readonly Transferable[];
+}
+
+/**
+ * The one contract every worker honours: thread, process, spawned and inline workers, and
+ * any object a user writes for `WorkPool`. `execute` may be called again before an earlier
+ * call settles when the pool's `concurrency` is above 1.
+ */
+export interface Worker<I = unknown, O = unknown> {
+  readonly id: number | string;
+  /** False once the worker is dead or destroyed; the pool replaces inactive workers. */
+  readonly active: boolean;
+  init?(): Promise<unknown> | unknown;
+  execute(input: I, context: ExecuteContext): Promise<O> | O;
+  /** Ends the worker: gracefully, or at once with `force`. */
+  destroy(options?: { force?: boolean }): Promise<unknown> | unknown;
+  /**
+   * Optional: the worker accepts more calls than the pool's concurrency and queues them itself,
+   * running them in arrival order. The pool then pipelines short calls to it (see `prefetch`).
+   */
+  readonly pipelined?: boolean;
+  /** Optional: the worker reports its own death (exit code, signal, cause) so queued work moves at once. */
+  onExit?(listener: (info: ExitInfo) => void): void;
+}
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+  /** The error that killed it, when known (uncaught exception, resource limits). */
+  cause?: unknown;
+  /** The pool asked for this exit (close, ttl, idle); otherwise it is a crash. */
+  planned: boolean;
+}
+
+/** Called with the id the pool assigned; may return the worker or a promise of it. */
+export type WorkerFactory<I = unknown, O = unknown, W extends Worker<I, O> = Worker<I, O>> = (context: { id: number }) => W | Promise<W>;

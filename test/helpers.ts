@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of a file in test/fixtures. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+/** True while a process with this pid exists. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns true or `ms` pass. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000, step = 20): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await sleep(step);
+  }
+}
+
+/** Both runtimes, for tests that must hold for threads and processes alike. */
+export const RUNTIMES = ['thread', 'process'] as const;

@@ -1,0 +1,241 @@
+// Bad input: unserializable arguments and results, missing or broken modules, methods that do
+// not exist, a 100 MB payload, options of the wrong type or range. Each gets a clear typed error
+// (at the call, or at createPool for options), and the pool keeps serving: every bad call is
+// followed by a good one.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  createPool,
+  InvalidOptionError,
+  MethodNotFoundError,
+  ModuleLoadError,
+  type ModulePool,
+  type PoolOptions,
+  QueueFullError,
+  SerializationError,
+  TaskAbortedError,
+} from 'workforce';
+import { fixture, RUNTIMES } from '../helpers.js';
+
+const MODULE = fixture('bad-worker.mjs');
+const SERIALIZERS = ['structured', 'json', 'cbor'] as const;
+type Runtime = (typeof RUNTIMES)[number];
+
+function make(runtime: Runtime, options: Partial<PoolOptions> = {}): ModulePool {
+  // plain-JS fixture: workers need not load the runner's tsx
+  return createPool({ module: MODULE, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] }, ...options });
+}
+
+let serial = 0;
+/** The pool still answers a good call. */
+async function serves(pool: ModulePool): Promise<void> {
+  const n = ++serial;
+  assert.equal(await pool.runMethod('ping', n), n);
+}
+
+/** `call` rejects with `type` (and a message matching `message`), then the pool serves. */
+async function refused(pool: ModulePool, call: () => Promise<unknown>, type: abstract new (...args: never[]) => Error, message?: RegExp): Promise<void> {
+  const error = await call().then(
+    (value) => assert.fail(`expected ${type.name}, got a result: ${String(value)}`),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
+  if (message) assert.match((error as Error).message, message);
+  await serves(pool);
+}
+
+const circular = () => {
+  const o: Record<string, unknown> = { a: 1 };
+  o.self = o;
+  return o;
+};
+
+for (const runtime of RUNTIMES) {
+  describe(`bad input (${runtime})`, () => {
+    for (const serializer of SERIALIZERS) {
+      describe(`serializer '${serializer}'`, () => {
+        let pool: ModulePool;
+        before(async () => {
+          pool = make(runtime, { serializer });
+          await serves(pool);
+        });
+        after(() => pool.close());
+
+        it('arguments that cannot be sent are a SerializationError at the call', async () => {
+          await refused(pool, () => pool.run(() => 1), SerializationError, /could not be|cannot be/);
+          await refused(pool, () => pool.run(Symbol('nope')), SerializationError);
+          await refused(pool, () => pool.runMethod('ping', { nested: [1, { fn: () => 2 }] }), SerializationError);
+          await refused(pool, () => pool.addTask(Symbol('nope')), SerializationError);
+          if (serializer === 'json') {
+            await refused(pool, () => pool.run(circular()), SerializationError, /circular/i);
+            await refused(pool, () => pool.run(10n), SerializationError, /BigInt/);
+          } else {
+            // structured clone and CBOR carry cycles and BigInt, and plain objects stay plain objects
+            const back = (await pool.run(circular())) as Record<string, unknown>;
+            assert.equal(Object.getPrototypeOf(back), Object.prototype);
+            assert.equal(back.self, back);
+            assert.equal(await pool.run(10n), 10n);
+            assert.deepEqual(await pool.run({ a: 1, b: { c: [1, 2] } }), { a: 1, b: { c: [1, 2] } });
+            assert.deepEqual(await pool.run(new Map([['k', 1]])), new Map([['k', 1]]));
+          }
+        });
+
+        it('results that cannot be sent back are a SerializationError at the call', async () => {
+          await refused(pool, () => pool.runMethod('giveFunction'), SerializationError, /could not be encoded/);
+          await refused(pool, () => pool.runMethod('giveSymbol'), SerializationError, /could not be encoded/);
+          if (serializer === 'json') {
+            await refused(pool, () => pool.runMethod('giveCircular'), SerializationError, /circular/i);
+            await refused(pool, () => pool.runMethod('giveBigInt'), SerializationError, /BigInt/);
+          }
+        });
+      });
+    }
+
+    describe('methods and modules', () => {
+      let pool: ModulePool;
+      before(async () => {
+        pool = make(runtime);
+        await serves(pool);
+      });
+      after(() => pool.close());
+
+      it('a method that does not exist, or an export that is not a function, is a MethodNotFoundError', async () => {
+        await refused(pool, () => pool.runMethod('noSuchMethod'), MethodNotFoundError, /noSuchMethod.*bad-worker\.mjs/);
+        await refused(pool, () => pool.runMethod('notAFunction'), MethodNotFoundError, /not a function/);
+        await refused(pool, () => pool.addTask(1, { method: 'noSuchMethod' }), MethodNotFoundError);
+        await refused(pool, () => pool.runMethod(42 as unknown as string), InvalidOptionError);
+        await refused(pool, () => pool.runMethod(''), InvalidOptionError);
+        const [ok, failed] = await pool.broadcastMethod('noSuchMethod');
+        assert.deepEqual(ok, []);
+        assert.ok(failed.length === 1 && failed[0] instanceof MethodNotFoundError);
+        await serves(pool);
+      });
+
+      it('bad per-call options are typed errors: affinity strength, an aborted signal, a full queue', async () => {
+        await refused(pool, () => pool.addTask(1, { affinityStrength: 'hard' as 'force', affinity: 1 }), InvalidOptionError);
+        await refused(pool, () => pool.addTask(1, { signal: AbortSignal.abort() }), TaskAbortedError);
+        await refused(pool, () => pool.addTask(1, { affinity: 999, affinityStrength: 'force' }), InvalidOptionError);
+        assert.equal(pool.stats.queued, 0, 'a refused call leaves nothing queued');
+        const small = make(runtime, { maxConcurrentCalls: 1 });
+        try {
+          const first = small.runMethod('ping', 1);
+          await assert.rejects(small.runMethod('ping', 2), QueueFullError);
+          assert.equal(await first, 1);
+          await serves(small);
+        } finally {
+          await small.close();
+        }
+      });
+
+      it('a 100 MB payload goes both ways (or fails with a typed error), and the pool serves after', { timeout: 60_000 }, async () => {
+        const mb = 100;
+        for (const [label, call] of [
+          ['a 100 MB Buffer argument', () => pool.runMethod('size', Buffer.alloc(mb * 1024 * 1024, 1))],
+          ['a 100 MB string argument', () => pool.runMethod('size', 'y'.repeat(mb * 1024 * 1024))],
+          ['a 100 MB string result', () => pool.runMethod<string>('giveBig', mb).then((s) => s.length)],
+        ] as const) {
+          const outcome = await call().then(
+            (n) => n,
+            (e: unknown) => e,
+          );
+          if (outcome instanceof Error) assert.ok(outcome instanceof SerializationError, `${label}: ${String(outcome)}`);
+          else assert.equal(outcome, mb * 1024 * 1024, label);
+          await serves(pool);
+        }
+      });
+
+      it('a module path that does not exist is a ModuleLoadError at createPool', () => {
+        assert.throws(
+          () => createPool({ module: fixture('bad-does-not-exist.mjs'), runtime }),
+          (e: unknown) => e instanceof ModuleLoadError && /bad-does-not-exist\.mjs/.test(e.message),
+        );
+        assert.throws(() => createPool({ module: new URL('file:///no/such/dir/worker.mjs'), runtime }), ModuleLoadError);
+      });
+
+      it('a module with a syntax error, or a directory, is a ModuleLoadError at the call', async () => {
+        for (const module of [fixture('syntax-error.mjs'), fixture('')]) {
+          const broken = createPool({ module, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] } });
+          try {
+            const error = await broken.run(1).then(
+              () => assert.fail('must not resolve'),
+              (e: unknown) => e,
+            );
+            assert.ok(error instanceof ModuleLoadError, String(error));
+            assert.equal(error.phase, 'module');
+            await assert.rejects(broken.run(2), ModuleLoadError, 'later calls get the same error');
+          } finally {
+            await broken.close();
+          }
+        }
+        await serves(pool);
+      });
+
+      it('workerData that cannot be sent is a typed error at the call', { timeout: 30_000 }, async () => {
+        const broken = make(runtime, { workerData: () => 1 });
+        try {
+          const error = await broken.run(1).then(
+            () => assert.fail('must not resolve'),
+            (e: unknown) => e,
+          );
+          assert.ok(error instanceof ModuleLoadError || error instanceof SerializationError, String(error));
+          assert.match((error as Error).message, /workerData/);
+        } finally {
+          await broken.close();
+        }
+        await serves(pool);
+      });
+    });
+
+    it('options of the wrong type or range are an InvalidOptionError at createPool, naming the option', async () => {
+      const bad: [string, unknown][] = [
+        ['numberOfWorkers', -1],
+        ['numberOfWorkers', 0],
+        ['numberOfWorkers', 1.5],
+        ['numberOfWorkers', '2'],
+        ['timeout', Number.NaN],
+        ['timeout', -5],
+        ['timeout', '100'],
+        ['concurrency', '2'],
+        ['concurrency', 0],
+        ['maxRetries', -1],
+        ['maxRetries', 1.5],
+        ['ttl', 0],
+        ['killTimeout', Number.NaN],
+        ['cancelGracePeriod', -1],
+        ['maxConcurrentCalls', 0],
+        ['maxIdleTime', -1],
+        ['startTimeout', 0],
+        ['maxWorkers', 0],
+        ['minWorkers', -1],
+        ['retryOnError', 'yes'],
+        ['maxHeapBeforeRecycle', 'x'],
+        ['runtime', 'fiber'],
+        ['serializer', 'xml'],
+        ['serializer', 42],
+        ['serializer', 'relative/serializer.js'],
+        ['execArgv', '--foo'],
+        ['env', 'x'],
+        ['resourceLimits', 'big'],
+        ['fork', 'x'],
+      ];
+      for (const [option, value] of bad) {
+        assert.throws(
+          () => createPool({ module: MODULE, runtime, numberOfWorkers: 1, [option]: value }),
+          (e: unknown) => e instanceof InvalidOptionError && e.option === option && e.message.includes(option),
+          `${option}: ${String(value)}`,
+        );
+      }
+      for (const options of [null, 42, 'x', {}, { module: 42 }, { module: '' }]) {
+        assert.throws(() => createPool(options as PoolOptions), InvalidOptionError, JSON.stringify(options));
+      }
+      assert.throws(() => createPool({ module: MODULE, runtime, minWorkers: 3, maxWorkers: 2 }), InvalidOptionError);
+      // and a good pool still works
+      const pool = make(runtime);
+      try {
+        await serves(pool);
+      } finally {
+        await pool.close();
+      }
+    });
+  });
+}

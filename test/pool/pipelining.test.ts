@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CallMaxRetryError, createPool, WorkerCrashError } from 'workforce';
+import { fixture, RUNTIMES } from '../helpers.js';
+
+const module = fixture('pipe-worker.mjs');
+
+describe('pipelining short calls', () => {
+  for (const runtime of RUNTIMES) {
+    it(`calls sent ahead still run at most \`concurrency\` at once in the worker (${runtime})`, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 1, concurrency: 2 });
+      try {
+        const results = await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run(i)));
+        assert.deepEqual(results.slice(0, 5), [0, 1, 2, 3, 4]);
+        assert.equal(results.length, 2000);
+        await Promise.all(Array.from({ length: 6 }, () => pool.runMethod('sleepy', 20)));
+        assert.equal(await pool.runMethod('peakConcurrency'), 2);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it(`a crash charges an attempt only to the calls that may have started (${runtime})`, async () => {
+      // maxRetries 1: the poison call crashes two workers. Calls merely queued in those workers
+      // are not charged, so all 40 innocent calls succeed even though they were in flight twice.
+      const pool = createPool({ module, runtime, numberOfWorkers: 1, maxRetries: 1 });
+      try {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(i))); // opens the window
+        const before = Array.from({ length: 20 }, (_, i) => pool.run(i));
+        const crash = pool.runMethod('poison');
+        const after = Array.from({ length: 20 }, (_, i) => pool.run(100 + i));
+        const settled = await Promise.allSettled([...before, crash, ...after]);
+        const rejected = settled.filter((s) => s.status === 'rejected');
+        assert.equal(rejected.length, 1, `only the poison call fails: ${rejected.map((r) => (r as PromiseRejectedResult).reason.message).join(' / ')}`);
+        const reason = (rejected[0] as PromiseRejectedResult).reason;
+        assert.ok(reason instanceof CallMaxRetryError);
+        assert.ok(reason.reason instanceof WorkerCrashError);
+        assert.equal((reason.reason as WorkerCrashError).exitCode, 7);
+        assert.deepEqual(
+          settled.slice(21).map((s) => (s as PromiseFulfilledResult<number>).value),
+          Array.from({ length: 20 }, (_, i) => 100 + i),
+        );
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('long calls are not sent ahead (a second worker gets the next one)', async () => {
+    const pool = createPool({ module, numberOfWorkers: 2, prefetch: 32 });
+    try {
+      await Promise.all([pool.runMethod('sleepy', 30), pool.runMethod('sleepy', 30)]);
+      const stats = pool.stats;
+      assert.equal(stats.perWorker.length, 2);
+      await Promise.all(Array.from({ length: 8 }, () => pool.runMethod('sleepy', 30)));
+      const counts = pool.stats.perWorker.map((w) => w.completed);
+      assert.equal(counts[0] + counts[1], 10);
+      assert.ok(Math.min(...counts) >= 3, `30 ms calls are spread, not sent ahead to one worker: ${counts}`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('prefetch 0 disables pipelining', async () => {
+    const pool = createPool({ module, numberOfWorkers: 1, prefetch: 0 });
+    try {
+      assert.equal((await Promise.all(Array.from({ length: 100 }, (_, i) => pool.run(i)))).length, 100);
+      assert.throws(() => createPool({ module, prefetch: -1 }), { name: 'InvalidOptionError' });
+    } finally {
+      await pool.close();
+    }
+  });
+});

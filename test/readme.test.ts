@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The README's quick-start files: code blocks marked `<!-- quickstart:NAME -->`, named by their first comment line. */
+function quickstart(name: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const pattern = new RegExp(`<!-- quickstart:${name} -->\\s*\`\`\`js\\n([\\s\\S]*?)\`\`\``, 'g');
+  for (const [, code] of readme.matchAll(pattern)) {
+    const file = /^\/\/ (\S+)/.exec(code)?.[1];
+    assert.ok(file, `quick-start block without a file name: ${code.slice(0, 40)}`);
+    files.set(file, code);
+  }
+  return files;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'workforce-readme-'));
+mkdirSync(join(dir, 'node_modules'));
+symlinkSync(root, join(dir, 'node_modules', 'workforce'), 'dir');
+writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function runQuickstart(name: string, main: string): string {
+  for (const [file, code] of quickstart(name)) writeFileSync(join(dir, file), code);
+  return execFileSync(process.execPath, [join(dir, main)], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('README quick start, pasted into a fresh directory', () => {
+  it('module pool on threads', () => {
+    assert.equal(runQuickstart('threads', 'main.mjs'), '6\nhello world\n2 0\n');
+  });
+
+  it('process farm', () => {
+    for (const [file, code] of quickstart('threads')) writeFileSync(join(dir, file), code); // the farm reuses worker.mjs
+    assert.equal(runQuickstart('processes', 'farm.mjs'), '6\n');
+  });
+
+  it('generic WorkPool with an AsyncQueue', () => {
+    const out = runQuickstart('workpool', 'workpool.mjs');
+    assert.match(out, /1 → 1\n2 → 4\n3 → 9\n/);
+    assert.match(out, /completed: 3, failed: 0, errors: \[\]/);
+  });
+});
