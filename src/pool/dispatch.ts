@@ -56,6 +56,7 @@ export class Dispatcher<I, O> {
       grace: undefined,
       controller: undefined,
       depth: handle.running - 1,
+      withdrawn: undefined,
     };
     handle.inflight.add(attempt);
     this.#running.set(task, attempt);
@@ -116,6 +117,21 @@ export class Dispatcher<I, O> {
     }
   }
 
+  /**
+   * close({ force }): calls sent ahead to a pipelined worker but not started there are taken
+   * back and rejected with `error`; the worker answers each with TaskAbortedError, or with its
+   * result if it had already started it.
+   */
+  withdrawUnstarted(handle: WorkerHandle<I, O>, error: Error): void {
+    const worker = handle.worker;
+    if (!worker?.withdraw) return;
+    for (const attempt of handle.inflight) {
+      if (attempt.taskDone) continue;
+      attempt.withdrawn = error;
+      worker.withdraw(attempt.task.id);
+    }
+  }
+
   /** Ends every running call now (kill). */
   rejectInflight(handle: WorkerHandle<I, O>, error: Error): void {
     for (const attempt of [...handle.inflight]) {
@@ -132,6 +148,7 @@ export class Dispatcher<I, O> {
     if (!attempt.taskDone) {
       attempt.taskDone = true;
       if (ok) this.settle(attempt.task, true, value);
+      else if (attempt.withdrawn && (value as Error)?.name === 'TaskAbortedError') this.settle(attempt.task, false, attempt.withdrawn);
       else this.#failed(attempt, value, handle.worker?.active === false);
     }
     this.hooks.answered(handle);

@@ -138,7 +138,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     if (this.#closing) return this.#closing;
     debug('closing%s', options.force ? ' (force)' : '');
     this.#closing = (async () => {
-      if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'));
+      if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
       await this.whenIdle();
       await this.#lifecycle.stopAll(false);
     })();
@@ -206,8 +206,9 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     return undefined;
   }
 
-  #rejectQueued(error: Error): void {
+  #rejectQueued(error: Error, withdraw = false): void {
     for (const task of this.#core.scheduler.takeAll()) this.#dispatcher.settle(task, false, error);
+    if (withdraw) for (const handle of this.#core.scheduler.handles) this.#dispatcher.withdrawUnstarted(handle, error);
   }
 
   #settled(): void {

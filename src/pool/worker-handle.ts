@@ -20,6 +20,8 @@ export interface Attempt<I = unknown, O = unknown> {
   controller: AbortController | undefined;
   /** Calls already in flight on the worker when this one was sent (pipelining depth). */
   depth: number;
+  /** close({ force }) took this call back: the error it settles with if the worker had not started it. */
+  withdrawn?: Error;
 }
 
 /** The pool's small record of one worker: its own queue, its load and its counters. */

@@ -148,6 +148,15 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     });
   }
 
+  withdraw(taskId: number): void {
+    for (const [id, call] of this.#pending) {
+      if (call.taskId !== taskId) continue;
+      // after this tick's TASK batch has gone out, so the child already holds the call
+      queueMicrotask(() => this.#trySend([Op.WITHDRAW, id]));
+      return;
+    }
+  }
+
   /** Sends this tick's calls in one message; if it cannot be cloned, one by one so only the bad call fails. */
   readonly #flush = (): void => {
     const batch = this.#batch;

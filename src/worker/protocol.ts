@@ -13,6 +13,7 @@ export const Op = {
   MESSAGE: 3,
   NESTED_RESULT: 4,
   CLOSE: 5,
+  WITHDRAW: 6,
   // child → parent
   READY: 10,
   INIT_ERROR: 11,
@@ -54,6 +55,8 @@ export type ToChild =
   /** Groups of 4: id, method (null = default export), encoded argument list, 1 = addTask form fn(arg, ctx). */
   | [typeof Op.TASK, ...unknown[]]
   | [typeof Op.CANCEL, number]
+  /** Drop the call if it has not started (it then answers TaskAbortedError); a running call is left alone. */
+  | [typeof Op.WITHDRAW, number]
   | [typeof Op.MESSAGE, string, unknown]
   | [typeof Op.NESTED_RESULT, number, 0 | 1, unknown]
   | [typeof Op.CLOSE];

@@ -31,6 +31,11 @@ export interface Worker<I = unknown, O = unknown> {
    * running them in arrival order. The pool then pipelines short calls to it (see `prefetch`).
    */
   readonly pipelined?: boolean;
+  /**
+   * Optional, for pipelined workers: drop a call received but not started yet, answering it with
+   * a TaskAbortedError. A call that already runs is left alone.
+   */
+  withdraw?(taskId: number): void;
   /** Optional: the worker reports its own death (exit code, signal, cause) so queued work moves at once. */
   onExit?(listener: (info: ExitInfo) => void): void;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, createPool, WorkerCrashError } from 'workforce';
+import { CallMaxRetryError, createPool, PoolClosedError, WorkerCrashError } from 'workforce';
 import { fixture, RUNTIMES } from '../helpers.js';
 
 const module = fixture('pipe-worker.mjs');
@@ -60,6 +60,27 @@ describe('pipelining short calls', () => {
       await pool.close();
     }
   });
+
+  for (const runtime of RUNTIMES) {
+    it(`close({ force }) takes back calls sent ahead but not started: they reject with PoolClosedError (${runtime})`, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 1 });
+      try {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(i))); // opens the window
+        const running = pool.runMethod('sleepy', 300);
+        const ahead = Array.from({ length: 5 }, (_, i) => pool.run(i));
+        for (const p of ahead) p.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(pool.stats.queued, 0, 'nothing waits in the pool queue');
+        assert.equal(pool.stats.running, 6, 'the five short calls were sent ahead to the busy worker');
+        await pool.close({ force: true });
+        assert.equal(await running, 300, 'the started call finished');
+        for (const p of ahead) await assert.rejects(p, PoolClosedError);
+        assert.equal(pool.workers.length, 0);
+      } finally {
+        await pool.kill();
+      }
+    });
+  }
 
   it('prefetch 0 disables pipelining', async () => {
     const pool = createPool({ module, numberOfWorkers: 1, prefetch: 0 });

@@ -104,6 +104,8 @@ export class WorkerRuntime implements WorkerContext {
         return this.#runner.enqueue(message);
       case Op.CANCEL:
         return this.#runner.cancel(message[1]);
+      case Op.WITHDRAW:
+        return this.#runner.withdraw(message[1]);
       case Op.MESSAGE:
         if (this.#early) this.#early.push(message);
         else for (const listener of this.#listeners.get(message[1]) ?? []) listener(message[2], this);

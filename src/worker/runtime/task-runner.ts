@@ -46,6 +46,16 @@ export class TaskRunner {
     else this.#cancelled.add(id);
   }
 
+  /** Drops a call still waiting in the local queue; a running or finished call is left alone. */
+  withdraw(id: number): void {
+    for (let i = this.#head; i < this.#queue.length; i += 4) {
+      if (this.#queue[i] === id) {
+        this.#cancelled.add(id);
+        return;
+      }
+    }
+  }
+
   drain(): void {
     let since = performance.now();
     while (this.#active < this.host.limit() && this.#head < this.#queue.length) {
