@@ -1,7 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { CborSerializer } from './cbor.js';
 import { JsonSerializer } from './json.js';
 import type { Serializer } from './serializer.js';
 import { StructuredSerializer } from './structured.js';
@@ -9,9 +8,10 @@ import { StructuredSerializer } from './structured.js';
 /** `'json' | 'cbor' | 'structured'`, or the absolute path / file URL of a module exporting a Serializer class. */
 export type SerializerSpec = 'json' | 'cbor' | 'structured' | (string & {});
 
-const builtIn: Record<string, () => Serializer> = {
+// cbor-x is loaded only by pools that use it: a worker that never needs it stays smaller.
+const builtIn: Record<string, () => Serializer | Promise<Serializer>> = {
   json: () => new JsonSerializer(),
-  cbor: () => new CborSerializer(),
+  cbor: async () => new (await import('./cbor.js')).CborSerializer(),
   structured: () => new StructuredSerializer(),
 };
 
@@ -42,10 +42,6 @@ export async function loadSerializer(spec: SerializerSpec): Promise<Serializer> 
     throw new InvalidOptionError('serializer', spec, 'a class with encode() and decode() methods');
   }
   return instance;
-}
-
-export function loadBuiltInSerializer(spec: string): Serializer | undefined {
-  return builtIn[spec]?.();
 }
 
 type Ctor = new () => unknown;
