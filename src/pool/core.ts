@@ -13,6 +13,6 @@ export interface PoolCore<I, O> {
   pending: number;
   /** Called after any task settles (wakes whenIdle waiters). */
   settled(): void;
-  /** Emits `error` only when someone listens (an unheard 'error' would throw). */
-  emitError(...args: unknown[]): void;
+  /** Emits `error` (worker, error) only when someone listens (an unheard 'error' would throw), once per error. */
+  emitError(worker: unknown, error: unknown): void;
 }

@@ -4,9 +4,10 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import { Attempt, type AttemptSink } from './attempt.js';
 import type { PoolCore } from './core.js';
 import type { Task } from './task.js';
-import type { Attempt, WorkerHandle } from './worker-handle.js';
+import type { WorkerHandle } from './worker-handle.js';
 
 const debug = createDebug('workforce:dispatch');
 
@@ -23,9 +24,7 @@ export interface DispatchHooks<I, O> {
  * An attempt's task side and its worker slot are released separately: a timed-out call has
  * settled for the caller but still holds its worker until it answers or the worker is ended.
  */
-export class Dispatcher<I, O> {
-  readonly #running = new WeakMap<Task<I, O>, Attempt<I, O>>();
-
+export class Dispatcher<I, O> implements AttemptSink<I, O> {
   constructor(
     private readonly core: PoolCore<I, O>,
     private readonly hooks: DispatchHooks<I, O>,
@@ -47,31 +46,21 @@ export class Dispatcher<I, O> {
       handle.idleTimer = undefined;
     }
     const { timeout } = core.options;
-    const attempt: Attempt<I, O> = {
-      task,
-      handle,
-      taskDone: false,
-      slotDone: false,
-      timer: undefined,
-      grace: undefined,
-      controller: undefined,
-      depth: handle.running - 1,
-      withdrawn: undefined,
-    };
+    const attempt = new Attempt(this, task, handle, handle.running - 1);
     handle.inflight.add(attempt);
-    this.#running.set(task, attempt);
+    task.attempt = attempt;
     if (task.signal || timeout !== Number.POSITIVE_INFINITY) attempt.controller = new AbortController();
     if (timeout !== Number.POSITIVE_INFINITY) attempt.timer = setTimeout(() => this.#timedOut(attempt), timeout);
-    let result: Promise<O> | O;
+    const worker = handle.worker!;
     try {
-      result = handle.worker!.execute(task.input, { taskId: task.id, signal: attempt.controller?.signal, transfer: task.transfer });
+      if (worker.executeWithReply) return worker.executeWithReply(task.input, attempt);
+      Promise.resolve(worker.execute(task.input, attempt)).then(
+        (value) => this.answered(attempt, true, value),
+        (error) => this.answered(attempt, false, error),
+      );
     } catch (error) {
-      result = Promise.reject(error);
+      queueMicrotask(() => this.answered(attempt, false, error));
     }
-    Promise.resolve(result).then(
-      (value) => this.#answered(attempt, true, value),
-      (error) => this.#answered(attempt, false, error),
-    );
   }
 
   /** Settles a task once; every path that ends a task comes here. */
@@ -80,7 +69,7 @@ export class Dispatcher<I, O> {
     if (task.state === 'queued') this.core.scheduler.leave(task);
     task.state = 'done';
     task.unlisten?.();
-    this.#running.delete(task);
+    task.attempt = undefined;
     this.core.pending--;
     if (ok) {
       this.core.stats.completed++;
@@ -95,7 +84,7 @@ export class Dispatcher<I, O> {
   /** The caller's signal fired: a queued task is dropped at once, a running one is cancelled. */
   abort(task: Task<I, O>, reason: unknown): void {
     if (task.state === 'done') return;
-    const attempt = this.#running.get(task);
+    const attempt = task.attempt;
     this.settle(task, false, new TaskAbortedError(reason));
     if (attempt) this.#cancel(attempt, 'aborted');
   }
@@ -107,7 +96,7 @@ export class Dispatcher<I, O> {
    */
   failInflight(handle: WorkerHandle<I, O>, crash: WorkerCrashError): void {
     let started = handle.concurrency + handle.waiting;
-    for (const attempt of [...handle.inflight]) {
+    for (const attempt of handle.inflight.toArray()) {
       this.#release(attempt, false);
       if (!attempt.taskDone) {
         attempt.taskDone = true;
@@ -125,7 +114,7 @@ export class Dispatcher<I, O> {
   withdrawUnstarted(handle: WorkerHandle<I, O>, error: Error): void {
     const worker = handle.worker;
     if (!worker?.withdraw) return;
-    for (const attempt of handle.inflight) {
+    for (const attempt of handle.inflight.toArray()) {
       if (attempt.taskDone) continue;
       attempt.withdrawn = error;
       worker.withdraw(attempt.task.id);
@@ -134,14 +123,15 @@ export class Dispatcher<I, O> {
 
   /** Ends every running call now (kill). */
   rejectInflight(handle: WorkerHandle<I, O>, error: Error): void {
-    for (const attempt of [...handle.inflight]) {
+    for (const attempt of handle.inflight.toArray()) {
       this.#release(attempt, false);
       attempt.taskDone = true;
       this.settle(attempt.task, false, error);
     }
   }
 
-  #answered(attempt: Attempt<I, O>, ok: boolean, value: unknown): void {
+  /** @internal A worker answered `attempt` (through Attempt.answer or execute's promise). */
+  answered(attempt: Attempt<I, O>, ok: boolean, value: unknown): void {
     const { handle } = attempt;
     if (attempt.slotDone && attempt.taskDone) return;
     this.#release(attempt, ok);
@@ -177,7 +167,7 @@ export class Dispatcher<I, O> {
   #failed(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): void {
     const { task, handle } = attempt;
     clearTimeout(attempt.timer);
-    if (this.#running.get(task) === attempt) this.#running.delete(task);
+    if (task.attempt === attempt) task.attempt = undefined;
     const retriable =
       workerDied ||
       error instanceof WorkerCrashError ||

@@ -122,9 +122,14 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     });
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
     this.dispatcher.failInflight(handle, this.#terminated.get(handle) ?? crash);
-    this.#moveQueue(handle, crash);
+    const startFailure = wasStarting && !planned;
+    // A start failure moves the queue itself, once its backoff is set (or the pool has failed):
+    // moving it first would respawn at once and skip the backoff.
+    if (!startFailure) this.#moveQueue(handle, crash);
+    // What killed a running worker (a process's uncaught error; a thread's was reported as it happened).
+    if (handle.worker && !planned && !wasStarting && info.cause !== undefined) this.core.emitError(handle.worker, info.cause);
     if (handle.worker) this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
-    if (wasStarting && !planned) return this.#startFailed(handle, info.cause ?? crash);
+    if (startFailure) return this.#startFailed(handle, info.cause ?? crash);
     this.ensureSize();
   }
 
@@ -259,16 +264,26 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
           gone.catch(() => {}),
         );
       }
-      this.#moveQueue(handle, error);
     }
-    if (this.closed) return;
-    if (handle.pinnedOnly) return this.core.emitError(handle.worker, error);
+    if (this.closed || handle.pinnedOnly) {
+      this.#moveQueue(handle, error);
+      if (!this.closed) this.core.emitError(handle.worker, error);
+      return;
+    }
     if (this.#startFailures++ === 0) this.#firstStartError = error;
     debug('worker %s failed to start (%d in a row): %s', handle.id, this.#startFailures, error);
     this.core.emitError(handle.worker, error);
-    if (error instanceof ModuleLoadError && error.phase === 'module') return this.#fail(error);
-    if (this.#startFailures >= this.core.options.maxStartFailures) return this.#fail(this.#firstStartError);
-    this.#backoffUntil = Date.now() + startBackoff(this.#startFailures);
+    const fatal =
+      error instanceof ModuleLoadError && error.phase === 'module'
+        ? error
+        : this.#startFailures >= this.core.options.maxStartFailures
+          ? this.#firstStartError
+          : undefined;
+    // Before the queue moves (moving it may spawn): the backoff, or the pool's failure.
+    if (fatal === undefined) this.#backoffUntil = Date.now() + startBackoff(this.#startFailures);
+    else this.failure = this.#failureOf(fatal);
+    this.#moveQueue(handle, error);
+    if (fatal !== undefined) return this.#fail(this.failure as Error);
     this.#retryLater();
   }
 
@@ -283,16 +298,19 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     );
   }
 
-  /** The pool cannot start workers: every waiting and future call rejects with a ModuleLoadError. */
-  #fail(error: unknown): void {
-    const failure =
-      error instanceof ModuleLoadError && error.phase === 'module'
-        ? error
-        : new ModuleLoadError(
-            `Workers failed to start ${this.#startFailures} times in a row; the first failure: ${error instanceof Error ? error.message : String(error)}`,
-            error instanceof ModuleLoadError ? error.modulePath : undefined,
-            { cause: error, phase: 'pool' },
-          );
+  /** The ModuleLoadError every call gets once the pool gave up on `error` (the first failure). */
+  #failureOf(error: unknown): Error {
+    return error instanceof ModuleLoadError && error.phase === 'module'
+      ? error
+      : new ModuleLoadError(
+          `Workers failed to start ${this.#startFailures} times in a row; the first failure: ${error instanceof Error ? error.message : String(error)}`,
+          error instanceof ModuleLoadError ? error.modulePath : undefined,
+          { cause: error, phase: 'pool' },
+        );
+  }
+
+  /** The pool cannot start workers: every waiting and future call rejects with `failure`. */
+  #fail(failure: Error): void {
     this.failure = failure;
     debug('pool failed: %s', failure.message);
     for (const task of this.core.scheduler.takeAll()) this.dispatcher.settle(task, false, failure);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
+import createDebug from 'debug';
 import type { Link } from '../channel/link.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
@@ -14,12 +15,14 @@ import type { Call, NestedOptions } from '../worker/protocol.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
-import { count, type EngineOptions, limit } from './options.js';
+import { count, delay, type EngineOptions, limit, MAX_DELAY } from './options.js';
 import { register, unregister } from './registry.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import { type CloseOptions, WorkPool } from './work-pool.js';
 import type { WorkerHandle } from './worker-handle.js';
+
+const debug = createDebug('workforce:pool');
 
 export type Runtime = 'thread' | 'process' | 'inline';
 
@@ -88,8 +91,9 @@ export class ModulePool {
     const spec = checkSerializerSpec(options.serializer ?? options.serializerPath ?? 'structured');
     let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
     serializer.then((s) => (serializer = s)).catch(() => {});
-    const killTimeout = limit('killTimeout', options.killTimeout ?? 500, 0);
-    const startTimeout = limit('startTimeout', options.startTimeout ?? 30_000, 1);
+    // Infinity (wait for ever) becomes the longest timer setTimeout keeps
+    const killTimeout = Math.min(delay('killTimeout', options.killTimeout ?? 500, 0), MAX_DELAY);
+    const startTimeout = Math.min(delay('startTimeout', options.startTimeout ?? 30_000, 1), MAX_DELAY);
     const size = options.numberOfWorkers === undefined ? undefined : count('numberOfWorkers', options.numberOfWorkers, 1);
     const engine = {
       ...options,
@@ -118,6 +122,7 @@ export class ModulePool {
         modulePath,
       });
     this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured');
+    debug('creating a %s pool of %s (serializer %s)', runtime, this.modulePath, spec);
     this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec), engine);
     this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
     if (maxHeap !== undefined) this.#pool.recycleWhen = (w) => w.heapUsed > maxHeap;
@@ -260,9 +265,7 @@ export class ModulePool {
       for (const listener of this.#handlers.get(type) ?? []) listener(content, worker.id);
     });
     for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
-    worker.on('error', (error: unknown) => {
-      if (pool.listenerCount('error') > 0) pool.emit('error', worker, error);
-    });
+    worker.on('error', (error: unknown) => pool.reportError(worker, error));
     worker.on('nested', (id: number, payload: unknown, options: NestedOptions | undefined) => {
       this.#nested(worker, handle, id, payload, options);
     });

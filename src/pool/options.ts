@@ -48,10 +48,11 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     maxConcurrentCalls: limit('maxConcurrentCalls', o.maxConcurrentCalls ?? Number.POSITIVE_INFINITY, 1),
     maxRetries: count('maxRetries', o.maxRetries ?? 3, 0),
     retryOnError: flag('retryOnError', o.retryOnError ?? false),
-    timeout: limit('timeout', o.timeout ?? Number.POSITIVE_INFINITY, 1),
+    timeout: delay('timeout', o.timeout ?? Number.POSITIVE_INFINITY, 1),
     ttl: limit('ttl', o.ttl ?? Number.POSITIVE_INFINITY, 1),
-    maxIdleTime: limit('maxIdleTime', o.maxIdleTime ?? Number.POSITIVE_INFINITY, 0),
-    cancelGracePeriod: limit('cancelGracePeriod', o.cancelGracePeriod ?? 1000, 0),
+    maxIdleTime: delay('maxIdleTime', o.maxIdleTime ?? Number.POSITIVE_INFINITY, 0),
+    // Infinity (never terminate) becomes the longest timer setTimeout keeps
+    cancelGracePeriod: Math.min(delay('cancelGracePeriod', o.cancelGracePeriod ?? 1000, 0), MAX_DELAY),
     strongAffinityThreshold: count('strongAffinityThreshold', o.strongAffinityThreshold ?? 4, 0),
     maxStartFailures: count('maxStartFailures', o.maxStartFailures ?? 5, 1),
     prefetch: count('prefetch', o.prefetch ?? 32, 0),
@@ -72,6 +73,16 @@ export function limit(name: string, value: unknown, min: number): number {
     throw new InvalidOptionError(name, value, `a number ≥ ${min} or Infinity`);
   }
   return value;
+}
+
+/** The longest delay setTimeout honours (about 24.8 days): a longer one fires after 1 ms. */
+export const MAX_DELAY = 2 ** 31 - 1;
+
+/** A delay in ms for a timer: a number from min to MAX_DELAY, or Infinity (no timer). */
+export function delay(name: string, value: unknown, min: number): number {
+  const ms = limit(name, value, min);
+  if (ms !== Number.POSITIVE_INFINITY && ms > MAX_DELAY) throw new InvalidOptionError(name, value, `a number of ms from ${min} to ${MAX_DELAY}, or Infinity`);
+  return ms;
 }
 
 export function flag(name: string, value: unknown): boolean {

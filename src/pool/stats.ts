@@ -43,6 +43,8 @@ export interface WorkerStats {
   failed: number;
   /** Tasks other workers took from this worker's queue. */
   stolen: number;
+  /** Calls sent ahead to this worker (pipelining) that wait in its own queue; counted in `queued`, not `running`. */
+  sentAhead: number;
   /** Share of its lifetime the worker spent running tasks (0..1, can exceed 1 with concurrency). */
   utilization: number;
 }
@@ -53,6 +55,8 @@ export interface PoolStats {
   running: number;
   completed: number;
   failed: number;
+  /** Of `queued`, the calls already sent ahead to a worker (pipelining), waiting in its own queue. */
+  sentAhead: number;
   /** Time tasks waited in a queue before starting, ms. */
   waitTime: Percentiles;
   /** Time tasks ran, ms. */
@@ -73,21 +77,29 @@ export class StatsRecorder {
   snapshot(handles: readonly WorkerHandle<unknown, unknown>[], queued: number): PoolStats {
     const now = Date.now();
     const live = handles.filter((h) => h.live);
-    const perWorker = live.map((h) => ({
-      id: h.id,
-      state: h.state,
-      running: h.running,
-      queued: h.queued,
-      completed: h.completed,
-      failed: h.failed,
-      stolen: h.stolen,
-      utilization: h.busyTime / Math.max(1, now - h.startedAt),
-    }));
+    let sentAhead = 0;
+    const perWorker = live.map((h) => {
+      // a pipelined worker runs at most concurrency (+ lent slots) calls; the rest wait in its queue
+      const ahead = Math.max(0, h.running - h.concurrency - h.waiting);
+      sentAhead += ahead;
+      return {
+        id: h.id,
+        state: h.state,
+        running: h.running - ahead,
+        queued: h.queued + ahead,
+        completed: h.completed,
+        failed: h.failed,
+        stolen: h.stolen,
+        sentAhead: ahead,
+        utilization: h.busyTime / Math.max(1, now - h.startedAt),
+      };
+    });
     const utilization = perWorker.length === 0 ? 0 : perWorker.reduce((s, w) => s + Math.min(1, w.utilization), 0) / perWorker.length;
     return {
       workers: live.filter((h) => !h.pinnedOnly).length,
-      queued,
-      running: this.running,
+      queued: queued + sentAhead,
+      running: this.running - sentAhead,
+      sentAhead,
       completed: this.completed,
       failed: this.failed,
       waitTime: this.wait.percentiles(),

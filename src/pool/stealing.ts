@@ -22,7 +22,7 @@ export function steal<I, O>(thief: WorkerHandle<I, O>, handles: readonly WorkerH
   const limit = Math.min(victim.queue.length, SCAN_LIMIT);
   for (let i = 0; i < limit; i++) {
     const task: Task<I, O> | undefined = victim.queue.atBack(i);
-    if (!task || task.state !== 'queued' || task.owner !== victim) continue;
+    if (task?.state !== 'queued' || task.owner !== victim) continue;
     if (task.strength === 'force') continue;
     if (task.strength === 'strong' && task.affinity === victim.id && imbalance <= strongThreshold) continue;
     victim.stolen++;

@@ -1,4 +1,5 @@
 import type { Transferable } from '../worker/types.js';
+import type { Attempt } from './attempt.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 export type AffinityStrength = 'light' | 'strong' | 'force';
@@ -37,4 +38,6 @@ export interface Task<I = unknown, O = unknown> {
   startedAt: number;
   /** Cleanup of the abort listener. */
   unlisten: (() => void) | undefined;
+  /** The attempt running it now, if any. */
+  attempt: Attempt<I, O> | undefined;
 }

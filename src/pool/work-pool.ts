@@ -34,6 +34,8 @@ export interface CloseOptions {
 
 let taskIds = 0;
 
+const NO_OPTIONS: TaskOptions = Object.freeze({});
+
 /**
  * The generic pool: any worker object `{ id, active, init?, execute, destroy }` from a factory,
  * fed by `submit()` or by input sources through `process()`. The module pool (`createPool`) is
@@ -45,6 +47,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   readonly #lifecycle: Lifecycle<I, O, W>;
   #closing: Promise<void> | undefined;
   #idleWaiters: (() => void)[] = [];
+  readonly #reported = new WeakSet<object>();
 
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
     super();
@@ -72,9 +75,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
       events: this,
       pending: 0,
       settled: () => this.#settled(),
-      emitError: (...args) => {
-        if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, ...args);
-      },
+      emitError: (worker, error) => this.reportError(worker, error),
     };
     this.#core = core;
     this.#dispatcher = new Dispatcher(core, {
@@ -86,7 +87,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   }
 
   /** Runs one input on a worker; resolves with its output. */
-  submit(input: I, options: TaskOptions = {}): Promise<O> {
+  submit(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
     const refused = this.#refusal(options);
     if (refused) return Promise.reject(refused);
     return new Promise<O>((resolve, reject) => {
@@ -106,6 +107,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
         queuedAt: performance.now(),
         startedAt: 0,
         unlisten: undefined,
+        attempt: undefined,
       };
       this.#core.pending++;
       if (options.signal) {
@@ -171,6 +173,19 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   /** Live workers (starting or ready). */
   get workers(): W[] {
     return this.#core.scheduler.handles.filter((h) => h.live && h.worker).map((h) => h.worker as W);
+  }
+
+  /**
+   * @internal Emits `error` (worker, error) when someone listens (an unheard 'error' would throw),
+   * once per error object: a thread's uncaught error is reported by the thread and again as the
+   * cause of its exit.
+   */
+  reportError(worker: unknown, error: unknown): void {
+    if (typeof error === 'object' && error !== null) {
+      if (this.#reported.has(error)) return;
+      this.#reported.add(error);
+    }
+    if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, worker, error);
   }
 
   /** @internal the scheduler's handles, for the module pool. */

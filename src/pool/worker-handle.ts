@@ -1,4 +1,5 @@
 import type { Worker } from '../worker/types.js';
+import { InflightList } from './attempt.js';
 import { RingQueue } from './ring-queue.js';
 import type { Task } from './task.js';
 
@@ -6,23 +7,6 @@ import type { Task } from './task.js';
 const PIPELINE_BELOW_MS = 1;
 
 export type HandleState = 'starting' | 'ready' | 'retiring' | 'stopping' | 'dead';
-
-/** One in-flight execution of a task on a worker: holds the worker's slot until the worker answers. */
-export interface Attempt<I = unknown, O = unknown> {
-  task: Task<I, O>;
-  handle: WorkerHandle<I, O>;
-  /** The task side is settled (result, retry or rejection decided). */
-  taskDone: boolean;
-  /** The worker slot is released. */
-  slotDone: boolean;
-  timer: NodeJS.Timeout | undefined;
-  grace: NodeJS.Timeout | undefined;
-  controller: AbortController | undefined;
-  /** Calls already in flight on the worker when this one was sent (pipelining depth). */
-  depth: number;
-  /** close({ force }) took this call back: the error it settles with if the worker had not started it. */
-  withdrawn?: Error;
-}
 
 /** The pool's small record of one worker: its own queue, its load and its counters. */
 export class WorkerHandle<I = unknown, O = unknown> {
@@ -35,7 +19,7 @@ export class WorkerHandle<I = unknown, O = unknown> {
   running = 0;
   /** Nested tasks this worker is waiting on: each lends it one extra slot, so it cannot deadlock. */
   waiting = 0;
-  readonly inflight = new Set<Attempt<I, O>>();
+  readonly inflight = new InflightList<I, O>();
   /** Calls finished (for ttl). */
   calls = 0;
   completed = 0;

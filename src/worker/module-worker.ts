@@ -11,7 +11,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { type Call, type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from './protocol.js';
-import type { ExecuteContext, ExitInfo, Transferable, Worker } from './types.js';
+import type { ExecuteContext, ExitInfo, Reply, Transferable, Worker } from './types.js';
 
 const debug = createDebug('workforce:worker');
 
@@ -33,10 +33,11 @@ export interface ModuleWorkerOptions {
   modulePath: string;
 }
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  taskId: number;
+type Pending = ExecuteContext & Reply;
+
+/** Sync failures are answered on a microtask: a Reply is never answered before the call returns. */
+function answerLater(reply: Reply, error: unknown): void {
+  queueMicrotask(() => reply.answer(false, error));
 }
 
 /**
@@ -126,26 +127,33 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
 
   execute(call: Call, context: ExecuteContext): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (!this.active) return reject(new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: context.taskId }));
-      let payload: unknown;
-      try {
-        payload = this.options.serializer.encode(call.args);
-      } catch (error) {
-        return reject(new SerializationError(`Task arguments could not be encoded: ${(error as Error).message}`, { cause: error }));
-      }
-      const id = ++this.#nextCall;
-      if (!this.#batch) {
-        this.#batch = [Op.TASK];
-        queueMicrotask(this.#flush);
-      }
-      this.#batch.push(id, call.method ?? null, payload, call.single ? 1 : 0);
-      if (context.transfer?.length) {
-        this.#transfers ??= new Map();
-        this.#transfers.set(id, context.transfer);
-      }
-      this.#pending.set(id, { resolve, reject, taskId: context.taskId });
-      context.signal?.addEventListener('abort', () => this.#trySend([Op.CANCEL, id]), { once: true });
+      const { taskId, signal, transfer } = context;
+      this.executeWithReply(call, { taskId, signal, transfer, answer: (ok, value) => (ok ? resolve(value) : reject(value)) });
     });
+  }
+
+  /** The pool's path: the call joins this tick's TASK batch; `call.answer` gets the result. */
+  executeWithReply(call: Call, reply: ExecuteContext & Reply): void {
+    if (!this.active) return answerLater(reply, new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: reply.taskId }));
+    let payload: unknown;
+    try {
+      payload = this.options.serializer.encode(call.args);
+    } catch (error) {
+      return answerLater(reply, new SerializationError(`Task arguments could not be encoded: ${(error as Error).message}`, { cause: error }));
+    }
+    const id = ++this.#nextCall;
+    if (!this.#batch) {
+      this.#batch = [Op.TASK];
+      queueMicrotask(this.#flush);
+    }
+    this.#batch.push(id, call.method ?? null, payload, call.single ? 1 : 0);
+    const transfer = reply.transfer;
+    if (transfer?.length) {
+      this.#transfers ??= new Map();
+      this.#transfers.set(id, transfer);
+    }
+    this.#pending.set(id, reply);
+    reply.signal?.addEventListener('abort', () => this.#trySend([Op.CANCEL, id]), { once: true });
   }
 
   withdraw(taskId: number): void {
@@ -178,8 +186,8 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         const pending = this.#pending.get(id);
         this.#pending.delete(id);
         if (!pending) continue;
-        if (!this.active) pending.reject(new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: pending.taskId }));
-        else pending.reject(new SerializationError(`Task arguments could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
+        if (!this.active) pending.answer(false, new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: pending.taskId }));
+        else pending.answer(false, new SerializationError(`Task arguments could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
       }
     }
   };
@@ -267,14 +275,14 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     const pending = this.#pending.get(id);
     if (!pending) return;
     this.#pending.delete(id);
-    if (!ok) return pending.reject(deserializeError(value, WIRE_ERRORS));
+    if (!ok) return pending.answer(false, deserializeError(value, WIRE_ERRORS));
     let decoded: unknown;
     try {
       decoded = this.options.serializer.decode(value);
     } catch (error) {
-      return pending.reject(new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error }));
+      return pending.answer(false, new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error }));
     }
-    pending.resolve(decoded);
+    pending.answer(true, decoded);
   }
 
   #onExit(exitCode: number | null, signal: string | null, cause: unknown, started: { reject: (e: unknown) => void }): void {
@@ -289,7 +297,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     );
     started.reject(crash);
     for (const listener of this.#exitListeners) listener({ exitCode, signal, cause: reason, planned });
-    for (const [, pending] of this.#pending) pending.reject(crash.forTask(pending.taskId));
+    for (const [, pending] of this.#pending) pending.answer(false, crash.forTask(pending.taskId));
     this.#pending.clear();
     this.#markExited();
   }

@@ -13,6 +13,11 @@ export interface ExecuteContext {
   transfer?: readonly Transferable[];
 }
 
+/** How a worker answers a call in the callback form of `execute`: exactly once, never synchronously. */
+export interface Reply {
+  answer(ok: boolean, value: unknown): void;
+}
+
 /**
  * The one contract every worker honours: thread, process, spawned and inline workers, and
  * any object a user writes for `WorkPool`. `execute` may be called again before an earlier
@@ -24,6 +29,12 @@ export interface Worker<I = unknown, O = unknown> {
   readonly active: boolean;
   init?(): Promise<unknown> | unknown;
   execute(input: I, context: ExecuteContext): Promise<O> | O;
+  /**
+   * Optional callback form of `execute`, used instead of it when present: the worker answers
+   * through `call.answer(ok, value)` (exactly once, never before returning), so a call needs
+   * no promise of its own. `call` is also the call's ExecuteContext.
+   */
+  executeWithReply?(input: I, call: ExecuteContext & Reply): void;
   /** Ends the worker: gracefully, or at once with `force`. */
   destroy(options?: { force?: boolean }): Promise<unknown> | unknown;
   /**

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   AsyncQueue,
+  CallMaxRetryError,
   create,
   DynamicAsyncIterator,
   IterableInputSource,
   kill,
   MaxConcurrentCallsError,
+  ModulePool,
   QueueFullError,
   serializers,
   WorkerCrashError,
@@ -16,7 +20,7 @@ import {
   WorkerTerminatedError,
   WorkPool,
 } from 'workforce';
-import { eventually, fixture } from '../helpers.js';
+import { eventually, fixture, pidAlive } from '../helpers.js';
 
 describe('Workestrator entry point', () => {
   it("create() builds a process farm with Workestrator's defaults", async () => {
@@ -61,6 +65,54 @@ describe('Workestrator entry point', () => {
     assert.equal(WorkerTerminatedError, WorkerCrashError);
     assert.equal(WorkerExitError, WorkerCrashError);
   });
+
+  it("create()'s defaults at work: 10 calls per worker, 3 retries, killTimeout 500, JSON", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'workforce-seeds-'));
+    const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1 });
+    try {
+      assert.ok(farm instanceof ModulePool, 'the same engine as createPool, not a second implementation');
+      const peaks = await Promise.all(Array.from({ length: 15 }, () => farm.runMethod<number>('track', 150)));
+      assert.equal(Math.max(...peaks), 10, 'maxConcurrentCallsPerWorker 10');
+      assert.equal(await farm.runMethod('echo', new Date(0)), '1970-01-01T00:00:00.000Z', 'JSON serializer: a Date arrives as its string');
+      const file = join(dir, 'attempts');
+      await assert.rejects(farm.runMethod('poison', file), (e: CallMaxRetryError) => {
+        assert.ok(e instanceof CallMaxRetryError, String(e));
+        assert.equal(e.attempts, 4, 'maxRetries 3');
+        assert.ok(e.reason instanceof WorkerTerminatedError);
+        assert.equal((e.reason as WorkerCrashError).exitCode, 9);
+        return true;
+      });
+      assert.equal(await farm.runMethod('attempts', file), 4);
+      const pid = await farm.runMethod<number>('pid');
+      const began = performance.now();
+      await farm.close(); // its onWorkerExit never returns: killed after killTimeout
+      const took = performance.now() - began;
+      assert.ok(took >= 450 && took < 2000, `close() took ${Math.round(took)} ms with the default killTimeout 500`);
+      assert.equal(pidAlive(pid), false);
+    } finally {
+      await farm.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('maxConcurrentCalls rejects with MaxConcurrentCallsError; a crash with maxRetries 0 is a WorkerTerminatedError', async () => {
+    const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1, maxConcurrentCalls: 2, maxRetries: 0, killTimeout: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'workforce-seeds-'));
+    try {
+      const running = [farm.runMethod('track', 100), farm.runMethod('track', 100)];
+      await assert.rejects(farm.runMethod('track', 1), MaxConcurrentCallsError);
+      await Promise.all(running);
+      await assert.rejects(farm.runMethod('poison', join(dir, 'n')), (e: WorkerCrashError) => {
+        assert.ok(e instanceof WorkerTerminatedError, String(e));
+        assert.equal(e.exitCode, 9);
+        assert.equal(typeof e.pid, 'number');
+        return true;
+      });
+    } finally {
+      await farm.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('@probedjs/work-pool entry point', () => {
@@ -85,9 +137,68 @@ describe('@probedjs/work-pool entry point', () => {
       await pool.dispose();
     }
   });
+
+  it("a path relative to the working directory, like probedjs's new WorkerPool('MyWorker.js'); the same engine", async () => {
+    const pool = new WorkerPool(relative(process.cwd(), fixture('probed-worker.mjs')), { numberOfWorkers: 1, execArgv: [] });
+    try {
+      assert.ok(pool instanceof ModulePool);
+      assert.equal(pool.modulePath, fixture('probed-worker.mjs'));
+      assert.equal(await pool.addTask('relative'), 'Hello, relative!');
+      await pool.whenIdle();
+      assert.equal(pool.stats.running + pool.stats.queued, 0);
+    } finally {
+      await pool.dispose();
+    }
+    assert.equal(pool.workers.length, 0, 'dispose() ended the workers');
+  });
 });
 
 describe('travetto names', () => {
+  it("travetto v1's shape: a WorkPool subclass with an async factory, IterableInputSource over a DynamicAsyncIterator", async () => {
+    // `active` is travetto's "still usable" flag (its pool destroys a worker that reports false)
+    class Doubler {
+      active = true;
+      constructor(readonly id: number) {}
+      async execute(n: number) {
+        await new Promise((r) => setTimeout(r, 2));
+        return n * 2;
+      }
+      async destroy() {
+        this.active = false;
+      }
+    }
+    let made = 0;
+    class Compressor extends WorkPool<number, number, Doubler> {
+      pending = new DynamicAsyncIterator<number>();
+      constructor() {
+        super(async () => new Doubler(++made), { max: 2 });
+      }
+      begin() {
+        return this.process(new IterableInputSource(this.pending));
+      }
+      convert(...items: number[]) {
+        this.pending.add(items);
+      }
+    }
+    const pool = new Compressor();
+    const out: number[] = [];
+    pool.on('item', (_input, output) => out.push(output as number));
+    try {
+      const done = pool.begin();
+      pool.convert(1, 2, 3);
+      pool.convert(4);
+      pool.pending.close();
+      assert.equal((await done).completed, 4);
+      assert.deepEqual(
+        out.sort((a, b) => a - b),
+        [2, 4, 6, 8],
+      );
+      assert.ok(made >= 1 && made <= 2);
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
   it('WorkPool, IterableInputSource and DynamicAsyncIterator (add with an array)', async () => {
     let n = 0;
     const pool = new WorkPool<number, number>(() => ({ id: ++n, active: true, execute: async (x: number) => x * 2, destroy() {} }), { max: 2 });
@@ -106,7 +217,8 @@ describe('travetto names', () => {
         seen.sort((a, b) => a - b),
         [2, 4, 6, 8, 10, 12],
       );
-      assert.ok(new AsyncQueue() instanceof AsyncQueue);
+      assert.equal(Object.getPrototypeOf(DynamicAsyncIterator), AsyncQueue, 'DynamicAsyncIterator is AsyncQueue (add() also takes an array)');
+      assert.ok(new DynamicAsyncIterator() instanceof AsyncQueue);
     } finally {
       await pool.shutdown();
     }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { createPool, TaskAbortedError } from 'workforce';
-import { fixture, RUNTIMES } from '../helpers.js';
+import { eventually, fixture, pidAlive, RUNTIMES, sleep } from '../helpers.js';
 
 const module = fixture('cancel-worker.mjs');
 
@@ -59,7 +58,7 @@ describe('cooperative cancellation', () => {
           return call;
         }),
       );
-      const plain = outcomes.filter((o, i) => i % 3 === 0);
+      const plain = outcomes.filter((_o, i) => i % 3 === 0);
       assert.ok(plain.every((o) => o.status === 'fulfilled'));
       for (const o of outcomes) if (o.status === 'rejected') assert.ok(o.reason instanceof TaskAbortedError, String(o.reason));
       assert.deepEqual(await Promise.all([1, 2, 3].map((n) => pool.runMethod('plain', n))), [1, 2, 3]);
@@ -68,6 +67,81 @@ describe('cooperative cancellation', () => {
       await pool.close();
     }
   });
+
+  for (const runtime of RUNTIMES) {
+    it(`200 aborts on one worker shared with plain calls, then normal calls flow (${runtime})`, { timeout: 12_000 }, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 1, concurrency: 2, cancelGracePeriod: 100, execArgv: [], fork: { execArgv: [] } });
+      let online = 0;
+      pool.on('online', () => online++);
+      try {
+        assert.equal(await pool.runMethod('plain', -1), -1);
+        // Phase 1: 200 cooperative tasks aborted (while queued, just started or running), each
+        // followed by a plain call on the same worker.
+        const aborted: Promise<unknown>[] = [];
+        const plain: Promise<unknown>[] = [];
+        for (let i = 0; i < 200; i++) {
+          const controller = new AbortController();
+          aborted.push(pool.addTask(5000, { method: 'cooperative', signal: controller.signal }));
+          plain.push(pool.runMethod('plain', i));
+          if (i % 4 === 0) controller.abort();
+          else setTimeout(() => controller.abort(), i % 6);
+        }
+        const outcomes = await Promise.allSettled(aborted);
+        assert.equal(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof TaskAbortedError).length, 200, 'all 200 aborted');
+        assert.deepEqual(
+          await Promise.all(plain),
+          Array.from({ length: 200 }, (_, i) => i),
+        );
+        assert.equal(online, 1, 'one worker ran every abortable and plain call: none was replaced');
+        // Phase 2: tasks that ignore their signal cost their worker, and the queue still flows.
+        for (let i = 0; i < 3; i++) {
+          const controller = new AbortController();
+          const stuck = pool.addTask(60_000, { method: 'stubborn', signal: controller.signal });
+          const after = pool.runMethod('plain', `after-${i}`);
+          setTimeout(() => controller.abort(), 10);
+          await assert.rejects(stuck, TaskAbortedError);
+          assert.equal(await after, `after-${i}`);
+        }
+        const normal = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.runMethod('plain', i)));
+        assert.equal(normal.length, 50);
+        await pool.whenIdle();
+        assert.equal(pool.stats.queued, 0);
+        // the last stubborn call holds its slot until its worker is ended: then nothing runs
+        await eventually(() => pool.stats.running === 0, 2000);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it(`the worker is terminated only after cancelGracePeriod (default 1 s), on abort and on timeout (${runtime})`, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 1, timeout: 300, maxRetries: 0, execArgv: [], fork: { execArgv: [] } });
+      const exits: number[] = [];
+      pool.on('exit', () => exits.push(performance.now()));
+      try {
+        assert.equal(await pool.runMethod('plain', 1), 1);
+        for (const how of ['abort', 'timeout'] as const) {
+          const [worker] = pool.workers;
+          const controller = new AbortController();
+          const call = pool.addTask(60_000, { method: 'stubborn', signal: controller.signal });
+          const began = performance.now();
+          if (how === 'abort') setTimeout(() => controller.abort(), 20);
+          await assert.rejects(call, how === 'abort' ? TaskAbortedError : { name: 'TimeoutError' });
+          const settled = performance.now();
+          await sleep(600);
+          assert.equal(exits.length, how === 'abort' ? 0 : 1, 'still within the grace period: the worker lives');
+          assert.equal(worker.active, true);
+          if (worker.pid !== undefined) assert.ok(pidAlive(worker.pid));
+          await eventually(() => exits.length === (how === 'abort' ? 1 : 2), 3000);
+          const waited = (exits.at(-1) as number) - settled;
+          assert.ok(waited >= 950 && waited < 2500, `terminated ${Math.round(waited)} ms after the ${how} (${Math.round(settled - began)} ms in)`);
+          assert.equal(worker.active, false);
+          assert.equal(await pool.runMethod('plain', 2), 2, 'a fresh worker serves');
+        }
+      } finally {
+        await pool.close();
+      }
+    });
+  }
 
   it('kill() and close() under load never leave an unhandled rejection', async () => {
     const unhandled: unknown[] = [];
@@ -93,16 +167,5 @@ describe('cooperative cancellation', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
-  });
-});
-
-describe('debugging', () => {
-  it('process workers of a parent under --inspect get their own inspector port', () => {
-    const run = spawnSync(process.execPath, ['--inspect=0', fixture('inspect-parent.mjs')], { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout.trim(), '[6,15]');
-    assert.doesNotMatch(run.stderr, /EADDRINUSE|address already in use/i);
-    const listening = run.stderr.match(/Debugger listening on/g) ?? [];
-    assert.equal(listening.length, 3, `the parent and each of 2 workers listen: ${run.stderr}`);
   });
 });

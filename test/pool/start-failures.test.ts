@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { createPool, ModuleLoadError } from 'workforce';
-import { fixture, RUNTIMES } from '../helpers.js';
+import { after, describe, it, mock } from 'node:test';
+import { createPool, ModuleLoadError, WorkerCrashError } from 'workforce';
+import { childPids } from '../chaos/proc.js';
+import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'workforce-start-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The start times a fixture logged, one line per start. */
+function startTimes(log: string): number[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map(Number);
+}
 
 describe('runaway respawn is bounded', () => {
   for (const runtime of RUNTIMES) {
@@ -20,30 +27,88 @@ describe('runaway respawn is bounded', () => {
         numberOfWorkers: 1,
         maxStartFailures: 4,
         env,
-        fork: { env },
+        fork: { env, execArgv: [] },
       });
       try {
         const began = Date.now();
-        const error = await pool.run(1).then(
-          () => assert.fail('must not resolve'),
-          (e: unknown) => e,
+        const pending = [pool.run(1), pool.run(2), pool.runMethod('x')].map((call) =>
+          call.then(
+            () => assert.fail('must not resolve'),
+            (e: unknown) => e,
+          ),
         );
+        const [error, ...others] = await Promise.all(pending);
         const elapsed = Date.now() - began;
         assert.ok(error instanceof ModuleLoadError, String(error));
         assert.equal(error.phase, 'pool');
         assert.match(error.message, /4 times in a row/);
         assert.match(error.message, /code 3/, 'carries the first failure');
-        const starts = readFileSync(log, 'utf8').trim().split('\n').length;
-        assert.equal(starts, 4, 'exactly maxStartFailures spawns');
+        assert.ok(error.cause instanceof WorkerCrashError, `cause: ${error.cause}`);
+        assert.equal(error.cause.exitCode, 3, 'the first failure, with its detail');
+        for (const other of others) assert.equal(other, error, 'every pending call gets the same error');
+        const starts = startTimes(log);
+        assert.equal(starts.length, 4, 'exactly maxStartFailures spawns');
+        // exponential backoff: 50, 100, 200 ms before the 2nd, 3rd and 4th spawn
+        const backoff = [0, 50, 100, 200];
+        for (let i = 1; i < starts.length; i++) {
+          const gap = starts[i] - starts[i - 1];
+          assert.ok(gap >= backoff[i] - 5, `spawn ${i + 1} came ${gap} ms after spawn ${i} (backoff ${backoff[i]} ms)`);
+        }
         assert.ok(elapsed >= 50 + 100 + 200, `backoff between respawns (${elapsed} ms)`);
-        await assert.rejects(pool.run(2), ModuleLoadError, 'new calls reject too');
+        await assert.rejects(pool.run(2), (e: unknown) => e === error, 'new calls reject with the same error');
         await new Promise((r) => setTimeout(r, 300));
-        assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 4, 'no respawn after failing');
+        assert.equal(startTimes(log).length, 4, 'no respawn after failing');
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it(`a module that throws while loading is not respawned: pending and new calls get the first error (${runtime})`, async () => {
+      const log = join(dir, `loads-${runtime}.log`);
+      const pool = createPool({ module: fixture('load-throws.mjs'), runtime, numberOfWorkers: 2, workerData: { log }, execArgv: [], fork: { execArgv: [] } });
+      try {
+        const pending = [pool.run(1), pool.run(2), pool.run(3)].map((call) =>
+          call.then(
+            () => assert.fail('must not resolve'),
+            (e: unknown) => e,
+          ),
+        );
+        const [error, ...others] = await Promise.all(pending);
+        assert.ok(error instanceof ModuleLoadError, String(error));
+        assert.equal(error.phase, 'module');
+        assert.match(error.message, /load-throws\.mjs/);
+        assert.match(error.message, /TypeError: boom at load in worker \d/);
+        let root: unknown = error;
+        while (root instanceof Error && root.cause !== undefined) root = root.cause;
+        assert.ok(root instanceof Error && root.name === 'TypeError' && /boom at load/.test(root.message), `root cause: ${root}`);
+        for (const other of others) assert.equal(other, error);
+        await new Promise((r) => setTimeout(r, 400));
+        assert.ok(startTimes(log).length <= 2, `loaded ${startTimes(log).length} times with 2 workers: never respawned`);
+        await assert.rejects(pool.run(4), (e: unknown) => e === error, 'new calls reject with the first error');
+        assert.ok(startTimes(log).length <= 2, 'a new call does not respawn either');
       } finally {
         await pool.close();
       }
     });
   }
+
+  it('the default bound is 5 consecutive start failures', async () => {
+    const log = join(dir, 'starts-default.log');
+    const env = { ...process.env, WORKFORCE_START_LOG: log };
+    const pool = createPool({ module: fixture('crash-at-start.mjs'), numberOfWorkers: 1, env, execArgv: [] });
+    try {
+      const error = await pool.run(1).then(
+        () => assert.fail('must not resolve'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof ModuleLoadError);
+      assert.match(error.message, /5 times in a row/);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(startTimes(log).length, 5);
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('a module with a syntax error fails the pool at once with ModuleLoadError', async () => {
     const pool = createPool({ module: fixture('syntax-error.mjs'), numberOfWorkers: 2 });
@@ -78,36 +143,64 @@ describe('runaway respawn is bounded', () => {
     }
   });
 
-  it('startTimeout reports a worker that does not come online, naming the module', async () => {
-    const pool = createPool({ module: fixture('slow-start.mjs'), numberOfWorkers: 1, startTimeout: 200, maxStartFailures: 1 });
-    try {
-      const error = await pool.run().then(
-        () => assert.fail('must not resolve'),
-        (e: unknown) => e,
-      );
-      assert.ok(error instanceof ModuleLoadError);
-      assert.match(error.message, /slow-start\.mjs/);
-      assert.match(error.message, /did not come online within 200 ms/);
-    } finally {
-      await pool.kill();
-    }
-  });
-});
-
-describe('maxHeapBeforeRecycle', () => {
   for (const runtime of RUNTIMES) {
-    it(`recycles a worker whose heap grew past the limit, losing no call (${runtime})`, async () => {
-      const pool = createPool({ module: fixture('heap-grower.mjs'), runtime, numberOfWorkers: 1, maxHeapBeforeRecycle: 48 * 1024 * 1024 });
-      const recycled: unknown[] = [];
-      pool.on('recycle', (worker) => recycled.push(worker));
+    it(`startTimeout reports a worker that does not come online, naming the module (${runtime})`, async () => {
+      const pool = createPool({
+        module: fixture('slow-start.mjs'),
+        runtime,
+        numberOfWorkers: 1,
+        startTimeout: 200,
+        maxStartFailures: 1,
+        fork: { execArgv: [] },
+      });
+      // what a started worker holds: a child process, or a thread's Worker handle
+      const held = () => (runtime === 'process' ? (childPids() ?? []).length : process.getActiveResourcesInfo().filter((r) => /Worker/.test(r)).length);
+      const before = held();
       try {
-        const ids = await Promise.all(Array.from({ length: 12 }, () => pool.run(8)));
-        assert.equal(ids.length, 12);
-        assert.ok(recycled.length >= 1, 'a recycle event fired');
-        assert.ok(new Set(ids).size >= 2, `more than one worker served (${ids})`);
+        const began = Date.now();
+        const error = await pool.run().then(
+          () => assert.fail('must not resolve'),
+          (e: unknown) => e,
+        );
+        const took = Date.now() - began;
+        assert.ok(error instanceof ModuleLoadError, String(error));
+        assert.equal(error.phase, 'pool');
+        assert.match(error.message, /slow-start\.mjs/);
+        assert.match(error.message, /did not come online within 200 ms/);
+        assert.ok(error.cause instanceof ModuleLoadError && error.cause.phase === 'start', 'the first failure is the start timeout');
+        assert.ok(took >= 190 && took < 3000, `reported after ${took} ms`);
+        await eventually(() => held() === before, 3000); // the stuck worker was ended
       } finally {
-        await pool.close();
+        await pool.kill();
       }
     });
   }
+
+  it('startTimeout defaults to 30 s', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const pool = createPool({ module: fixture('slow-start.mjs'), numberOfWorkers: 1, maxStartFailures: 1, execArgv: [] });
+    const settled: { outcome?: unknown } = {};
+    void pool.run().then(
+      () => (settled.outcome = 'resolved'),
+      (e: unknown) => (settled.outcome = e),
+    );
+    const turn = () => new Promise((r) => setImmediate(r));
+    const current = (): unknown => settled.outcome;
+    try {
+      // the start timer is set as the thread is created: wait for the thread
+      for (let i = 0; i < 2000 && !process.getActiveResourcesInfo().some((r) => /Worker/.test(r)); i++) await turn();
+      await turn();
+      mock.timers.tick(29_999);
+      await turn();
+      assert.equal(current(), undefined, 'still starting after 29.999 s');
+      mock.timers.tick(1);
+      for (let i = 0; i < 20 && current() === undefined; i++) await turn();
+      const outcome = current();
+      assert.ok(outcome instanceof ModuleLoadError, String(outcome));
+      assert.match(outcome.message, /did not come online within 30000 ms/);
+    } finally {
+      mock.timers.reset();
+      await pool.kill();
+    }
+  });
 });

@@ -17,6 +17,9 @@ const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 export function resolveModule(module: unknown): string {
   if (module instanceof URL) module = module.href;
   if (typeof module !== 'string' || module === '') throw new InvalidOptionError('module', module, 'a path or file: URL of the worker module');
+  // another scheme (http:, data:, node:) would otherwise be read as a relative path
+  if (/^[a-z][a-z\d+.-]+:/i.test(module) && !module.startsWith('file:'))
+    throw new InvalidOptionError('module', module, 'a path or file: URL of the worker module');
   const path = module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module);
   if (!existsSync(path)) throw new ModuleLoadError(`Cannot find worker module ${path}`, path);
   return pathToFileURL(path).href;

@@ -43,11 +43,17 @@ export class WorkerRuntime implements WorkerContext {
   #closing = false;
   /** Pool messages that arrived before onWorkerStart finished; replayed once ready. */
   #early: ToChild[] | undefined = [];
+  /**
+   * Inline runtimes share the main thread (several inline workers, inline pools, 'main'
+   * affinity): `workerContext` must speak for the runtime whose code is being entered.
+   */
+  readonly #shared: boolean;
 
   constructor(
     private readonly link: Link,
     private readonly exit: (code: number) => void,
   ) {
+    this.#shared = link.kind === 'loopback';
     link.onMessage((message) => this.#receive(message as ToChild));
     // A task that ends the worker (process.exit) must not take the results finished before it along.
     if (link.kind !== 'loopback') process.once('exit', this.#runner.flush);
@@ -108,7 +114,10 @@ export class WorkerRuntime implements WorkerContext {
         return this.#runner.withdraw(message[1]);
       case Op.MESSAGE:
         if (this.#early) this.#early.push(message);
-        else for (const listener of this.#listeners.get(message[1]) ?? []) listener(message[2], this);
+        else {
+          if (this.#shared) installContext(this);
+          for (const listener of this.#listeners.get(message[1]) ?? []) listener(message[2], this);
+        }
         return;
       case Op.NESTED_RESULT:
         return this.#nestedResult(message[1], message[2], message[3]);
@@ -136,6 +145,7 @@ export class WorkerRuntime implements WorkerContext {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'module']);
     }
     try {
+      if (this.#shared) installContext(this);
       await resolveHook(this.#module, 'onWorkerStart')?.(this);
     } catch (error) {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'hook']);
@@ -158,6 +168,7 @@ export class WorkerRuntime implements WorkerContext {
 
   #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
     this.#current = task;
+    if (this.#shared) installContext(this);
     try {
       return single ? fn(args[0], taskContext(this, task)) : fn(...args);
     } finally {
@@ -183,6 +194,7 @@ export class WorkerRuntime implements WorkerContext {
     this.#closing = true;
     try {
       const hook = this.#module && resolveHook(this.#module, 'onWorkerExit');
+      if (this.#shared) installContext(this);
       await hook?.(this);
     } catch {
       // the worker is ending either way

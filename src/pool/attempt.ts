@@ -1,0 +1,87 @@
+import type { ExecuteContext, Reply, Transferable } from '../worker/types.js';
+import type { Task } from './task.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+/** Where an attempt reports its worker's answer (the dispatcher). */
+export interface AttemptSink<I, O> {
+  answered(attempt: Attempt<I, O>, ok: boolean, value: unknown): void;
+}
+
+/**
+ * One in-flight execution of a task on a worker: holds the worker's slot until the worker
+ * answers. It is also the call's ExecuteContext and its Reply, so a call on a worker that
+ * answers by callback allocates nothing besides this object.
+ */
+export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply {
+  /** The task side is settled (result, retry or rejection decided). */
+  taskDone = false;
+  /** The worker slot is released. */
+  slotDone = false;
+  timer: NodeJS.Timeout | undefined = undefined;
+  grace: NodeJS.Timeout | undefined = undefined;
+  controller: AbortController | undefined = undefined;
+  /** close({ force }) took this call back: the error it settles with if the worker had not started it. */
+  withdrawn: Error | undefined = undefined;
+  /** Neighbours in the worker's in-flight list (oldest first). */
+  prev: Attempt<I, O> | undefined = undefined;
+  next: Attempt<I, O> | undefined = undefined;
+
+  constructor(
+    readonly sink: AttemptSink<I, O>,
+    readonly task: Task<I, O>,
+    readonly handle: WorkerHandle<I, O>,
+    /** Calls already in flight on the worker when this one was sent (pipelining depth). */
+    readonly depth: number,
+  ) {}
+
+  get taskId(): number {
+    return this.task.id;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.controller?.signal;
+  }
+
+  get transfer(): readonly Transferable[] | undefined {
+    return this.task.transfer;
+  }
+
+  answer(ok: boolean, value: unknown): void {
+    this.sink.answered(this, ok, value);
+  }
+}
+
+/** A worker's in-flight attempts in send order: O(1) add and remove, no allocation. */
+export class InflightList<I = unknown, O = unknown> {
+  #head: Attempt<I, O> | undefined;
+  #tail: Attempt<I, O> | undefined;
+  size = 0;
+
+  add(attempt: Attempt<I, O>): void {
+    attempt.prev = this.#tail;
+    attempt.next = undefined;
+    if (this.#tail) this.#tail.next = attempt;
+    else this.#head = attempt;
+    this.#tail = attempt;
+    this.size++;
+  }
+
+  /** Removes `attempt`; false if it was not listed. */
+  delete(attempt: Attempt<I, O>): boolean {
+    if (attempt.prev === undefined && this.#head !== attempt) return false;
+    if (attempt.prev) attempt.prev.next = attempt.next;
+    else this.#head = attempt.next;
+    if (attempt.next) attempt.next.prev = attempt.prev;
+    else this.#tail = attempt.prev;
+    attempt.prev = attempt.next = undefined;
+    this.size--;
+    return true;
+  }
+
+  /** A snapshot, oldest first (safe to modify the list while walking it). */
+  toArray(): Attempt<I, O>[] {
+    const out: Attempt<I, O>[] = [];
+    for (let a = this.#head; a; a = a.next) out.push(a);
+    return out;
+  }
+}

@@ -1,0 +1,243 @@
+// Crash detail: a call whose worker died rejects with a WorkerCrashError that says which worker
+// (workerId, pid for processes), how it died (exitCode, signal) and which call it was (taskId) —
+// itself with maxRetries 0, as the `reason` of a CallMaxRetryError after retries. And workforce
+// never leaves a rejection unhandled: not on crashes, not during close() / kill(), not when the
+// parent process ends.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  CallMaxRetryError,
+  createPool,
+  ModuleLoadError,
+  type ModulePool,
+  type ModuleWorker,
+  PoolClosedError,
+  type PoolOptions,
+  type Runtime,
+  TimeoutError,
+  WorkerCrashError,
+} from 'workforce';
+import { eventually, fixture, pidAlive, RUNTIMES, sleep } from '../helpers.js';
+
+const WORKER = fixture('dur-worker.mjs');
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'workforce-crash-'));
+  dirs.push(dir);
+  return dir;
+}
+
+interface Who {
+  workerId: number;
+  pid: number;
+}
+
+/** A pool of dur-worker.mjs (plain JS: no tsx loader in the workers). */
+function pool(runtime: Runtime, options: Partial<PoolOptions> = {}): ModulePool {
+  return createPool({ module: WORKER, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] }, ...options });
+}
+
+/** A zombie left to an init that does not reap counts as gone. */
+function processGone(pid: number): boolean {
+  if (!pidAlive(pid)) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+describe('crash detail', { concurrency: 2 }, () => {
+  for (const runtime of RUNTIMES) {
+    it(`every call a dead worker held gets its own WorkerCrashError: exitCode, signal, pid, workerId, taskId (${runtime})`, async () => {
+      const p = pool(runtime, { concurrency: 2, maxRetries: 0 });
+      try {
+        const who = await p.runMethod<Who>('whoami');
+        const bystander = p.runMethod('sleep', 5000, 'never').then(
+          () => assert.fail('must not resolve'),
+          (e: unknown) => e,
+        );
+        const poisoned = p.runMethod('poison', tmp(), 'exit').then(
+          () => assert.fail('must not resolve'),
+          (e: unknown) => e,
+        );
+        const errors = [await poisoned, await bystander];
+        for (const e of errors) {
+          assert.ok(e instanceof WorkerCrashError, `got ${(e as Error).name}: ${(e as Error).message}`);
+          assert.equal(e.name, 'WorkerCrashError');
+          assert.equal(e.exitCode, 7);
+          assert.equal(e.signal, null);
+          assert.equal(e.workerId, who.workerId);
+          if (runtime === 'process') {
+            assert.equal(e.pid, who.pid);
+            assert.match(e.message, new RegExp(`pid ${who.pid}`));
+          } else assert.equal(e.pid, undefined, 'threads have no pid of their own');
+          assert.match(e.message, /exited with code 7/);
+          assert.equal(typeof e.taskId, 'number');
+        }
+        const [a, b] = errors as WorkerCrashError[];
+        assert.notEqual(a.taskId, b.taskId, 'each call names itself');
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`after retries, CallMaxRetryError.reason is the last crash with its detail (${runtime})`, async () => {
+      const p = pool(runtime, { maxRetries: 2 });
+      const exits: [ModuleWorker, number | null, string | null][] = [];
+      p.on('exit', (w: ModuleWorker, code: number | null, signal: string | null) => exits.push([w, code, signal]));
+      const pids = new Map<number | string, number | undefined>();
+      p.on('online', (w: ModuleWorker) => pids.set(w.id, w.pid));
+      try {
+        const error = await p.runMethod('poison', tmp(), runtime === 'process' ? 'sigkill' : 'exit').then(
+          () => assert.fail('must not resolve'),
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof CallMaxRetryError, String(error));
+        assert.equal(error.attempts, 3);
+        const reason = error.reason;
+        assert.ok(reason instanceof WorkerCrashError, String(reason));
+        assert.equal(error.cause, reason);
+        assert.equal(reason.taskId, error.taskId);
+        assert.equal(exits.length, 3);
+        const [last, code, signal] = exits[2];
+        assert.equal(reason.workerId, last.id, 'the worker that died last');
+        assert.equal(reason.exitCode, code);
+        assert.equal(reason.signal, signal);
+        if (runtime === 'process') {
+          assert.equal(reason.signal, 'SIGKILL');
+          assert.equal(reason.exitCode, null);
+          assert.equal(reason.pid, pids.get(last.id));
+          assert.equal(typeof reason.pid, 'number');
+          assert.match(error.message, /WorkerCrashError: Worker \d+ \(pid \d+\) was killed by SIGKILL/);
+        } else {
+          assert.equal(reason.exitCode, 7);
+          assert.equal(reason.pid, undefined);
+        }
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  it('a process worker killed from outside: signal and pid in the error', async () => {
+    const p = pool('process', { maxRetries: 0 });
+    try {
+      const who = await p.runMethod<Who>('whoami');
+      const call = p.runMethod('sleep', 10_000).then(
+        () => assert.fail('must not resolve'),
+        (e: unknown) => e,
+      );
+      await sleep(50);
+      process.kill(who.pid, 'SIGTERM');
+      const error = await call;
+      assert.ok(error instanceof WorkerCrashError);
+      assert.equal(error.signal, 'SIGTERM');
+      assert.equal(error.exitCode, null);
+      assert.equal(error.pid, who.pid);
+      assert.equal(error.workerId, who.workerId);
+      assert.match(error.message, /was killed by SIGTERM/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('never an unhandled rejection', () => {
+  it('crashes, retries, timeouts, start failures and close() / kill() at every stage (both runtimes)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const open: ModulePool[] = [];
+    const make = (runtime: Runtime, options: Partial<PoolOptions> = {}) => {
+      const p = pool(runtime, options);
+      open.push(p);
+      return p;
+    };
+    try {
+      await Promise.all(
+        RUNTIMES.map(async (runtime) => {
+          // close() right away and kill() right away, while the workers are still starting
+          await make(runtime, { numberOfWorkers: 2 }).close();
+          await make(runtime, { numberOfWorkers: 2 }).kill();
+
+          // kill() with calls waiting for workers that are starting
+          let p = make(runtime, { numberOfWorkers: 2 });
+          let calls = [p.run(1), p.runMethod('sleep', 100, 1)].map((c) => c.catch((e: Error) => e));
+          await sleep(5);
+          await p.kill();
+          for (const e of await Promise.all(calls)) assert.ok(e instanceof PoolClosedError, String(e));
+
+          // a worker crashes while close() waits for its call: the call is retried, then given up
+          p = make(runtime, { maxRetries: 2 });
+          await p.run(0);
+          calls = [p.runMethod('poison', tmp(), 'exit'), p.runMethod('tagged', 'ok', 20)].map((c) => c.catch((e: Error) => e));
+          await sleep(5);
+          await p.close();
+          const [poisoned, fine] = await Promise.all(calls);
+          assert.ok(poisoned instanceof CallMaxRetryError && poisoned.reason instanceof WorkerCrashError, String(poisoned));
+          assert.equal((fine as { value: string }).value, 'ok');
+
+          // kill() in the middle of crash retries
+          p = make(runtime, { maxRetries: 50 });
+          await p.run(0);
+          const crashing = p.runMethod('poison', tmp(), 'exit').catch((e: Error) => e);
+          await sleep(120);
+          await p.kill();
+          assert.ok((await crashing) instanceof PoolClosedError);
+
+          // a stubborn call times out; close() during its grace period
+          p = make(runtime, { timeout: 50, maxRetries: 0, cancelGracePeriod: 2000 });
+          const stuck = p.runMethod('stubborn', tmp(), 5000).catch((e: Error) => e);
+          assert.ok((await stuck) instanceof TimeoutError);
+          await p.kill();
+
+          // start failures with no caller at all: the pool fails on its own, then is closed
+          p = createPool({ module: fixture('syntax-error.mjs'), runtime, numberOfWorkers: 2, fork: { execArgv: [] } });
+          open.push(p);
+          await sleep(300);
+          await assert.rejects(p.run(1), ModuleLoadError);
+          await p.close();
+          p = createPool({ module: fixture('slow-start.mjs'), runtime, numberOfWorkers: 1, startTimeout: 50, maxStartFailures: 2, fork: { execArgv: [] } });
+          open.push(p);
+          await sleep(300);
+          await p.kill();
+        }),
+      );
+      await sleep(50);
+      assert.deepEqual(
+        unhandled.map((r) => String(r)),
+        [],
+      );
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await Promise.all(open.map((p) => p.kill()));
+    }
+  });
+
+  for (const mode of ['exit', 'close', 'kill'] as const) {
+    it(`a parent that ${mode === 'exit' ? 'calls process.exit()' : `${mode}s its pools`} mid-crash, mid-retry and mid-start exits cleanly (--unhandled-rejections=strict)`, async () => {
+      const child = spawn(process.execPath, ['--unhandled-rejections=strict', fixture('crash-parent.mjs'), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 0, `exit code ${code}: ${err}`);
+      assert.doesNotMatch(err, /unhandled|UnhandledPromiseRejection/i);
+      const { pids } = JSON.parse(out.split('\n')[0]) as { pids: number[] };
+      assert.equal(pids.length, 2);
+      await eventually(() => pids.every(processGone), 3000);
+    });
+  }
+});
