@@ -84,6 +84,19 @@ describe('pipelining short calls', () => {
     });
   }
 
+  it('long calls right after many short ones (window open) still spread over both workers', async () => {
+    const pool = createPool({ module, numberOfWorkers: 2 });
+    try {
+      await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run(i))); // both windows open
+      const before = pool.stats.perWorker.map((w) => w.completed);
+      await Promise.all(Array.from({ length: 8 }, () => pool.runMethod('sleepy', 20)));
+      const split = pool.stats.perWorker.map((w, i) => w.completed - before[i]);
+      assert.deepEqual(split, [4, 4], `8 equal calls on 2 workers: ${split}`);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('prefetch 0 disables pipelining', async () => {
     const pool = createPool({ module, numberOfWorkers: 1, prefetch: 0 });
     try {
