@@ -137,7 +137,11 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    * ones with PoolClosedError and lets running ones finish), then ends every worker gracefully.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (this.#closing) return this.#closing;
+    if (this.#closing) {
+      // close({ force }) during a draining close() still refuses the calls that have not started
+      if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
+      return this.#closing;
+    }
     debug('closing%s', options.force ? ' (force)' : '');
     this.#closing = (async () => {
       if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);

@@ -88,6 +88,22 @@ for (const runtime of RUNTIMES) {
             await refused(pool, () => pool.runMethod('giveBigInt'), SerializationError, /BigInt/);
           }
         });
+
+        it('errors that cannot be sent as they are still arrive as Errors with their message and code', async () => {
+          const error = await pool.runMethod('throwUnsendable').then(
+            () => assert.fail('must not resolve'),
+            (e: unknown) => e,
+          );
+          assert.ok(error instanceof Error, String(error));
+          assert.equal(error.message, 'unsendable error');
+          assert.equal((error as Error & { code?: string }).code, 'E_UNSENDABLE');
+          const thrown = await pool.runMethod('throwSymbol').then(
+            () => assert.fail('must not resolve'),
+            (e: unknown) => e,
+          );
+          assert.ok(thrown instanceof Error && /Symbol\(thrown\)/.test(thrown.message), String(thrown));
+          await serves(pool);
+        });
       });
     }
 
@@ -127,21 +143,14 @@ for (const runtime of RUNTIMES) {
         }
       });
 
-      it('a 100 MB payload goes both ways (or fails with a typed error), and the pool serves after', { timeout: 60_000 }, async () => {
+      it('a 100 MB payload goes both ways, and the pool serves after', { timeout: 60_000 }, async () => {
         const mb = 100;
-        for (const [label, call] of [
-          ['a 100 MB Buffer argument', () => pool.runMethod('size', Buffer.alloc(mb * 1024 * 1024, 1))],
-          ['a 100 MB string argument', () => pool.runMethod('size', 'y'.repeat(mb * 1024 * 1024))],
-          ['a 100 MB string result', () => pool.runMethod<string>('giveBig', mb).then((s) => s.length)],
-        ] as const) {
-          const outcome = await call().then(
-            (n) => n,
-            (e: unknown) => e,
-          );
-          if (outcome instanceof Error) assert.ok(outcome instanceof SerializationError, `${label}: ${String(outcome)}`);
-          else assert.equal(outcome, mb * 1024 * 1024, label);
-          await serves(pool);
-        }
+        assert.equal(await pool.runMethod('size', Buffer.alloc(mb * 1024 * 1024, 1)), mb * 1024 * 1024, 'a 100 MB Buffer argument');
+        await serves(pool);
+        assert.equal(await pool.runMethod('size', 'y'.repeat(mb * 1024 * 1024)), mb * 1024 * 1024, 'a 100 MB string argument');
+        await serves(pool);
+        assert.equal((await pool.runMethod<string>('giveBig', mb)).length, mb * 1024 * 1024, 'a 100 MB string result');
+        await serves(pool);
       });
 
       it('a module path that does not exist is a ModuleLoadError at createPool', () => {
@@ -195,6 +204,12 @@ for (const runtime of RUNTIMES) {
         ['timeout', Number.NaN],
         ['timeout', -5],
         ['timeout', '100'],
+        // longer than setTimeout can wait (it would fire after 1 ms): use Infinity
+        ['timeout', 2 ** 31],
+        ['startTimeout', 2 ** 31],
+        ['killTimeout', 1e12],
+        ['cancelGracePeriod', 2 ** 31],
+        ['maxIdleTime', 2 ** 40],
         ['concurrency', '2'],
         ['concurrency', 0],
         ['maxRetries', -1],
@@ -225,13 +240,44 @@ for (const runtime of RUNTIMES) {
           `${option}: ${String(value)}`,
         );
       }
-      for (const options of [null, 42, 'x', {}, { module: 42 }, { module: '' }]) {
-        assert.throws(() => createPool(options as PoolOptions), InvalidOptionError, JSON.stringify(options));
+      for (const options of [
+        null,
+        42,
+        'x',
+        {},
+        { module: 42 },
+        { module: '' },
+        { module: 'http://example.com/worker.mjs' },
+        { module: new URL('data:text/javascript,1') },
+      ]) {
+        assert.throws(
+          () => createPool(options as PoolOptions),
+          (e: unknown) => e instanceof InvalidOptionError && (options === null || typeof options !== 'object' || e.option === 'module'),
+          String(JSON.stringify(options)),
+        );
       }
       assert.throws(() => createPool({ module: MODULE, runtime, minWorkers: 3, maxWorkers: 2 }), InvalidOptionError);
       // and a good pool still works
       const pool = make(runtime);
       try {
+        await serves(pool);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('Infinity is accepted where a time may be unbounded, and means no limit', async () => {
+      const pool = make(runtime, {
+        timeout: Number.POSITIVE_INFINITY,
+        startTimeout: Number.POSITIVE_INFINITY,
+        killTimeout: Number.POSITIVE_INFINITY,
+        cancelGracePeriod: Number.POSITIVE_INFINITY,
+        maxIdleTime: Number.POSITIVE_INFINITY,
+      });
+      try {
+        await serves(pool);
+        // a 50 ms call is not cut short by a timer that overflowed to 1 ms
+        assert.equal(await pool.runMethod('wait', 50, 'late'), 'late');
         await serves(pool);
       } finally {
         await pool.close();

@@ -1,6 +1,8 @@
-// Leaks: many create / run / close cycles leave no thread, child process, handle or listener
-// behind, and the heap stays flat. Also: a long-lived pool that recycles workers (ttl) lets go of
-// the workers it ended.
+// Leaks: 50 create / run / end cycles per runtime (200 in `npm run test:chaos`), each pool ended
+// by close(), close({ force }) or kill() in turn, leave no OS thread, child process, active handle
+// or timer (process.getActiveResourcesInfo()), no listener on process, no reachable pool (WeakRef
+// after a real gc) and a flat heap. Also: a long-lived pool that recycles workers (ttl) lets go
+// of the workers it ended.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';

@@ -1,7 +1,11 @@
 // Property test of the scheduler's invariants: the generic WorkPool over in-memory fake workers
-// (no threads), driven by random sequences of add / cancel / crash / complete / tick, ended by
-// close, close({ force }) or kill. For every sequence:
+// (no threads), driven by random sequences of add / cancel / crash (of a ready or of a starting
+// worker) / complete / tick / close (drain or force, in the middle of the sequence: the other
+// operations go on while the pool closes), ended by close, close({ force }) or kill. For every
+// sequence:
 //   - every task settles exactly once, with a result or an error the pool documents;
+//   - a call made after close() is refused with PoolClosedError, and so are the calls not started
+//     at close({ force }) and every call still pending at kill();
 //   - the pool's own counters agree (completed + failed = tasks accepted; queued = running = 0);
 //   - no task runs on two workers at once, or again after it settled;
 //   - a task with 'force' affinity only ever runs on its worker;
@@ -35,8 +39,11 @@ interface Exec {
   reject: (e: unknown) => void;
 }
 
-/** ~100 runs for `npm test`; more with WORKFORCE_PROPERTY_RUNS=<n> (fast-check prints a seed to replay a failure). */
-const RUNS = Number(process.env.WORKFORCE_PROPERTY_RUNS ?? 100);
+/**
+ * 300 runs for `npm test`, 3000 for `npm run test:chaos`, or WORKFORCE_PROPERTY_RUNS=<n>
+ * (fast-check prints a seed and path to replay a failure).
+ */
+const RUNS = Number(process.env.WORKFORCE_PROPERTY_RUNS ?? (process.env.WORKFORCE_CHAOS === 'full' ? 3000 : 300));
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -129,7 +136,8 @@ class FakeWorker implements Worker<Job, number> {
 type Op =
   | { type: 'add'; target: number | undefined; strength: 'light' | 'strong' | 'force'; coop: boolean }
   | { type: 'cancel'; k: number }
-  | { type: 'crash'; k: number }
+  | { type: 'crash'; k: number; starting: boolean }
+  | { type: 'close'; force: boolean }
   | { type: 'complete'; k: number; ok: boolean }
   | { type: 'tick' };
 
@@ -144,8 +152,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       coop: fc.boolean(),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('cancel' as const), k: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('crash' as const), k: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('cancel' as const), k: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('crash' as const), k: fc.nat(), starting: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('close' as const), force: fc.boolean() }) },
   { weight: 5, arbitrary: fc.record({ type: fc.constant('complete' as const), k: fc.nat(), ok: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('tick' as const) }) },
 );
@@ -155,7 +164,7 @@ const scenarioArb = fc.record({
   minShare: fc.double({ min: 0, max: 1, noNaN: true }),
   concurrency: fc.integer({ min: 1, max: 3 }),
   maxRetries: fc.integer({ min: 0, max: 3 }),
-  cancelGracePeriod: fc.constantFrom(0, 2, 1000),
+  cancelGracePeriod: fc.constantFrom(0, 0, 2, 1000),
   ttl: fc.constantFrom(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 1, 3),
   maxIdleTime: fc.constantFrom(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0, 2),
   strongAffinityThreshold: fc.integer({ min: 0, max: 3 }),
@@ -167,6 +176,8 @@ type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 interface Record {
   job: Job;
+  /** Made after close(): must be refused with PoolClosedError, and is not counted by the pool. */
+  afterClose: boolean;
   settles: number;
   ok?: boolean;
   value?: unknown;
@@ -188,6 +199,16 @@ export async function check(s: Scenario): Promise<void> {
     strongAffinityThreshold: s.strongAffinityThreshold,
   });
   const tasks: Record[] = [];
+  let closedBy: 'close' | 'force' | undefined;
+  let closing: Promise<void> | undefined;
+  let startCrashes = 0;
+  /** Tasks that must end with PoolClosedError: not started at close({ force }), unsettled at kill(). */
+  const mustBeRefused = new Set<Record>();
+  const markRefused = async (running: boolean) => {
+    // let settlements already made reach our records (they travel through a few promise jobs)
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    for (const r of tasks) if (r.settles === 0 && !r.afterClose && (running || !world.running.has(r.job.n))) mustBeRefused.add(r);
+  };
   const settle = (r: Record, ok: boolean, value: unknown) => {
     r.settles++;
     r.ok = ok;
@@ -201,7 +222,7 @@ export async function check(s: Scenario): Promise<void> {
         const live = pool.workers.map((w) => w.id);
         const affinity = op.target === undefined ? undefined : op.target < live.length ? live[op.target] : 1000 + op.target;
         const job: Job = { n: tasks.length, coop: op.coop, force: affinity !== undefined && op.strength === 'force' ? affinity : undefined };
-        const r: Record = { job, settles: 0, controller: new AbortController(), cancelled: false };
+        const r: Record = { job, afterClose: closedBy !== undefined, settles: 0, controller: new AbortController(), cancelled: false };
         tasks.push(r);
         pool.submit(job, { affinity, affinityStrength: affinity === undefined ? undefined : op.strength, signal: r.controller.signal }).then(
           (v) => settle(r, true, v),
@@ -218,10 +239,21 @@ export async function check(s: Scenario): Promise<void> {
         break;
       }
       case 'crash': {
-        const live = world.workers.filter((w) => w.active && w.ready);
-        if (live.length > 0) live[op.k % live.length].crash();
+        // a worker that dies while starting is a start failure (backoff, then a new one): a few at most,
+        // or the backoff (and after maxStartFailures the pool's failure) would be all there is to see
+        if (op.starting && startCrashes >= 3) break;
+        const live = world.workers.filter((w) => w.active && w.ready !== op.starting);
+        if (live.length === 0) break;
+        if (op.starting) startCrashes++;
+        live[op.k % live.length].crash();
         break;
       }
+      case 'close':
+        if (closedBy !== undefined) break;
+        closedBy = op.force ? 'force' : 'close';
+        if (op.force) await markRefused(false);
+        closing = pool.close({ force: op.force });
+        break;
       case 'complete': {
         const execs = world.workers.flatMap((w) => [...w.pending].map((e) => [w, e] as const));
         if (execs.length === 0) break;
@@ -238,9 +270,12 @@ export async function check(s: Scenario): Promise<void> {
 
   // The end: drain (every call completes from now on), force-close or kill.
   let ending: Promise<void>;
+  if (s.end !== 'close' && closedBy !== 'force') await markRefused(s.end === 'kill');
   if (s.end === 'kill') ending = pool.kill();
   else {
+    // a second close() returns the first one's promise
     ending = pool.close({ force: s.end === 'force' });
+    if (closing) assert.equal(ending, closing, 'close() again returns the same promise');
     world.auto = true;
     for (const w of world.workers) for (const e of [...w.pending]) setImmediate(() => w.finish(e, true));
   }
@@ -251,11 +286,26 @@ export async function check(s: Scenario): Promise<void> {
   ]);
   clearTimeout(timer);
   assert.equal(outcome, 'ended', `${s.end} did not finish; stats ${JSON.stringify(pool.stats)}`);
+  if (closing) {
+    const closed = await Promise.race([closing.then(() => true), tick().then(() => false)]);
+    assert.ok(closed, 'the close() made during the sequence finished too');
+  }
   for (let i = 0; i < 3; i++) await tick();
 
   assert.deepEqual(world.violations, []);
   for (const r of tasks) {
     assert.equal(r.settles, 1, `task ${r.job.n} settled ${r.settles} times`);
+    if (r.afterClose) {
+      assert.ok(r.ok === false && r.value instanceof PoolClosedError, `task ${r.job.n}, made after close(), got ${String(r.value)}`);
+      continue;
+    }
+    if (mustBeRefused.has(r)) {
+      assert.ok(
+        r.ok === false && r.value instanceof PoolClosedError,
+        `task ${r.job.n}, queued at close({ force }) or pending at kill(), got ${String(r.value)}`,
+      );
+      continue;
+    }
     if (r.ok) {
       assert.equal(typeof r.value, 'number');
       if (r.job.force !== undefined) assert.equal(r.value, r.job.force, `forced task ${r.job.n} ran on worker ${r.value}`);
@@ -269,14 +319,15 @@ export async function check(s: Scenario): Promise<void> {
       (s.maxRetries === 0 && e instanceof WorkerCrashError) ||
       // a forced task whose worker is gone, or that names a worker that never existed
       (r.job.force !== undefined && (e instanceof InvalidOptionError || e instanceof WorkerCrashError || e instanceof PoolClosedError)) ||
-      (s.end !== 'close' && e instanceof PoolClosedError);
+      ((s.end !== 'close' || closedBy === 'force') && e instanceof PoolClosedError);
     assert.ok(allowed, `task ${r.job.n} (${JSON.stringify(r.job)}, cancelled ${r.cancelled}) rejected with ${String(e)}`);
   }
   const stats = pool.stats;
   assert.equal(stats.queued, 0, 'nothing queued');
   assert.equal(stats.running, 0, 'nothing running');
-  // nothing is refused at submit here (no closed pool, no aborted signal, no queue limit)
-  assert.equal(stats.completed + stats.failed, tasks.length, 'the pool counted each task once');
+  // only calls made after close() are refused at submit (no aborted signal, no queue limit here)
+  const accepted = tasks.filter((t) => !t.afterClose);
+  assert.equal(stats.completed + stats.failed, accepted.length, 'the pool counted each task once');
   assert.equal(stats.completed, tasks.filter((t) => t.ok).length);
   assert.equal(world.running.size, 0, `still running: ${[...world.running.keys()]}`);
   const made = world.workers.length;

@@ -17,24 +17,37 @@ function pool(runtime: 'thread' | 'process', workers = 2): ModulePool {
 }
 
 interface Settled {
-  ok: boolean;
+  /** undefined while the call is pending */
+  ok: boolean | undefined;
   value: unknown;
+  /** Settlement order across every tracked call (0 while pending). */
+  order: number;
 }
+
+let settlements = 0;
 
 /** Settles every call into a record, so a test can look at them after the fact. */
 function track(calls: Promise<unknown>[]): Settled[] {
-  const out: Settled[] = calls.map(() => ({ ok: false, value: undefined }));
+  const out: Settled[] = calls.map(() => ({ ok: undefined, value: undefined, order: 0 }));
   calls.forEach((c, i) => {
     c.then(
       (value) => {
-        out[i] = { ok: true, value };
+        out[i] = { ok: true, value, order: ++settlements };
       },
       (value) => {
-        out[i] = { ok: false, value };
+        out[i] = { ok: false, value, order: ++settlements };
       },
     );
   });
   return out;
+}
+
+/** The pool's threads are gone: no more worker MessagePorts than `before` (threads have no pid to check). */
+async function threadsGone(before: string[]): Promise<void> {
+  const ports = (list: string[]) => list.filter((r) => r === 'MessagePort' || r === 'Worker').length;
+  await eventually(() => ports(process.getActiveResourcesInfo()) <= ports(before), 3000).catch(() =>
+    assert.fail(`thread handles left: ${process.getActiveResourcesInfo().join(', ')}`),
+  );
 }
 
 async function ready(p: ModulePool, n: number): Promise<number[]> {
@@ -50,6 +63,7 @@ async function gone(pids: number[]): Promise<void> {
 describe('shutdown under load', () => {
   for (const runtime of RUNTIMES) {
     it(`close() lets running and queued calls finish, then ends every worker (${runtime})`, async () => {
+      const handles = process.getActiveResourcesInfo();
       const p = pool(runtime);
       const pids = await ready(p, 2);
       const calls = Array.from({ length: 20 }, (_, i) => p.runMethod<number>('sleep', 20, i));
@@ -61,31 +75,65 @@ describe('shutdown under load', () => {
       assert.equal(p.workers.length, 0);
       assert.equal(p.stats.queued + p.stats.running, 0);
       await gone(pids);
+      await threadsGone(handles);
     });
 
     it(`close({ force: true }) rejects queued calls with PoolClosedError and lets running ones finish (${runtime})`, async () => {
       const p = pool(runtime);
       const pids = await ready(p, 2);
-      const calls = Array.from({ length: 20 }, (_, i) => p.runMethod<number>('sleep', 150, i));
+      // many short calls first: the pool then sends calls ahead to its workers (pipelining)
+      await Promise.all(Array.from({ length: 200 }, (_, i) => p.runMethod('ping', i)));
+      const calls = Array.from({ length: 20 }, (_, i) => p.runMethod<number>('sleep', 400, i));
       const out = track(calls);
-      await eventually(() => p.stats.running >= 2);
-      const inFlight = p.stats.running;
-      const before = out.filter((o) => o.ok).length;
+      // one call runs on each worker; the others were sent ahead to a worker, or wait in the pool
+      await eventually(() => p.stats.running === 2);
+      assert.ok(p.stats.sentAhead > 0, 'some calls were sent ahead: the test is about taking them back');
+      const before = out.filter((o) => o.ok === true).length;
       const closing = p.close({ force: true });
-      assert.equal(p.stats.queued, 0, 'queued calls are rejected at once');
+      const count = (ok: boolean) => out.filter((o) => o.ok === ok).length;
+      // Every call that had not started is refused at once (those sent ahead are taken back from
+      // their worker), while the two running calls still run.
+      await eventually(() => count(false) === 20 - before - 2, 1000).catch(() => assert.fail(`${count(false)} calls refused, ${count(true)} finished`));
+      assert.equal(p.stats.queued, 0, 'nothing queued');
       await closing;
       await Promise.allSettled(calls);
-      const finished = out.filter((o) => o.ok);
-      const refused = out.filter((o) => !o.ok);
-      // Calls sent ahead to a worker (pipelining) count as running: they finish too.
-      assert.equal(finished.length - before, inFlight, `the ${inFlight} calls running at close() finished (${finished.length - before} did)`);
-      assert.equal(finished.length + refused.length, 20);
+      const finished = out.filter((o) => o.ok === true);
+      const refused = out.filter((o) => o.ok === false);
+      assert.equal(finished.length - before, 2, `the 2 calls running at close() finished (${finished.length - before} did)`);
+      assert.equal(refused.length, 18 - before, 'every other call was refused');
+      const lastRefusal = Math.max(...refused.map((r) => r.order));
+      const firstFinish = Math.min(
+        ...finished
+          .map((r) => r.order)
+          .sort((a, b) => a - b)
+          .slice(before),
+      );
+      assert.ok(lastRefusal < firstFinish, 'every refusal came before the running calls finished');
       for (const r of refused) assert.ok(r.value instanceof PoolClosedError, String(r.value));
       assert.equal(p.workers.length, 0);
       await gone(pids);
     });
 
+    it(`close({ force: true }) during a draining close() refuses the calls that have not started (${runtime})`, async () => {
+      const p = pool(runtime);
+      const pids = await ready(p, 2);
+      const calls = Array.from({ length: 12 }, (_, i) => p.runMethod<number>('sleep', 300, i));
+      const out = track(calls);
+      await eventually(() => p.stats.running === 2);
+      const draining = p.close();
+      void p.close({ force: true });
+      await eventually(() => out.filter((o) => o.ok === false).length === 10, 1000).catch(() =>
+        assert.fail(`${out.filter((o) => o.ok === false).length} of the 10 calls not started were refused`),
+      );
+      await draining;
+      await Promise.allSettled(calls);
+      assert.equal(out.filter((o) => o.ok === true).length, 2, 'the 2 running calls finished');
+      for (const o of out) if (o.ok === false) assert.ok(o.value instanceof PoolClosedError, String(o.value));
+      await gone(pids);
+    });
+
     it(`kill() during load ends everything at once: every pending call rejects with PoolClosedError (${runtime})`, async () => {
+      const handles = process.getActiveResourcesInfo();
       const p = pool(runtime);
       const pids = await ready(p, 2);
       const calls = Array.from({ length: 20 }, (_, i) => p.runMethod('sleep', 10_000, i));
@@ -96,10 +144,30 @@ describe('shutdown under load', () => {
       await Promise.allSettled(calls);
       const took = Date.now() - began;
       assert.ok(took < 2000, `kill took ${took} ms`);
-      for (const o of out) assert.ok(!o.ok && o.value instanceof PoolClosedError, String(o.value));
+      for (const o of out) assert.ok(o.ok === false && o.value instanceof PoolClosedError, String(o.value));
       assert.equal(p.workers.length, 0);
       assert.equal(p.stats.queued + p.stats.running, 0);
       await gone(pids);
+      await threadsGone(handles);
+    });
+
+    it(`kill() while close() drains ends the running and queued calls at once, and both resolve (${runtime})`, async () => {
+      const handles = process.getActiveResourcesInfo();
+      const p = pool(runtime);
+      const pids = await ready(p, 2);
+      const calls = Array.from({ length: 10 }, (_, i) => p.runMethod('sleep', 10_000, i));
+      const out = track(calls);
+      await eventually(() => p.stats.running === 2);
+      const closing = p.close();
+      const began = Date.now();
+      await p.kill();
+      await closing;
+      await Promise.allSettled(calls);
+      assert.ok(Date.now() - began < 2000, `kill took ${Date.now() - began} ms`);
+      for (const o of out) assert.ok(o.ok === false && o.value instanceof PoolClosedError, String(o.value));
+      assert.equal(p.workers.length, 0);
+      await gone(pids);
+      await threadsGone(handles);
     });
 
     it(`every kind of call after close() or kill() rejects with PoolClosedError (${runtime})`, async () => {
@@ -118,9 +186,10 @@ describe('shutdown under load', () => {
     });
   }
 
-  for (const how of ['exit', 'throw', 'SIGKILL'] as const) {
+  for (const how of ['exit', 'throw', 'SIGTERM', 'SIGKILL'] as const) {
     it(`a parent that ends without closing (${how}) leaves no worker process`, { timeout: 30_000 }, async () => {
-      const child = spawn(process.execPath, [fixture('chaos-orphan-parent.mjs'), how === 'SIGKILL' ? 'wait' : how, MODULE], {
+      const signal = how === 'SIGKILL' || how === 'SIGTERM' ? how : undefined;
+      const child = spawn(process.execPath, [fixture('chaos-orphan-parent.mjs'), signal ? 'wait' : how, MODULE], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -128,14 +197,22 @@ describe('shutdown under load', () => {
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await eventually(() => stdout.includes('\n'), 15_000).catch(() => assert.fail(`the parent printed no pids; stderr: ${stderr}`));
-      const pids = JSON.parse(stdout.split('\n')[0]) as number[];
-      assert.equal(pids.length, 2);
-      assert.ok(pids.every(running), 'workers run while the parent does');
-      if (how === 'SIGKILL') child.kill('SIGKILL');
-      const code = await exited;
-      if (how === 'throw') assert.equal(code, 1, stderr);
-      await gone(pids);
+      let pids: number[] = [];
+      try {
+        await eventually(() => stdout.includes('\n'), 15_000).catch(() => assert.fail(`the parent printed no pids; stderr: ${stderr}`));
+        pids = JSON.parse(stdout.split('\n')[0]) as number[];
+        assert.equal(pids.length, 2);
+        assert.ok(pids.every(running), 'workers run while the parent does');
+        if (signal) child.kill(signal);
+        const code = await exited;
+        if (how === 'throw') assert.equal(code, 1, stderr);
+        if (how === 'exit') assert.equal(code, 0, stderr);
+        await gone(pids);
+      } finally {
+        // never leave the parent or its workers behind, even when an assertion failed
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
+      }
     });
   }
 });

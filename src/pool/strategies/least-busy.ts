@@ -13,7 +13,9 @@ const MIN_MEAN_MS = 0.05;
  *    are sent ahead only when every worker is busy.
  * 2. Within a tier, the lowest expected time to drain: `(running + queued + 1) × mean run time`,
  *    the mean being the worker's own exponentially weighted task time (the pool's mean while the
- *    worker has no history, 1 ms when nothing ran yet), floored at MIN_MEAN_MS.
+ *    worker has no history, 1 ms when nothing ran yet), floored at MIN_MEAN_MS. In the window
+ *    tier only the counts are compared: a few noisy sub-millisecond samples must not send a
+ *    burst of calls ahead to one worker.
  * 3. Among equals the scan starts after the last pick (round robin), so ties do not pile onto
  *    worker 0.
  */
@@ -26,7 +28,8 @@ export function leastBusy<I, O>(handles: readonly WorkerHandle<I, O>[], poolMean
     const h = handles[(start + k) % n];
     if (!h.accepting || h.pinnedOnly) continue;
     const tier = tierOf(h);
-    const mean = Math.max(h.meanRunTime || poolMeanRunTime || 1, MIN_MEAN_MS);
+    // Sending ahead is a bet that calls are short: there, only the counts are compared.
+    const mean = tier === 1 ? 1 : Math.max(h.meanRunTime || poolMeanRunTime || 1, MIN_MEAN_MS);
     const load = (h.running + h.queued + 1) * mean;
     if (tier > bestTier || (tier === bestTier && load < bestLoad)) {
       best = h;

@@ -19,6 +19,8 @@ export interface RunnerHost {
 
 /** Longest stretch of synchronous tasks before finished results are sent anyway, ms. */
 const FLUSH_AFTER = 2;
+/** Marks a queued call that was withdrawn (and already answered): ids are ≥ 1. */
+const WITHDRAWN = -1;
 
 /**
  * The worker-side queue: the pool may send more calls than `concurrency` (pipelining), and
@@ -50,7 +52,11 @@ export class TaskRunner {
   withdraw(id: number): void {
     for (let i = this.#head; i < this.#queue.length; i += 4) {
       if (this.#queue[i] === id) {
-        this.#cancelled.add(id);
+        // answered now: close({ force }) waits on it, not on the calls running ahead of it
+        this.#queue[i] = WITHDRAWN;
+        this.#queue[i + 2] = undefined;
+        this.#cancelled.delete(id);
+        this.#reply(id, 0, serializeError(new TaskAbortedError('withdrawn before it started')));
         return;
       }
     }
@@ -67,6 +73,7 @@ export class TaskRunner {
       const single = q[h + 3] === 1;
       q[h + 2] = undefined;
       this.#head = h + 4;
+      if (id === WITHDRAWN) continue;
       if (this.#cancelled.delete(id)) this.#reply(id, 0, serializeError(new TaskAbortedError('cancelled before it started')));
       else this.#start(id, method, payload, single);
       if (performance.now() - since > FLUSH_AFTER) {
