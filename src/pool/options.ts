@@ -30,7 +30,7 @@ export interface EngineOptions {
   /**
    * Calls sent ahead to a pipelined worker (thread, process) beyond `concurrency`, so that short
    * calls do not each wait a round trip. Used only while the worker's calls are short (< 1 ms)
-   * and no `timeout` is set; 0 disables it. Default 32.
+   * and no `timeout` is set; 0 disables it. Default 64.
    */
   prefetch?: number;
 }
@@ -55,7 +55,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     cancelGracePeriod: Math.min(delay('cancelGracePeriod', o.cancelGracePeriod ?? 1000, 0), MAX_DELAY),
     strongAffinityThreshold: count('strongAffinityThreshold', o.strongAffinityThreshold ?? 4, 0),
     maxStartFailures: count('maxStartFailures', o.maxStartFailures ?? 5, 1),
-    prefetch: count('prefetch', o.prefetch ?? 32, 0),
+    prefetch: count('prefetch', o.prefetch ?? 64, 0),
   };
 }
 
