@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, createPool, PoolClosedError, WorkerCrashError } from 'workforce';
+import { CallMaxRetryError, createPool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforce';
 import { fixture, RUNTIMES } from '../helpers.js';
 
 const module = fixture('pipe-worker.mjs');
@@ -96,6 +96,30 @@ describe('pipelining short calls', () => {
       await pool.close();
     }
   });
+
+  for (const runtime of RUNTIMES) {
+    it(`aborting calls sent ahead frees their slots at once, not when the running call ends (${runtime})`, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 1 });
+      try {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(i))); // opens the window
+        const running = pool.runMethod('sleepy', 400);
+        const controllers = Array.from({ length: 5 }, () => new AbortController());
+        const ahead = controllers.map((c, i) => pool.addTask(i, { signal: c.signal }));
+        for (const p of ahead) p.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(pool.stats.sentAhead, 5);
+        for (const c of controllers) c.abort('no longer needed');
+        for (const p of ahead) await assert.rejects(p, TaskAbortedError);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const stats = pool.stats;
+        assert.deepEqual([stats.running, stats.sentAhead, stats.queued], [1, 0, 0], 'only the running call holds a slot');
+        assert.equal(await running, 400);
+        assert.equal(await pool.run(7), 7);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
 
   it('prefetch 0 disables pipelining', async () => {
     const pool = createPool({ module, numberOfWorkers: 1, prefetch: 0 });

@@ -19,7 +19,7 @@ export interface RunnerHost {
 
 /** Longest stretch of synchronous tasks before finished results are sent anyway, ms. */
 const FLUSH_AFTER = 2;
-/** Marks a queued call that was withdrawn (and already answered): ids are ≥ 1. */
+/** Marks a queued call that was withdrawn or cancelled (and already answered): ids are ≥ 1. */
 const WITHDRAWN = -1;
 
 /**
@@ -42,24 +42,31 @@ export class TaskRunner {
     this.drain();
   }
 
+  /** The pool aborted a call: a running one sees its signal fire, a queued one is answered now. */
   cancel(id: number): void {
     const running = this.#running.get(id);
     if (running) running.cancel(new TaskAbortedError('cancelled by the pool'));
-    else this.#cancelled.add(id);
+    // not arrived yet (aborted within the tick it was sent): dropped when it comes
+    else if (!this.#drop(id, 'cancelled before it started')) this.#cancelled.add(id);
   }
 
   /** Drops a call still waiting in the local queue; a running or finished call is left alone. */
   withdraw(id: number): void {
+    this.#drop(id, 'withdrawn before it started');
+  }
+
+  /** Answers a queued call with TaskAbortedError now, so its slot in the pool frees at once. */
+  #drop(id: number, why: string): boolean {
     for (let i = this.#head; i < this.#queue.length; i += 4) {
       if (this.#queue[i] === id) {
-        // answered now: close({ force }) waits on it, not on the calls running ahead of it
         this.#queue[i] = WITHDRAWN;
         this.#queue[i + 2] = undefined;
         this.#cancelled.delete(id);
-        this.#reply(id, 0, serializeError(new TaskAbortedError('withdrawn before it started')));
-        return;
+        this.#reply(id, 0, serializeError(new TaskAbortedError(why)));
+        return true;
       }
     }
+    return false;
   }
 
   drain(): void {
