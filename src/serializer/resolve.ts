@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { ModuleLoadError } from '../errors/module-load-error.js';
 import { JsonSerializer } from './json.js';
 import type { Serializer } from './serializer.js';
 import { StructuredSerializer } from './structured.js';
@@ -25,6 +27,11 @@ export function checkSerializerSpec(spec: unknown): SerializerSpec {
   }
   if (!isBuiltInSerializer(spec) && !isAbsolute(spec) && !spec.startsWith('file:')) {
     throw new InvalidOptionError('serializer', spec, "'json', 'cbor', 'structured' or an absolute path / file URL");
+  }
+  if (!isBuiltInSerializer(spec)) {
+    // a missing file fails here, at once, rather than after every worker failed to start
+    const path = spec.startsWith('file:') ? fileURLToPath(spec) : spec;
+    if (!existsSync(path)) throw new ModuleLoadError(`Serializer module not found: ${path}`, path, { phase: 'serializer' });
   }
   return spec;
 }
