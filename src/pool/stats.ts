@@ -78,14 +78,15 @@ export class StatsRecorder {
     const now = Date.now();
     const live = handles.filter((h) => h.live);
     let sentAhead = 0;
+    let notRunning = 0;
     const perWorker = live.map((h) => {
-      // a pipelined worker runs at most concurrency (+ lent slots) calls; the rest wait in its queue
-      const ahead = Math.max(0, h.running - h.concurrency - h.waiting);
+      const { ahead, withdrawing } = sentAheadOf(h);
       sentAhead += ahead;
+      notRunning += ahead + withdrawing;
       return {
         id: h.id,
         state: h.state,
-        running: h.running - ahead,
+        running: h.running - ahead - withdrawing,
         queued: h.queued + ahead,
         completed: h.completed,
         failed: h.failed,
@@ -98,7 +99,7 @@ export class StatsRecorder {
     return {
       workers: live.filter((h) => !h.pinnedOnly).length,
       queued: queued + sentAhead,
-      running: this.running - sentAhead,
+      running: this.running - notRunning,
       sentAhead,
       completed: this.completed,
       failed: this.failed,
@@ -108,4 +109,23 @@ export class StatsRecorder {
       perWorker,
     };
   }
+}
+
+/**
+ * A pipelined worker runs its calls in arrival order, at most concurrency (+ lent slots) at once;
+ * the rest wait in its own queue (sent ahead). Of those, calls the caller already gave up on
+ * (aborted, timed out) are only waiting for the worker to acknowledge the withdrawal: they are
+ * neither queued nor running.
+ */
+function sentAheadOf(h: WorkerHandle<unknown, unknown>): { ahead: number; withdrawing: number } {
+  let ahead = 0;
+  let withdrawing = 0;
+  if (h.running <= h.concurrency + h.waiting) return { ahead, withdrawing };
+  const started = h.concurrency + h.waiting;
+  h.inflight.toArray().forEach((attempt, i) => {
+    if (i < started) return;
+    if (attempt.taskDone) withdrawing++;
+    else ahead++;
+  });
+  return { ahead, withdrawing };
 }

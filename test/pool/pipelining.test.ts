@@ -121,6 +121,32 @@ describe('pipelining short calls', () => {
     });
   }
 
+  it('calls aborted while sent ahead leave stats.queued at once, before the blocked worker acknowledges', async () => {
+    const pool = createPool({ module, numberOfWorkers: 1 });
+    try {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(i))); // opens the window
+      const blocked = pool.runMethod('spin', 300);
+      const controllers = Array.from({ length: 4 }, () => new AbortController());
+      const ahead = controllers.map((c, i) => pool.addTask(i, { signal: c.signal }));
+      for (const p of ahead) p.catch(() => {});
+      assert.deepEqual([pool.stats.queued, pool.stats.sentAhead, pool.stats.running], [4, 4, 1]);
+      controllers[0].abort();
+      controllers[2].abort();
+      await assert.rejects(ahead[0], TaskAbortedError);
+      const stats = pool.stats;
+      assert.deepEqual([stats.queued, stats.sentAhead, stats.running], [2, 2, 1], 'the two aborted calls are neither queued nor running');
+      assert.deepEqual(
+        stats.perWorker.map((w) => [w.queued, w.sentAhead, w.running]),
+        [[2, 2, 1]],
+      );
+      assert.equal(await blocked, 300);
+      assert.deepEqual(await Promise.all([ahead[1], ahead[3]]), [1, 3]);
+      assert.deepEqual([pool.stats.queued, pool.stats.running], [0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('prefetch 0 disables pipelining', async () => {
     const pool = createPool({ module, numberOfWorkers: 1, prefetch: 0 });
     try {
