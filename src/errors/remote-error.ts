@@ -22,10 +22,7 @@ const builtins: Record<string, ErrorConstructor> = {
 };
 
 export function serializeError(error: unknown): SerializedError {
-  if (!(error instanceof Error)) {
-    const text = typeof error === 'string' ? error : safeString(error);
-    return { $error: true, name: 'Error', message: text, props: { thrown: plain(error) } };
-  }
+  if (!(error instanceof Error)) return serializeThrownValue(error);
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
     if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
@@ -34,6 +31,28 @@ export function serializeError(error: unknown): SerializedError {
   const out: SerializedError = { $error: true, name: error.name, message: error.message, stack: error.stack, props };
   if (error.cause !== undefined) out.cause = error.cause instanceof Error ? serializeError(error.cause) : plain(error.cause);
   return out;
+}
+
+/**
+ * A thrown non-Error becomes an Error. A thrown object (`throw { code, message }`) lends its
+ * `message` and `name` and keeps its other fields as properties, so `error.code` still works;
+ * the value itself is kept as `error.thrown`.
+ */
+function serializeThrownValue(value: unknown): SerializedError {
+  const thrown = plain(value);
+  if (typeof thrown !== 'object' || thrown === null || Array.isArray(thrown)) {
+    return { $error: true, name: 'Error', message: typeof value === 'string' ? value : safeString(value), props: { thrown } };
+  }
+  const fields = thrown as Record<string, unknown>;
+  const props: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(fields)) if (key !== 'name' && key !== 'message' && key !== 'stack') props[key] = field;
+  props.thrown = thrown;
+  return {
+    $error: true,
+    name: typeof fields.name === 'string' ? fields.name : 'Error',
+    message: typeof fields.message === 'string' ? fields.message : safeString(value),
+    props,
+  };
 }
 
 export function isSerializedError(value: unknown): value is SerializedError {

@@ -842,6 +842,19 @@ describe('module pool (thread): errors', () => {
     await serves();
   });
 
+  it('a thrown plain object arrives as an Error with its message and fields (error.code works)', async () => {
+    await assert.rejects(p.runMethod('throwObject'), (e: Error & Record<string, unknown>) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.message, 'quota exceeded');
+      assert.equal(e.code, 'E_QUOTA');
+      assert.equal(e.retryAfter, 30);
+      assert.deepEqual(e.detail, { user: 'ada' });
+      assert.deepEqual(e.thrown, { code: 'E_QUOTA', message: 'quota exceeded', retryAfter: 30, detail: { user: 'ada' } });
+      return true;
+    });
+    await serves();
+  });
+
   it('a missing method is a MethodNotFoundError naming the method and module', async () => {
     await assert.rejects(p.runMethod('doesNotExist', 1), (e: MethodNotFoundError) => {
       assert.ok(e instanceof MethodNotFoundError);
