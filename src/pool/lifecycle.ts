@@ -25,6 +25,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   #startFailures = 0;
   #firstStartError: unknown;
   readonly #failedStarts = new WeakSet<WorkerHandle<I, O>>();
+  /** Workers whose init() failed while they were alive: their `exit` event is still due. */
+  readonly #exitDue = new WeakSet<WorkerHandle<I, O>>();
   #backoffUntil = 0;
   #backoffTimer: NodeJS.Timeout | undefined;
   #exits = new Map<WorkerHandle<I, O>, Promise<void>>();
@@ -56,7 +58,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   ensureSize(): void {
     if (this.closed || this.failure) return;
     if (Date.now() < this.#backoffUntil) return this.#retryLater();
-    const { minWorkers, maxWorkers, concurrency } = this.core.options;
+    const { minWorkers, maxWorkers } = this.core.options;
     let size = this.size;
     while (size < minWorkers) {
       this.spawn();
@@ -66,7 +68,6 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       this.spawn();
       size++;
     }
-    void concurrency;
   }
 
   /**
@@ -104,7 +105,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   /** A worker is gone (crash or planned): its calls are retried elsewhere, its queue moves. */
   died(handle: WorkerHandle<I, O>, info: ExitInfo): void {
-    if (handle.state === 'dead') return;
+    if (handle.state === 'dead') return this.#exited(handle, info);
     const planned = info.planned || handle.state === 'stopping';
     const wasStarting = handle.state === 'starting';
     handle.state = 'dead';
@@ -258,10 +259,14 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       const worker = handle.worker;
       // Kept in #exits so close()/kill() wait for this thread or process to be gone too.
       if (worker) {
+        this.#exitDue.add(handle);
         const gone = Promise.resolve(worker.destroy({ force: true })).then(() => {});
         this.#exits.set(
           handle,
-          gone.catch(() => {}),
+          gone.then(
+            () => this.#exited(handle, { exitCode: null, signal: null, planned: true }),
+            () => this.#exited(handle, { exitCode: null, signal: null, planned: true }),
+          ),
         );
       }
     }
@@ -285,6 +290,12 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     this.#moveQueue(handle, error);
     if (fatal !== undefined) return this.#fail(this.failure as Error);
     this.#retryLater();
+  }
+
+  /** The `exit` event of a worker that failed in init(): from its exit report, or once destroy() ended it. */
+  #exited(handle: WorkerHandle<I, O>, info: ExitInfo): void {
+    if (!this.#exitDue.delete(handle)) return;
+    this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
   }
 
   #retryLater(): void {

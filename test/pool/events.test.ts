@@ -177,6 +177,28 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    it('a worker whose onWorkerStart hook throws: error (worker, error), then exit (worker), never online', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wf-events-'));
+      dirs.push(dir);
+      const marker = join(dir, 'marker');
+      const env = { ...process.env, WORKFORCE_MARKER: marker };
+      const { pool, log } = recorded(runtime, { module: fixture('hook-fails-once.mjs'), env, fork: { execArgv: [], env } });
+      try {
+        assert.equal(await pool.run(21), 42, 'the second worker started and served');
+        const failed = log.find((s) => s.event === 'error')?.worker;
+        assert.ok(failed, 'an error event for the worker whose hook threw');
+        assert.equal(failed.id, 1);
+        assert.match((of(log, failed)[0][1] as Error).message, /not yet/);
+        await eventually(() => names(log, failed).includes('exit'), 3000);
+        assert.deepEqual(
+          names(log, failed).filter((n) => n !== 'disconnect' && n !== 'close'),
+          ['error', 'exit'],
+        );
+      } finally {
+        await pool.close();
+      }
+    });
+
     it('ttl (worker) and idle (worker): the worker alone, the one that came online, which then exits', async () => {
       const { pool, log } = recorded(runtime, { ttl: 1, maxIdleTime: 150 });
       try {
