@@ -1,6 +1,8 @@
 import { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { MessagePort, Worker as NodeWorker } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { delay, MAX_DELAY } from '../util/validate.js';
 import { Channel, type ChannelMessage, type MessageMap } from './channel.js';
 import type { Link } from './link.js';
 import { PortLink } from './port-link.js';
@@ -27,6 +29,16 @@ export interface ParentChannelOptions {
 
 let serial = 0;
 
+/** Checks destroy()'s options (before any child is started, where the caller can): InvalidOptionError. */
+export function checkKillOptions(options: ParentChannelOptions): Required<ParentChannelOptions> {
+  const killSignal = options.killSignal ?? 'SIGTERM';
+  if (typeof killSignal !== 'string' || !Object.hasOwn(constants.signals, killSignal)) {
+    throw new InvalidOptionError('killSignal', killSignal, "a signal name such as 'SIGTERM'");
+  }
+  // Infinity: wait as long as a timer can (about 24.8 days)
+  return { killTimeout: Math.min(delay('killTimeout', options.killTimeout ?? 1000, 0), MAX_DELAY), killSignal };
+}
+
 /**
  * The owner's end of a channel (travetto's ParentCommChannel): typed `{ type, data }` messages to
  * and from a child process (fork, or spawn with an 'ipc' stdio slot), a worker_threads Worker,
@@ -48,7 +60,7 @@ export class ParentChannel<Out extends MessageMap = Record<string, any>, In exte
   constructor(target: ChannelTarget, options: ParentChannelOptions = {}) {
     super();
     this.#target = target;
-    this.#options = { killTimeout: options.killTimeout ?? 1000, killSignal: options.killSignal ?? 'SIGTERM' };
+    this.#options = checkKillOptions(options);
     this.#link = linkTo(target);
     this.#link.onMessage((message) => this.receive(message));
     this.#link.onEvent?.((event) => {

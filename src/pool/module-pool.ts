@@ -8,6 +8,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { checkSerializerSpec, loadSerializer, type SerializerSpec } from '../serializer/resolve.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { StructuredSerializer } from '../serializer/structured.js';
+import { count, delay, limit, MAX_DELAY } from '../util/validate.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
 import { type ForkOptions, processConnector } from '../worker/process-worker.js';
@@ -15,7 +16,7 @@ import type { Call, NestedOptions } from '../worker/protocol.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
-import { count, delay, type EngineOptions, limit, MAX_DELAY } from './options.js';
+import type { EngineOptions } from './options.js';
 import { register, unregister } from './registry.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
@@ -67,7 +68,7 @@ export class ModulePool {
   readonly #pool: WorkPool<Call, unknown, ModuleWorker>;
   readonly #handlers = new Map<string, Set<(content: unknown, workerId: number | string) => void>>();
   /** postMessageToWorkers() messages for workers the factory has not made yet; sent by #wire. */
-  readonly #unsent = new Map<WorkerHandle<Call, unknown>, [string, unknown][]>();
+  readonly #unsent = new WeakMap<WorkerHandle<Call, unknown>, [string, unknown][]>(); // weak: a worker that is never made must not pin its messages
   readonly #mainWorker: () => ModuleWorker;
   readonly modulePath: string;
   readonly runtime: Runtime;

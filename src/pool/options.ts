@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { count, delay, flag, limit, MAX_DELAY } from '../util/validate.js';
 
 /** Options of the scheduling engine, shared by `WorkPool` and `createPool`. */
 export interface EngineOptions {
@@ -57,35 +58,4 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     maxStartFailures: count('maxStartFailures', o.maxStartFailures ?? 5, 1),
     prefetch: count('prefetch', o.prefetch ?? 64, 0),
   };
-}
-
-/** A whole number ≥ min. */
-export function count(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(name, value, `an integer ≥ ${min}`);
-  }
-  return value;
-}
-
-/** A number ≥ min, or Infinity (no limit). */
-export function limit(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
-    throw new InvalidOptionError(name, value, `a number ≥ ${min} or Infinity`);
-  }
-  return value;
-}
-
-/** The longest delay setTimeout honours (about 24.8 days): a longer one fires after 1 ms. */
-export const MAX_DELAY = 2 ** 31 - 1;
-
-/** A delay in ms for a timer: a number from min to MAX_DELAY, or Infinity (no timer). */
-export function delay(name: string, value: unknown, min: number): number {
-  const ms = limit(name, value, min);
-  if (ms !== Number.POSITIVE_INFINITY && ms > MAX_DELAY) throw new InvalidOptionError(name, value, `a number of ms from ${min} to ${MAX_DELAY}, or Infinity`);
-  return ms;
-}
-
-export function flag(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidOptionError(name, value, 'a boolean');
-  return value;
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork, type ForkOptions as NodeForkOptions, type SpawnOptions, type StdioOptions, spawn } from 'node:child_process';
 import type { MessageMap } from '../channel/channel.js';
-import { type ChannelExit, ParentChannel } from '../channel/parent-channel.js';
+import { type ChannelExit, checkKillOptions, ParentChannel } from '../channel/parent-channel.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { childExecArgv } from './runtime-entry.js';
@@ -65,7 +65,8 @@ export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<
   command: string,
   { args = [], opts = {}, handlers }: SpawnedWorkerConfig<I, O, Out, In>,
 ): SpawnedWorker<I, O, Out, In> {
-  const { killTimeout = 1000, killSignal, ...launchOptions } = opts;
+  const { killTimeout: wait, killSignal: signal, ...launchOptions } = opts;
+  const { killTimeout, killSignal } = checkKillOptions({ killTimeout: wait, killSignal: signal });
   const channel = new ParentChannel<Out, In>(launch(command, args, launchOptions), { killTimeout, killSignal });
   const running = new Set<(exit: ChannelExit) => void>();
   const exitListeners: ((info: ExitInfo) => void)[] = [];

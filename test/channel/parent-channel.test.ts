@@ -159,6 +159,38 @@ describe('ParentChannel over a process: kill and liveness', () => {
     assert.equal(pidAlive(channel.pid!), false);
   });
 
+  test('killTimeout: Infinity waits for the child (no early SIGKILL); destroy({ force }) still ends it', async () => {
+    const target = fork(CHILD, { execArgv: [], serialization: 'advanced' });
+    const channel = new ParentChannel<ToChild, FromChild>(target, { killTimeout: Number.POSITIVE_INFINITY });
+    channels.add(channel);
+    await channel.once('ready');
+    const ignoring = channel.once('ignoring');
+    channel.send('ignore-term');
+    await ignoring;
+    let exited = false;
+    const graceful = channel.destroy().then((exit) => {
+      exited = true;
+      return exit;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(exited, false, 'still waiting for the child that ignores SIGTERM');
+    assert.equal(pidAlive(channel.pid!), true);
+    assert.equal((await channel.destroy({ force: true })).signal, 'SIGKILL');
+    assert.equal((await graceful).signal, 'SIGKILL');
+  });
+
+  test('bad killTimeout or killSignal: InvalidOptionError', async () => {
+    for (const options of [{ killTimeout: -1 }, { killTimeout: Number.NaN }, { killTimeout: '5' }, { killSignal: 'SIGNOPE' }, { killSignal: 9 }]) {
+      const child = fork(CHILD, { execArgv: [] });
+      try {
+        assert.throws(() => new ParentChannel(child, options as never), InvalidOptionError, JSON.stringify(options));
+      } finally {
+        child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      }
+    }
+  });
+
   test('destroy({ force }) kills at once', async () => {
     const channel = await open('process');
     const exit = await channel.destroy({ force: true });

@@ -3,7 +3,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ChannelClosedError, type ExitInfo, type ParentChannel, type SpawnedWorker, spawnedWorker, WorkerCrashError, WorkPool } from 'workforce';
+import {
+  ChannelClosedError,
+  type ExitInfo,
+  InvalidOptionError,
+  type ParentChannel,
+  type SpawnedWorker,
+  spawnedWorker,
+  WorkerCrashError,
+  WorkPool,
+} from 'workforce';
 import { DOUBLE_CHILD, doubler } from '../fixtures/spawned-doubler.js';
 import { fixture, pidAlive } from '../helpers.js';
 
@@ -156,6 +165,18 @@ describe('spawnedWorker', () => {
     assert.equal(worker.active, false);
     await assert.rejects(worker.execute(1, { taskId: 1 }), WorkerCrashError);
     await worker.destroy();
+  });
+});
+
+describe('spawnedWorker: bad options', () => {
+  test('a bad killTimeout or killSignal is an InvalidOptionError before any child starts', async () => {
+    const marker = join(dir, 'started');
+    const args = ['-e', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x')`];
+    for (const opts of [{ killSignal: 'SIGNOPE' }, { killTimeout: -5 }, { killTimeout: Number.NaN }]) {
+      assert.throws(() => spawnedWorker(process.execPath, { args, opts: opts as never, handlers: seedHandlers }), InvalidOptionError);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(existsSync(marker), false, 'no child was started');
   });
 });
 
