@@ -22,6 +22,8 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
   controller: AbortController | undefined = undefined;
   /** close({ force }) took this call back: the error it settles with if the worker had not started it. */
   withdrawn: Error | undefined = undefined;
+  /** Timed out with retries left: the error it is retried with once this attempt's slot is released. */
+  retryAfter: unknown = undefined;
   /** Neighbours in the worker's in-flight list (oldest first). */
   prev: Attempt<I, O> | undefined = undefined;
   next: Attempt<I, O> | undefined = undefined;

@@ -124,6 +124,7 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
   /** Ends every running call now (kill). */
   rejectInflight(handle: WorkerHandle<I, O>, error: Error): void {
     for (const attempt of handle.inflight.toArray()) {
+      attempt.retryAfter = undefined;
       this.#release(attempt, false);
       attempt.taskDone = true;
       this.settle(attempt.task, false, error);
@@ -162,23 +163,44 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     scheduler.meanRunTime = scheduler.meanRunTime === 0 ? ms : scheduler.meanRunTime * 0.9 + ms * 0.1;
     if (ok) handle.completed++;
     else handle.failed++;
+    const retry = attempt.retryAfter;
+    if (retry !== undefined) {
+      attempt.retryAfter = undefined;
+      if (task.state !== 'done') this.#requeue(attempt, retry);
+    }
   }
 
   #failed(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): void {
-    const { task, handle } = attempt;
+    const { task } = attempt;
     clearTimeout(attempt.timer);
     if (task.attempt === attempt) task.attempt = undefined;
+    if (task.state === 'done') return;
+    const final = this.#finalError(attempt, error, workerDied);
+    if (final !== undefined) return this.settle(task, false, final);
+    this.#requeue(attempt, error);
+  }
+
+  /** The error `attempt`'s task settles with, or undefined when it is tried again. */
+  #finalError(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): unknown {
+    const { task, handle } = attempt;
     const retriable =
       workerDied ||
       error instanceof WorkerCrashError ||
       error instanceof TimeoutError ||
       (this.core.options.retryOnError && !(error instanceof SerializationError) && !(error instanceof TaskAbortedError));
-    if (!retriable || task.state === 'done') return this.settle(task, false, error);
+    if (!retriable) return error;
+    // its ArrayBuffers/ports went with the attempt: a retry would get detached, empty copies
+    if (task.transfer?.length && handle.worker?.movesTransfers) return error;
     const { maxRetries } = this.core.options;
     if (task.attempts > maxRetries) {
       debug('task %d failed %d times, giving up: %s', task.id, task.attempts, error);
-      return this.settle(task, false, maxRetries > 0 ? new CallMaxRetryError(error, task.attempts, task.id) : error);
+      return maxRetries > 0 ? new CallMaxRetryError(error, task.attempts, task.id) : error;
     }
+    return undefined;
+  }
+
+  #requeue(attempt: Attempt<I, O>, error: unknown): void {
+    const { task, handle } = attempt;
     debug('task %d attempt %d failed on worker %s, retrying: %s', task.id, task.attempts, handle.id, error);
     if (task.affinity === handle.id && task.strength !== 'force') task.affinity = undefined;
     if (task.strength === 'force' && !handle.live) return this.settle(task, false, error);
@@ -187,11 +209,21 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     this.core.scheduler.enqueue(task);
   }
 
+  /**
+   * A call ran past `timeout`: it is cancelled (its signal fires, its worker is ended after the
+   * grace period). With retries left, the retry waits until this attempt has stopped or its
+   * worker is gone, so a task never runs on two workers at once; otherwise it rejects now.
+   */
   #timedOut(attempt: Attempt<I, O>): void {
     attempt.timer = undefined;
     if (attempt.taskDone) return;
     attempt.taskDone = true;
-    this.#failed(attempt, new TimeoutError(this.core.options.timeout, attempt.task.id), false);
+    const { task } = attempt;
+    if (task.attempt === attempt) task.attempt = undefined;
+    const error = new TimeoutError(this.core.options.timeout, task.id);
+    const final = this.#finalError(attempt, error, false);
+    if (final !== undefined) this.settle(task, false, final);
+    else attempt.retryAfter = error;
     this.#cancel(attempt, 'timed out');
   }
 

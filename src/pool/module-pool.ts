@@ -105,10 +105,11 @@ export class ModulePool {
     const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
     const connect = connector(runtime, options);
     const modulePath = this.modulePath;
-    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string) =>
+    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean) =>
       new ModuleWorker({
         id,
         connect: link,
+        movesTransfers,
         init: {
           module: moduleUrl,
           workerId: id,
@@ -122,9 +123,9 @@ export class ModulePool {
         killTimeout,
         modulePath,
       });
-    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured');
+    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false);
     debug('creating a %s pool of %s (serializer %s)', runtime, this.modulePath, spec);
-    this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec), engine);
+    this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec, runtime === 'thread'), engine);
     this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
     if (maxHeap !== undefined) this.#pool.recycleWhen = (w) => w.heapUsed > maxHeap;
     register(this);

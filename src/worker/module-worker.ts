@@ -31,6 +31,8 @@ export interface ModuleWorkerOptions {
   killTimeout: number;
   /** Used in messages. */
   modulePath: string;
+  /** Transfer lists are moved to the other side (a thread), not copied (a process) or shared (inline). */
+  movesTransfers: boolean;
 }
 
 type Pending = ExecuteContext & Reply;
@@ -54,6 +56,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   #transfers: Map<number, readonly Transferable[]> | undefined;
   /** Calls may be sent beyond the pool's concurrency: the worker queues them (pipelining). */
   readonly pipelined = true;
+  readonly movesTransfers: boolean;
   #nextCall = 0;
   #exited = false;
   #stopping = false;
@@ -67,6 +70,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   constructor(private readonly options: ModuleWorkerOptions) {
     super();
     this.id = options.id;
+    this.movesTransfers = options.movesTransfers;
     this.#exitPromise = new Promise((resolve) => (this.#markExited = resolve));
   }
 

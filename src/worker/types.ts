@@ -47,6 +47,11 @@ export interface Worker<I = unknown, O = unknown> {
    * a TaskAbortedError. A call that already runs is left alone.
    */
   withdraw?(taskId: number): void;
+  /**
+   * Optional: a call's transfer list is moved to the worker (detached here), so once sent the
+   * call cannot be sent again: if its worker dies it fails instead of being retried.
+   */
+  readonly movesTransfers?: boolean;
   /** Optional: the worker reports its own death (exit code, signal, cause) so queued work moves at once. */
   onExit?(listener: (info: ExitInfo) => void): void;
 }
