@@ -215,6 +215,25 @@ function durability(runtime: Runtime): void {
       }
     });
 
+    it(`a crashed call with a transfer list: ${runtime === 'thread' ? 'not retried (its buffer moved to the dead thread)' : 'retried with its buffer (a process gets a copy)'}`, async () => {
+      const t = pool(runtime, { maxRetries: 3 });
+      const dir = tmp();
+      try {
+        const buf = new Uint8Array(1024).fill(7).buffer;
+        const call = t.pool.addTask({ dir, buf }, { method: 'crashFirstWithBuffer', transfer: [buf] });
+        if (runtime === 'thread') {
+          await assert.rejects(call, (e: WorkerCrashError) => e instanceof WorkerCrashError && e.exitCode === 7);
+          assert.equal(attempts(dir), 1, 'never re-sent with a detached buffer');
+        } else {
+          assert.equal(await call, 1024);
+          assert.equal(attempts(dir), 2);
+        }
+        assert.equal(await t.pool.run('still serving'), 'still serving');
+      } finally {
+        await closeAndCheck(t);
+      }
+    });
+
     it('the default maxRetries is 3: a poison task runs 4 times', async () => {
       const t = pool(runtime);
       const dir = tmp();
@@ -330,6 +349,22 @@ function durability(runtime: Runtime): void {
         });
         assert.equal(attempts(dir), 2);
         assert.equal(await t.pool.run('fine'), 'fine');
+      } finally {
+        await closeAndCheck(t);
+      }
+    });
+
+    it('the retry of a timed-out call starts only once the first attempt was stopped (never two at once)', async () => {
+      const t = pool(runtime, { numberOfWorkers: 2, timeout: 200, maxRetries: 1, cancelGracePeriod: 300 });
+      const dir = tmp();
+      try {
+        await t.pool.broadcastMethod('whoami'); // both workers online: the retry could start at once
+        const t0 = Date.now();
+        await assert.rejects(t.pool.runMethod('stampedStubborn', dir, 10_000), CallMaxRetryError);
+        const starts = readFileSync(join(dir, 'starts'), 'utf8').trim().split('\n').map(Number);
+        assert.equal(starts.length, 2);
+        // attempt 1 times out at 200 ms and, ignoring its signal, is ended 300 ms later
+        assert.ok(starts[1] - t0 >= 450, `the retry started ${starts[1] - t0} ms in, before the first attempt was ended`);
       } finally {
         await closeAndCheck(t);
       }
