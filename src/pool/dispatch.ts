@@ -36,9 +36,7 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     task.state = 'running';
     task.owner = handle;
     task.attempts++;
-    const now = performance.now();
-    core.stats.wait.add(now - task.queuedAt);
-    task.startedAt = now;
+    task.startedAt = performance.now();
     handle.running++;
     core.stats.running++;
     if (handle.idleTimer) {
@@ -156,11 +154,14 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     handle.running--;
     this.core.stats.running--;
     handle.calls++;
-    const ms = performance.now() - task.startedAt;
-    handle.recordRun(ms, attempt.depth);
-    this.core.stats.run.add(ms);
+    const now = performance.now();
+    // A call sent ahead (pipelining) waited in the worker's own queue behind earlier calls: the
+    // stats count that as waiting, and its estimated service time as running.
+    const run = handle.recordRun(now - task.startedAt, attempt.depth);
+    this.core.stats.wait.add(now - task.queuedAt - run);
+    this.core.stats.run.add(run);
     const { scheduler } = this.core;
-    scheduler.meanRunTime = scheduler.meanRunTime === 0 ? ms : scheduler.meanRunTime * 0.9 + ms * 0.1;
+    scheduler.meanRunTime = scheduler.meanRunTime === 0 ? run : scheduler.meanRunTime * 0.9 + run * 0.1;
     if (ok) handle.completed++;
     else handle.failed++;
     const retry = attempt.retryAfter;

@@ -63,6 +63,9 @@ export class Scheduler<I, O> {
         task.state = 'detached';
         return this.hooks.unroutable(task);
       }
+      // light affinity is a preference: a worker whose own slots are all taken (it may have only
+      // slots lent for nested tasks) yields to one with an idle slot
+      if (target && task.strength === 'light' && target.running >= target.concurrency) target = this.#idleOther(target) ?? target;
     }
     if (!target) {
       this.#rr = (this.#rr + 1) % Math.max(1, this.handles.length);
@@ -79,13 +82,13 @@ export class Scheduler<I, O> {
     target.queue.push(task);
     target.queued++;
     if (target.ready && target.free > 0) this.pump(target);
-    else this.#offerToIdle(task, target);
+    if (task.state === 'queued') this.#offerToIdle(task, target);
   }
 
   /** Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. */
   pump(handle: WorkerHandle<I, O>): void {
     while (handle.ready && handle.free > 0) {
-      const task = this.#next(handle);
+      const task = this.#next(handle, handle.running >= handle.concurrency + handle.waiting);
       if (!task) break;
       this.hooks.start(task, handle);
     }
@@ -150,16 +153,34 @@ export class Scheduler<I, O> {
     return out;
   }
 
-  #next(handle: WorkerHandle<I, O>): Task<I, O> | undefined {
-    for (let t = handle.queue.shift(); t; t = handle.queue.shift()) {
-      if (t.owner === handle && t.state === 'queued') return t;
+  /**
+   * The next task for `handle`. `ahead`: only its pipelining window is free, so the task would
+   * wait inside the worker where no other worker can steal it: tasks with light or strong
+   * affinity stay in the pool's queue then, and nothing is stolen into a window.
+   */
+  #next(handle: WorkerHandle<I, O>, ahead: boolean): Task<I, O> | undefined {
+    for (let t = handle.queue.peek(); t; t = handle.queue.peek()) {
+      if (t.owner !== handle || t.state !== 'queued') {
+        handle.queue.shift();
+        continue;
+      }
+      if (ahead && t.affinity !== undefined && t.strength !== 'force') return undefined;
+      return handle.queue.shift();
     }
     // a retiring worker (ttl, recycleWhen) only finishes the forced tasks kept on it
     if (handle.pinnedOnly || handle.state === 'retiring') return undefined;
     for (let t = this.backlog.shift(); t; t = this.backlog.shift()) {
       if (t.owner === undefined && t.state === 'queued') return t;
     }
-    return steal(handle, this.handles, this.strongThreshold);
+    return ahead ? undefined : steal(handle, this.handles, this.strongThreshold);
+  }
+
+  /** Another ready routing worker with an idle slot and nothing queued, if any. */
+  #idleOther(busy: WorkerHandle<I, O>): WorkerHandle<I, O> | undefined {
+    for (const h of this.handles) {
+      if (h !== busy && h.state === 'ready' && !h.pinnedOnly && h.queued === 0 && h.running < h.concurrency + h.waiting) return h;
+    }
+    return undefined;
   }
 
   /** A task landed on a busy worker: if another ready worker has a free slot, let it steal now. */

@@ -70,17 +70,19 @@ export class WorkerHandle<I = unknown, O = unknown> {
     // A retiring worker still runs the forced tasks kept on it (redistribute), past its ttl:
     // capping it here would leave them queued forever.
     if (this.state === 'retiring') return slots;
-    return Math.min(slots, this.ttl - this.calls - this.running);
+    // lent slots are exempt: a worker waiting on its own nested tasks must be able to run them
+    return Math.min(slots, this.ttl - this.calls - this.running + this.waiting);
   }
 
   /**
    * Records a call's time. With pipelining a call also waited behind the `depth` calls sent
-   * before it, so its own service time is estimated as time / (calls ahead per slot + 1).
+   * before it, so its own service time is estimated as time / (calls ahead per slot + 1), and returned.
    */
-  recordRun(ms: number, depth: number): void {
+  recordRun(ms: number, depth: number): number {
     this.busyTime += ms / Math.max(1, depth / this.concurrency);
     const service = ms / (Math.floor(depth / this.concurrency) + 1);
     this.meanRunTime = this.meanRunTime === 0 ? service : this.meanRunTime * 0.8 + service * 0.2;
     this.window = this.prefetch > 0 && this.meanRunTime < PIPELINE_BELOW_MS ? this.prefetch : 0;
+    return service;
   }
 }
