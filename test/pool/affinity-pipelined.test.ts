@@ -17,7 +17,11 @@ async function warmed(options: Parameters<typeof createPool>[0]): Promise<Module
   return pool;
 }
 
-const tally = (results: Placed[]) => results.reduce<Record<number, number>>((m, r) => ((m[r.worker] = (m[r.worker] ?? 0) + 1), m), {});
+function tally(results: Placed[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const r of results) counts[r.worker] = (counts[r.worker] ?? 0) + 1;
+  return counts;
+}
 
 describe('affinity with pipelining on (module pool)', () => {
   it('light tasks for a busy worker run on the idle one instead of being sent ahead', async () => {
