@@ -11,6 +11,9 @@ import { WorkerHandle } from './worker-handle.js';
 
 const debug = createDebug('workforce:lifecycle');
 
+/** A worker that dies on its own this soon (ms) after coming online, before any call, failed to start. */
+const YOUNG_DEATH_MS = 1000;
+
 /** Backoff before the n-th consecutive respawn after start failures: 50 ms doubling, capped at 2 s. */
 export function startBackoff(failures: number): number {
   return Math.min(2000, 50 * 2 ** Math.max(0, failures - 1));
@@ -30,8 +33,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   #backoffUntil = 0;
   #backoffTimer: NodeJS.Timeout | undefined;
   #exits = new Map<WorkerHandle<I, O>, Promise<void>>();
-  /** Why terminate() ended a worker: the error its running calls get once it is gone. */
-  readonly #terminated = new WeakMap<WorkerHandle<I, O>, WorkerCrashError>();
+  /** Why terminate() ended a worker: part of the crash its running calls get once it is gone. */
+  readonly #terminated = new WeakMap<WorkerHandle<I, O>, string>();
   /** Set once the pool gave up starting workers; every call rejects with it. */
   failure: Error | undefined;
   /** No new workers once every task is done and the pool is closing. */
@@ -88,19 +91,34 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       if (worker.pipelined && !pinned && timeout === Number.POSITIVE_INFINITY) handle.enablePipelining(prefetch);
       worker.onExit?.((info) => this.died(handle, info));
       this.onWorker?.(worker, handle);
-      if (handle.state !== 'starting') {
-        // Stopped (close, kill, idle) before the factory returned: stop() had no worker to
-        // destroy, so end it here or it is never destroyed.
+      if (handle.state === 'dead' || handle.forceStop) {
+        // Killed before the factory returned: stop() had no worker to destroy, so end it here
+        // or it is never destroyed. (A graceful stop lets it start, then ends it gracefully.)
         await Promise.resolve(worker.destroy({ force: true })).catch((error) => this.core.emitError(worker, error));
         return;
       }
-      await worker.init?.();
+      await this.#init(worker, handle.id);
     })();
-    starting.then(
+    handle.started = starting.then(
       () => this.#ready(handle),
       (error) => this.#startFailed(handle, error),
     );
     return handle;
+  }
+
+  /** Runs the worker's init(), failing it after `startTimeout` (a start that never settles must not hang the pool). */
+  #init(worker: W, id: number | string): Promise<unknown> {
+    const init = Promise.resolve(worker.init?.());
+    const { startTimeout } = this.core.options;
+    if (startTimeout === Number.POSITIVE_INFINITY) return init;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ModuleLoadError(`Worker ${id} did not start within ${startTimeout} ms (its init() did not settle)`, undefined, { phase: 'start' })),
+        startTimeout,
+      );
+    });
+    return Promise.race([init, late]).finally(() => clearTimeout(timer));
   }
 
   /** A worker is gone (crash or planned): its calls are retried elsewhere, its queue moves. */
@@ -108,22 +126,29 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     if (handle.state === 'dead') return this.#exited(handle, info);
     const planned = info.planned || handle.state === 'stopping';
     const wasStarting = handle.state === 'starting';
+    // came online, then died on its own before any call: its module kills it, not a task
+    const diedYoung = handle.state === 'ready' && handle.calls === 0 && handle.running === 0 && performance.now() - handle.onlineAt < YOUNG_DEATH_MS;
     handle.state = 'dead';
     clearTimeout(handle.idleTimer);
     this.core.scheduler.remove(handle);
     const pid = (handle.worker as { pid?: number } | undefined)?.pid;
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`;
     const cause = info.cause instanceof Error ? `: ${info.cause.message}` : '';
-    const crash = new WorkerCrashError(`Worker ${handle.id}${pid ? ` (pid ${pid})` : ''} ${how}${cause}`, {
-      workerId: handle.id,
-      exitCode: info.exitCode,
-      signal: info.signal,
-      pid,
-      cause: info.cause,
-    });
+    const terminated = this.#terminated.get(handle);
+    const crash = new WorkerCrashError(
+      `Worker ${handle.id}${pid ? ` (pid ${pid})` : ''} ${terminated ? `was terminated (${terminated}) and ` : ''}${how}${cause}`,
+      {
+        workerId: handle.id,
+        exitCode: info.exitCode,
+        signal: info.signal,
+        pid,
+        cause: info.cause,
+      },
+    );
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
-    this.dispatcher.failInflight(handle, this.#terminated.get(handle) ?? crash);
-    const startFailure = wasStarting && !planned;
+    this.dispatcher.failInflight(handle, crash);
+    const startFailure = (wasStarting || diedYoung) && !planned;
+    if (!startFailure && !wasStarting) this.#startFailures = 0; // it lived: the module is fine
     // A start failure moves the queue itself, once its backoff is set (or the pool has failed):
     // moving it first would respawn at once and skip the backoff.
     if (!startFailure) this.#moveQueue(handle, crash);
@@ -136,6 +161,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   /** A worker finished a call: recycle it after `ttl` calls, notice if it died. */
   answered(handle: WorkerHandle<I, O>): void {
+    this.#startFailures = 0;
     const worker = handle.worker;
     if (worker?.active === false && handle.live) {
       // It says it is dead but may still hold resources (a child that closed its channel): end it.
@@ -167,6 +193,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     handle.idleTimer = setTimeout(() => {
       handle.idleTimer = undefined;
       if (handle.state !== 'ready' || handle.running > 0 || handle.queued > 0) return;
+      // a fresh worker that never ran a call would only be replaced by another: no churn at the minimum size
+      if (handle.calls === 0 && this.size <= this.core.options.minWorkers) return;
       debug('worker %s idle for %d ms', handle.id, maxIdleTime);
       this.core.events.emit(PoolEvents.IDLE, handle.worker);
       void this.stop(handle).then(() => this.ensureSize());
@@ -181,14 +209,17 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     if (handle.state === 'dead') return Promise.resolve();
     const wasStarting = handle.state === 'starting';
     handle.state = 'stopping';
+    if (force) handle.forceStop = true;
     clearTimeout(handle.idleTimer);
     this.core.scheduler.remove(handle);
     this.#moveQueue(handle, new PoolClosedError(`Worker ${handle.id} was stopped`));
-    const worker = handle.worker;
     const done = (async () => {
+      // A worker still starting finishes starting (bounded by startTimeout) and is then ended
+      // like any other: gracefully, running its exit hook, instead of being killed mid-start.
+      if (wasStarting && !force) await handle.started;
+      const worker = handle.worker;
       try {
-        if (worker && !(wasStarting && !force)) await worker.destroy({ force });
-        else if (worker) await worker.destroy({ force: true });
+        if (worker) await worker.destroy({ force });
       } catch (error) {
         this.core.emitError(worker, error);
       }
@@ -205,10 +236,11 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const worker = handle.worker;
     handle.state = 'stopping';
     this.core.scheduler.remove(handle);
-    const crash = new WorkerCrashError(`Worker ${handle.id} was terminated: ${why}`, { workerId: handle.id });
+    const pid = (worker as { pid?: number } | undefined)?.pid;
+    const crash = new WorkerCrashError(`Worker ${handle.id}${pid ? ` (pid ${pid})` : ''} was terminated: ${why}`, { workerId: handle.id, pid });
     // Its running calls are retried once it is gone (died), not now: a terminated thread or
     // process runs on for a moment, and a task must never run on two workers at once.
-    this.#terminated.set(handle, crash);
+    this.#terminated.set(handle, why);
     this.#moveQueue(handle, crash);
     const done = Promise.resolve(worker?.destroy({ force: true }))
       .catch((error) => this.core.emitError(worker, error))
@@ -241,9 +273,9 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     if (handle.state !== 'starting') {
       if (handle.state === 'stopping' || handle.state === 'dead') return;
     }
-    if (handle.worker?.active === false) return this.died(handle, { exitCode: null, signal: null, planned: false });
+    // (`active` is not consulted here: travetto's workers use it as "busy", false until a call)
     handle.state = 'ready';
-    this.#startFailures = 0;
+    handle.onlineAt = performance.now();
     debug('worker %s online', handle.id);
     this.core.events.emit(PoolEvents.ONLINE, handle.worker);
     this.core.scheduler.pump(handle);
@@ -270,7 +302,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
         );
       }
     }
-    if (this.closed || handle.pinnedOnly) {
+    if (this.closed || handle.pinnedOnly || this.failure) {
       this.#moveQueue(handle, error);
       if (!this.closed) this.core.emitError(handle.worker, error);
       return;
@@ -333,7 +365,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   }
 
   #orphan(task: Task<I, O>, handle: WorkerHandle<I, O>, error?: unknown): void {
-    this.dispatcher.settle(task, false, error ?? new WorkerCrashError(`Worker ${handle.id} is gone`, { workerId: handle.id, taskId: task.id }));
+    const crash = error ?? new WorkerCrashError(`Worker ${handle.id} is gone`, { workerId: handle.id });
+    this.dispatcher.settle(task, false, crash instanceof WorkerCrashError ? crash.forTask(task.id) : crash);
   }
 
   /** Queued tasks that no ready or starting worker has room for. */

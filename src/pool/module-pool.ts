@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import createDebug from 'debug';
@@ -17,7 +18,6 @@ import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
 import type { EngineOptions } from './options.js';
-import { register, unregister } from './registry.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import { type CloseOptions, WorkPool } from './work-pool.js';
@@ -99,8 +99,11 @@ export class ModulePool {
     const engine = {
       ...options,
       maxWorkers: options.maxWorkers ?? size,
-      minWorkers: options.minWorkers ?? size ?? options.maxWorkers,
+      // a fixed-size pool unless told otherwise (WorkPool's own default is travetto's min 1)
+      minWorkers: options.minWorkers ?? size ?? options.maxWorkers ?? availableParallelism(),
       concurrency: count('concurrency', options.concurrency ?? options.maxConcurrentCallsPerWorker ?? 1, 1),
+      // each ModuleWorker times its own start, with an error naming the module
+      startTimeout: Number.POSITIVE_INFINITY,
     };
     const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
     const connect = connector(runtime, options);
@@ -128,7 +131,6 @@ export class ModulePool {
     this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec, runtime === 'thread'), engine);
     this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
     if (maxHeap !== undefined) this.#pool.recycleWhen = (w) => w.heapUsed > maxHeap;
-    register(this);
   }
 
   /** Calls the module's default export (or `workerEntrypoint`) with `args`. */
@@ -207,21 +209,13 @@ export class ModulePool {
   }
 
   /** Lets accepted calls finish, then ends every worker (see CloseOptions.force). */
-  async close(options?: CloseOptions): Promise<void> {
-    try {
-      await this.#pool.close(options);
-    } finally {
-      unregister(this);
-    }
+  close(options?: CloseOptions): Promise<void> {
+    return this.#pool.close(options);
   }
 
   /** Ends every worker now; queued and running calls reject with PoolClosedError. */
-  async kill(): Promise<void> {
-    try {
-      await this.#pool.kill();
-    } finally {
-      unregister(this);
-    }
+  kill(): Promise<void> {
+    return this.#pool.kill();
   }
 
   get stats(): PoolStats {

@@ -34,6 +34,8 @@ export interface EngineOptions {
    * and no `timeout` is set; 0 disables it. Default 64.
    */
   prefetch?: number;
+  /** ms a worker's init() may take before the start fails (counted in maxStartFailures). Default 30000. */
+  startTimeout?: number;
 }
 
 export type ResolvedEngineOptions = Required<EngineOptions>;
@@ -57,5 +59,6 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     strongAffinityThreshold: count('strongAffinityThreshold', o.strongAffinityThreshold ?? 4, 0),
     maxStartFailures: count('maxStartFailures', o.maxStartFailures ?? 5, 1),
     prefetch: count('prefetch', o.prefetch ?? 64, 0),
+    startTimeout: delay('startTimeout', o.startTimeout ?? 30_000, 1),
   };
 }

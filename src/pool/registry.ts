@@ -1,4 +1,4 @@
-/** Every module pool this process created and has not closed, for `killAll()`. */
+/** Every pool (WorkPool, and so every module pool) this process created and has not closed, for `killAll()`. */
 const pools = new Set<{ kill(): Promise<void> }>();
 
 export function register(pool: { kill(): Promise<void> }): void {

@@ -10,6 +10,7 @@ import { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
 import { Lifecycle } from './lifecycle.js';
 import { type EngineOptions, resolveEngineOptions } from './options.js';
+import { register, unregister } from './registry.js';
 import { Scheduler } from './scheduler.js';
 import { type InputSource, type ProcessOptions, type ProcessSummary, processSource } from './sources/process.js';
 import { type PoolStats, StatsRecorder } from './stats.js';
@@ -52,12 +53,13 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
     super();
     if (typeof factory !== 'function') throw new InvalidOptionError('factory', factory, 'a function returning a worker');
+    if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
     const { max, min, idleTimeout, ...rest } = options;
-    const maxWorkers = rest.maxWorkers ?? max;
     const resolved = resolveEngineOptions({
       ...rest,
-      maxWorkers,
-      minWorkers: rest.minWorkers ?? min ?? (maxWorkers === undefined ? undefined : Math.min(1, maxWorkers)),
+      maxWorkers: rest.maxWorkers ?? max,
+      // travetto's default: one worker at rest, growing to max under load
+      minWorkers: rest.minWorkers ?? min ?? 1,
       maxIdleTime: rest.maxIdleTime ?? idleTimeout,
     });
     const core: PoolCore<I, O> = {
@@ -84,10 +86,12 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     });
     this.#lifecycle = new Lifecycle(core, factory, this.#dispatcher);
     this.#lifecycle.ensureSize();
+    register(this);
   }
 
   /** Runs one input on a worker; resolves with its output. */
-  submit(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
+  submit(input: I, options: TaskOptions | null = NO_OPTIONS): Promise<O> {
+    options ??= NO_OPTIONS;
     const refused = this.#refusal(options);
     if (refused) return Promise.reject(refused);
     return new Promise<O>((resolve, reject) => {
@@ -136,7 +140,9 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    * Stops taking calls, lets every accepted call finish (or, with `force`, rejects the queued
    * ones with PoolClosedError and lets running ones finish), then ends every worker gracefully.
    */
-  close(options: CloseOptions = {}): Promise<void> {
+  close(options: CloseOptions | null = {}): Promise<void> {
+    options ??= {};
+    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object such as { force: true }'));
     if (this.#closing) {
       // close({ force }) during a draining close() still refuses the calls that have not started
       if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
@@ -147,6 +153,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
       if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
       await this.whenIdle();
       await this.#lifecycle.stopAll(false);
+      unregister(this);
     })();
     return this.#closing;
   }
@@ -160,7 +167,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   kill(): Promise<void> {
     debug('killing');
     this.#rejectQueued(new PoolClosedError('The pool was killed'));
-    const killed = this.#lifecycle.stopAll(true);
+    const killed = this.#lifecycle.stopAll(true).then(() => unregister(this));
     if (!this.#closing) this.#closing = killed;
     return killed;
   }
@@ -215,7 +222,10 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   #refusal(options: TaskOptions): Error | undefined {
     if (this.#closing) return new PoolClosedError();
     if (this.#lifecycle.failure) return this.#lifecycle.failure;
-    if (options.signal?.aborted) return new TaskAbortedError(options.signal.reason);
+    if (typeof options !== 'object') return new InvalidOptionError('options', options, 'an object');
+    const { signal } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return new InvalidOptionError('signal', signal, 'an AbortSignal');
+    if (signal?.aborted) return new TaskAbortedError(signal.reason);
     const { maxConcurrentCalls } = this.#core.options;
     if (this.#core.pending >= maxConcurrentCalls) return new QueueFullError(maxConcurrentCalls);
     const s = options.affinityStrength;

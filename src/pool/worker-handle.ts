@@ -30,6 +30,12 @@ export class WorkerHandle<I = unknown, O = unknown> {
   meanRunTime = 0;
   idleTimer: NodeJS.Timeout | undefined;
   readonly startedAt = Date.now();
+  /** When it came online (performance.now()). */
+  onlineAt = 0;
+  /** Settles once starting is over (online or failed). */
+  started: Promise<void> = Promise.resolve();
+  /** kill() ended it: a worker the factory returns later is destroyed at once. */
+  forceStop = false;
 
   /** Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while calls are short, else 0. */
   window = 0;

@@ -153,6 +153,48 @@ describe('crash detail', { concurrency: 2 }, () => {
   });
 });
 
+describe('crash detail, more', () => {
+  for (const runtime of RUNTIMES) {
+    it(`force-affinity calls queued on a worker that crashed each get their own taskId (${runtime})`, async () => {
+      const p = pool(runtime, { numberOfWorkers: 2, maxRetries: 0 });
+      const dir = tmp();
+      try {
+        await p.broadcastMethod('whoami');
+        const id = p.workers[0].id;
+        const crashing = p.addTask(dir, { method: 'poisonOne', affinity: id, affinityStrength: 'force' }).catch((e: unknown) => e);
+        const queued = [1, 2].map((v) => p.addTask(v, { affinity: id, affinityStrength: 'force' }).catch((e: unknown) => e));
+        const errors = [await crashing, ...(await Promise.all(queued))] as WorkerCrashError[];
+        for (const e of errors) assert.ok(e instanceof WorkerCrashError, String(e));
+        assert.equal(new Set(errors.map((e) => e.taskId)).size, 3, `three task ids: ${errors.map((e) => e.taskId)}`);
+        assert.ok(errors.every((e) => typeof e.taskId === 'number' && e.workerId === id));
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  it('calls of a worker terminated after a cancel grace period carry its pid and how it ended', async () => {
+    const p = pool('process', { concurrency: 2, cancelGracePeriod: 100, maxRetries: 0 });
+    const dir = tmp();
+    try {
+      const who = await p.runMethod<Who>('whoami');
+      const ac = new AbortController();
+      const stubborn = p.addTask(dir, { method: 'stubbornOne', signal: ac.signal }).catch(() => {});
+      const sibling = p.runMethod('sleep', 5000).catch((e: unknown) => e);
+      await sleep(100);
+      ac.abort();
+      const error = (await sibling) as WorkerCrashError;
+      await stubborn;
+      assert.ok(error instanceof WorkerCrashError, String(error));
+      assert.equal(error.pid, who.pid);
+      assert.equal(error.signal, 'SIGKILL');
+      assert.match(error.message, /terminated \(task \d+ aborted and did not stop within 100 ms\)/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe('never an unhandled rejection', () => {
   it('crashes, retries, timeouts, start failures and close() / kill() at every stage (both runtimes)', async () => {
     const unhandled: unknown[] = [];

@@ -435,6 +435,20 @@ function durability(runtime: Runtime): void {
     });
   });
 
+  describe(`durability (${runtime}): idle reaping`, () => {
+    it('a fixed-size idle pool does not churn: a worker that never ran a call is not reaped', async () => {
+      const t = pool(runtime, { maxIdleTime: 30 });
+      try {
+        await t.pool.runMethod('whoami'); // worker 1 ran a call: it is reaped and replaced once
+        await sleep(600);
+        assert.equal(t.online.length, 2, `workers started while idle: ${t.online.map((w) => w.id)}`);
+        assert.equal(t.pool.workers.length, 1);
+      } finally {
+        await closeAndCheck(t);
+      }
+    });
+  });
+
   describe(`durability (${runtime}): killTimeout, close and kill`, () => {
     it('close() runs onWorkerExit and ends the worker gracefully (exit code 0)', async () => {
       const dir = tmp();
@@ -449,6 +463,21 @@ function durability(runtime: Runtime): void {
         t.exits.map(([, code]) => code),
         [0],
       );
+    });
+
+    it('close() right after createPool lets the starting workers come online, then ends them gracefully', async () => {
+      const dir = tmp();
+      const t = pool(runtime, { numberOfWorkers: 2, killTimeout: 5000, workerData: { dir } });
+      await closeAndCheck(t);
+      assert.deepEqual(
+        t.exits.map(([, code, signal]) => [code, signal]),
+        [
+          [0, null],
+          [0, null],
+        ],
+        'no worker was killed mid-start',
+      );
+      for (const id of [1, 2]) assert.ok(existsSync(join(dir, `exit-${id}`)), `onWorkerExit ran in worker ${id}`);
     });
 
     it('a worker whose onWorkerExit hangs is killed after killTimeout', async () => {

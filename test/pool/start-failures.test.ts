@@ -63,6 +63,20 @@ describe('runaway respawn is bounded', () => {
       }
     });
 
+    it(`workers that come online and die at once, before any call, count as start failures (${runtime})`, async () => {
+      const log = join(dir, `die-soon-${runtime}.log`);
+      const env = { ...process.env, WORKFORCE_START_LOG: log };
+      const pool = createPool({ module: fixture('die-soon.mjs'), runtime, numberOfWorkers: 1, maxStartFailures: 3, env, fork: { env, execArgv: [] } });
+      try {
+        await eventually(() => pool.workers.length === 0 && startTimes(log).length >= 3, 5000);
+        await assert.rejects(pool.run(1), (e: ModuleLoadError) => e instanceof ModuleLoadError && e.phase === 'pool');
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(startTimes(log).length, 3, 'no respawn loop: the pool failed after maxStartFailures');
+      } finally {
+        await pool.close();
+      }
+    });
+
     it(`a module that throws while loading is not respawned: pending and new calls get the first error (${runtime})`, async () => {
       const log = join(dir, `loads-${runtime}.log`);
       const pool = createPool({ module: fixture('load-throws.mjs'), runtime, numberOfWorkers: 2, workerData: { log }, execArgv: [], fork: { execArgv: [] } });

@@ -1,0 +1,121 @@
+// The generic WorkPool's lifecycle: defaults, start timeouts, travetto's `active` flag, bad
+// per-call options, close() arguments and killAll().
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type ExecuteContext, InvalidOptionError, killAll, ModuleLoadError, type Worker, WorkPool } from 'workforce';
+import { eventually } from '../helpers.js';
+
+/** A worker that doubles numbers; `init` can be made to hang. */
+class Doubler implements Worker<number, number> {
+  active = true;
+  destroyed = false;
+  constructor(
+    readonly id: number,
+    private readonly hangInInit = false,
+  ) {}
+  init(): Promise<void> | undefined {
+    return this.hangInInit ? new Promise(() => {}) : undefined;
+  }
+  async execute(n: number, _ctx: ExecuteContext): Promise<number> {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return n * 2;
+  }
+  destroy(): void {
+    this.active = false;
+    this.destroyed = true;
+  }
+}
+
+describe('WorkPool lifecycle', () => {
+  it('min defaults to 1 (travetto): one worker at rest, growing to max under load', async () => {
+    const made: Doubler[] = [];
+    const pool = new WorkPool<number, number, Doubler>(({ id }) => made[made.push(new Doubler(id)) - 1], { max: 3 });
+    try {
+      await eventually(() => pool.stats.workers === 1 && made.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      assert.equal(made.length, 1, 'no more workers while idle');
+      assert.deepEqual(await Promise.all([1, 2, 3, 4, 5, 6].map((n) => pool.submit(n))), [2, 4, 6, 8, 10, 12]);
+      assert.ok(made.length > 1 && made.length <= 3, `grew under load to ${made.length}`);
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
+  it('a worker whose init() never settles fails its start after startTimeout; shutdown() does not hang', async () => {
+    let made = 0;
+    const pool = new WorkPool<number, number, Doubler>(
+      ({ id }) => {
+        made++;
+        return new Doubler(id, true);
+      },
+      { max: 1, startTimeout: 50, maxStartFailures: 2 },
+    );
+    try {
+      await assert.rejects(pool.submit(1), (e: ModuleLoadError) => e instanceof ModuleLoadError && /did not start within 50 ms/.test(String(e.cause ?? e)));
+      assert.equal(made, 2, 'gave up after maxStartFailures');
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
+  it("travetto's `active` means busy: a worker with active === false between calls is used, then replaced", async () => {
+    // travetto v1's ImageProcessor: active is false until execute() sets it, and false again after
+    class ImageProcessor implements Worker<string, string> {
+      active = false;
+      constructor(readonly id: number) {}
+      async execute(path: string): Promise<string> {
+        this.active = true;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        this.active = false;
+        return `converted ${path}`;
+      }
+      destroy(): void {}
+    }
+    let made = 0;
+    const pool = new WorkPool<string, string, ImageProcessor>(
+      ({ id }) => {
+        made++;
+        return new ImageProcessor(id);
+      },
+      { max: 1 },
+    );
+    try {
+      assert.deepEqual(await Promise.all(['a.png', 'b.png', 'c.png'].map((p) => pool.submit(p))), ['converted a.png', 'converted b.png', 'converted c.png']);
+      assert.ok(made >= 2, 'an inactive worker is replaced after its call, as travetto does');
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
+  it('a bad signal option is an InvalidOptionError and leaves nothing pending (whenIdle, close, maxConcurrentCalls)', async () => {
+    const pool = new WorkPool<number, number, Doubler>(({ id }) => new Doubler(id), { max: 1, maxConcurrentCalls: 1 });
+    try {
+      for (const signal of [{}, 'x', 1]) {
+        await assert.rejects(pool.submit(1, { signal } as never), (e: InvalidOptionError) => e instanceof InvalidOptionError && e.option === 'signal');
+      }
+      await assert.rejects(pool.submit(1, 'fast' as never), InvalidOptionError);
+      assert.equal(await pool.submit(4, null), 8, 'null options mean none, and the one slot is free');
+      await pool.whenIdle();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close(null) closes; close("x") is refused and the pool keeps serving', async () => {
+    const pool = new WorkPool<number, number, Doubler>(({ id }) => new Doubler(id), { max: 1 });
+    await assert.rejects(pool.close('x' as never), InvalidOptionError);
+    assert.equal(pool.closed, false);
+    assert.equal(await pool.submit(2), 4);
+    await pool.close(null);
+    assert.equal(pool.closed, true);
+  });
+
+  it('killAll() ends generic WorkPools too', async () => {
+    const made: Doubler[] = [];
+    const pool = new WorkPool<number, number, Doubler>(({ id }) => made[made.push(new Doubler(id)) - 1], { max: 2, min: 2 });
+    await eventually(() => pool.stats.workers === 2);
+    await killAll();
+    assert.equal(pool.closed, true);
+    assert.ok(made.length === 2 && made.every((w) => w.destroyed), 'every worker destroyed');
+  });
+});
