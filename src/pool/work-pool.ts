@@ -134,6 +134,10 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    * under `failFast`, or an error thrown by `onResult` or an item listener.
    */
   process(source: InputSource<I>, options: ProcessOptions<I, O> = {}): Promise<ProcessSummary<I>> {
+    if (typeof options !== 'object' || options === null) {
+      // travetto v0's process(source, (input, executor) => …) is ExecutionPool's
+      return Promise.reject(new InvalidOptionError('options', options, 'an options object (a function per input needs ExecutionPool)'));
+    }
     return this.feed(source, (item) => this.submit(item), options);
   }
 
