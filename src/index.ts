@@ -7,6 +7,13 @@ export type { ChannelMessage, DataArgs, MessageListener, MessageMap } from './ch
 export { ChildChannel } from './channel/child-channel.js';
 export { type ChannelExit, type ChannelTarget, ParentChannel, type ParentChannelOptions } from './channel/parent-channel.js';
 export { WorkerPool, type WorkerPoolOptions } from './compat/probedjs.js';
+export {
+  type DataExecutionSource,
+  type ExecutionFunction,
+  type ExecutionJob,
+  ExecutionPool,
+  QueueExecutionSource,
+} from './compat/travetto.js';
 export { create, kill, serializers } from './compat/workestrator.js';
 /** Workestrator's and DESIGN.md's names for the same error classes. */
 export {

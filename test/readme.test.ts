@@ -45,6 +45,6 @@ describe('README quick start, pasted into a fresh directory', () => {
   it('generic WorkPool with an AsyncQueue', () => {
     const out = runQuickstart('workpool', 'workpool.mjs');
     assert.match(out, /1 → 1\n2 → 4\n3 → 9\n/);
-    assert.match(out, /completed: 3, failed: 0, errors: \[\]/);
+    assert.match(out, /\{ completed: 3, failed: 0, errors: \[\], stopped: false \}/);
   });
 });

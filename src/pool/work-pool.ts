@@ -12,6 +12,7 @@ import { Lifecycle } from './lifecycle.js';
 import { type EngineOptions, resolveEngineOptions } from './options.js';
 import { register, unregister } from './registry.js';
 import { Scheduler } from './scheduler.js';
+import { FeedGate } from './sources/feed-gate.js';
 import { type InputSource, type ProcessOptions, type ProcessSummary, processSource } from './sources/process.js';
 import { type PoolStats, StatsRecorder } from './stats.js';
 import type { Task, TaskOptions } from './task.js';
@@ -49,6 +50,11 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   #closing: Promise<void> | undefined;
   #idleWaiters: (() => void)[] = [];
   readonly #reported = new WeakSet<object>();
+  /** process() feeds: pool-wide backpressure (bound min(maxWorkers × concurrency, maxConcurrentCalls)) and stop on close/kill. */
+  readonly #gate = new FeedGate(
+    () => Math.min(this.#core.options.maxWorkers * this.#core.options.concurrency, this.#core.options.maxConcurrentCalls),
+    () => this.#core.pending,
+  );
 
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
     super();
@@ -124,10 +130,24 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     });
   }
 
-  /** Feeds every item of `source` to the workers, never pulling more than they can run. */
+  /**
+   * Feeds every item of `source` to the workers, never pulling more than the pool can run
+   * (shared by every process() and submit() on the pool). Resolves with the summary once the
+   * source ended and its items settled, or with `stopped: true` once the pool is closed or
+   * killed; rejects (after in-flight items settle) with the source's error, the first failure
+   * under `failFast`, or an error thrown by `onResult` or an item listener.
+   */
   process(source: InputSource<I>, options: ProcessOptions<I, O> = {}): Promise<ProcessSummary<I>> {
-    const { maxWorkers, concurrency } = this.#core.options;
-    return processSource(source, (item) => this.submit(item), maxWorkers * concurrency, this, options);
+    if (typeof options !== 'object' || options === null) {
+      // travetto v0's process(source, (input, executor) => …) is ExecutionPool's
+      return Promise.reject(new InvalidOptionError('options', options, 'an options object (a function per input needs ExecutionPool)'));
+    }
+    return this.feed(source, (item) => this.submit(item), options);
+  }
+
+  /** process() with another way to run each item (the travetto v0 compat layer runs a function on a worker). */
+  protected feed<T, R>(source: InputSource<T>, run: (item: T) => Promise<R>, options: ProcessOptions<T, R>): Promise<ProcessSummary<T>> {
+    return processSource(source, run, this.#gate, this, options);
   }
 
   /** Resolves once no task is queued or running. */
@@ -143,6 +163,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   close(options: CloseOptions | null = {}): Promise<void> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object such as { force: true }'));
+    this.#gate.stop(); // process() stops pulling
     if (this.#closing) {
       // close({ force }) during a draining close() still refuses the calls that have not started
       if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
@@ -166,6 +187,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   /** Ends everything now: queued and running calls reject with PoolClosedError, workers are terminated. */
   kill(): Promise<void> {
     debug('killing');
+    this.#gate.stop(); // process() stops pulling
     this.#rejectQueued(new PoolClosedError('The pool was killed'));
     const killed = this.#lifecycle.stopAll(true).then(() => unregister(this));
     if (!this.#closing) this.#closing = killed;
@@ -227,7 +249,8 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     if (signal !== undefined && !(signal instanceof AbortSignal)) return new InvalidOptionError('signal', signal, 'an AbortSignal');
     if (signal?.aborted) return new TaskAbortedError(signal.reason);
     const { maxConcurrentCalls } = this.#core.options;
-    if (this.#core.pending >= maxConcurrentCalls) return new QueueFullError(maxConcurrentCalls);
+    // slots reserved by process() count: an item it pulled always fits
+    if (this.#core.pending + this.#gate.reserved >= maxConcurrentCalls) return new QueueFullError(maxConcurrentCalls);
     const s = options.affinityStrength;
     if (s !== undefined && s !== 'light' && s !== 'strong' && s !== 'force') {
       return new InvalidOptionError('affinityStrength', s, "'light', 'strong' or 'force'");
@@ -241,6 +264,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   }
 
   #settled(): void {
+    this.#gate.wake(); // a process() waiting for a slot pulls its next item
     if (this.#core.pending !== 0 || this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];

@@ -57,6 +57,6 @@ describe('README migration snippets', { concurrency: 3 }, () => {
     const out = run('travetto', 'compressor.mjs');
     assert.match(out, /a\.png → a\.png\.webp\n/);
     assert.match(out, /b\.png → b\.png\.webp\n/);
-    assert.match(out, /\{ completed: 2, failed: 0, errors: \[\] \}/);
+    assert.match(out, /\{ completed: 2, failed: 0, errors: \[\], stopped: false \}/);
   });
 });

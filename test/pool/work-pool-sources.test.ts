@@ -60,7 +60,7 @@ describe('WorkPool.process over spawned doublers: every source kind', () => {
   for (const [name, make] of sources) {
     test(name, async () => {
       const { summary, outputs } = await run(pool, make());
-      assert.deepEqual(summary, { completed: 5, failed: 0, errors: [] });
+      assert.deepEqual(summary, { completed: 5, failed: 0, errors: [], stopped: false });
       assert.deepEqual(outputs, DOUBLES);
     });
   }

@@ -1,17 +1,28 @@
 import { ChannelClosedError } from '../../errors/channel-closed-error.js';
 
+interface Waiter<T> {
+  resolve(result: IteratorResult<T>): void;
+  reject(error: unknown): void;
+}
+
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
+
 /**
  * An endless queue: producers `add(...items)` whenever they like; consumers iterate it with
- * `for await` (or hand it to `WorkPool.process`) and wait while it is empty, until `close()`.
- * Items are buffered on the producer side; a pool pulls only what it can run (backpressure).
+ * `for await` (or hand it to `WorkPool.process`) and wait while it is empty, until `close()`
+ * (or `fail(error)`). Items are buffered on the producer side; a pool pulls only what it can run
+ * (backpressure).
+ *
+ * A consumer that stops early (`break` out of `for await`, a `process()` that stops) calls
+ * `return()`: its pending `next()` ends as done, but the queue stays open, so the producer may go
+ * on adding and another consumer may take the items later.
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   #items: T[] = [];
   #head = 0;
-  #waiters: ((result: IteratorResult<T>) => void)[] = [];
-  #failWaiters: ((error: unknown) => void)[] = [];
+  #waiters: Waiter<T>[] = [];
   #closed = false;
-  #error: unknown;
+  #failure: { error: unknown } | undefined;
 
   constructor(initial: Iterable<T> = []) {
     for (const item of initial) this.#items.push(item);
@@ -22,6 +33,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this.#items.length - this.#head;
   }
 
+  /** No more items can be added (after `close()` or `fail()`). */
   get closed(): boolean {
     return this.#closed;
   }
@@ -30,10 +42,8 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (this.#closed) throw new ChannelClosedError('Cannot add to a closed AsyncQueue');
     for (const item of items) {
       const waiter = this.#waiters.shift();
-      if (waiter) {
-        this.#failWaiters.shift();
-        waiter({ value: item, done: false });
-      } else this.#items.push(item);
+      if (waiter) waiter.resolve({ value: item, done: false });
+      else this.#items.push(item);
     }
     return this;
   }
@@ -41,17 +51,28 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   /** No more items: consumers finish once the buffer is empty. */
   close(): void {
     this.#closed = true;
-    for (const waiter of this.#waiters.splice(0)) waiter({ value: undefined, done: true });
-    this.#failWaiters = [];
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
   }
 
-  /** Ends iteration with an error. */
-  throw(error: unknown): Promise<IteratorResult<T>> {
-    this.#error = error;
+  /**
+   * No more items, and iteration ends with `error`: consumers take what is buffered, then their
+   * `next()` rejects with it (a `WorkPool.process` over this queue rejects with it once its
+   * in-flight items settled).
+   */
+  fail(error: unknown): void {
+    if (this.#closed) return;
+    this.#failure = { error };
     this.#closed = true;
-    for (const fail of this.#failWaiters.splice(0)) fail(error);
-    this.#waiters = [];
-    return Promise.reject(error);
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
+  /**
+   * The iterator protocol's name of `fail(error)`. Resolves (done) rather than rejecting, so that
+   * a producer calling it without awaiting does not raise an unhandled rejection.
+   */
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.fail(error);
+    return Promise.resolve(DONE);
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -64,17 +85,18 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       }
       return Promise.resolve({ value, done: false });
     }
-    if (this.#error !== undefined) return Promise.reject(this.#error);
-    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.#waiters.push(resolve);
-      this.#failWaiters.push(reject);
-    });
+    if (this.#failure) return Promise.reject(this.#failure.error);
+    if (this.#closed) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
+  /**
+   * A consumer stopped: every pending `next()` ends as done, so none of them takes an item added
+   * later. The queue is not closed (`close()` ends it for good).
+   */
   return(): Promise<IteratorResult<T>> {
-    this.close();
-    return Promise.resolve({ value: undefined, done: true });
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
+    return Promise.resolve(DONE);
   }
 
   [Symbol.asyncIterator](): this {

@@ -1,5 +1,7 @@
 import type { EventEmitter } from 'node:events';
+import { PoolClosedError } from '../../errors/pool-closed-error.js';
 import { PoolEvents } from '../events.js';
+import type { FeedGate } from './feed-gate.js';
 import { type InputSource, toAsyncIterator } from './input-source.js';
 
 export type { InputSource } from './input-source.js';
@@ -7,7 +9,10 @@ export type { InputSource } from './input-source.js';
 export interface ProcessOptions<I, O> {
   /** Stop pulling at the first failed item and reject with its error (after in-flight items settle). */
   failFast?: boolean;
-  /** Called with each item's outcome as it settles. */
+  /**
+   * Called with each item's outcome as it settles. If it throws (as an `item` / `itemError`
+   * listener may), process() stops pulling and rejects with that error once in-flight items settle.
+   */
   onResult?: (result: ItemResult<I, O>) => void;
 }
 
@@ -18,62 +23,147 @@ export interface ProcessSummary<I> {
   failed: number;
   /** The failed items with their errors, in the order they failed. */
   errors: { input: I; error: unknown }[];
+  /** The pool was closed, shut down or killed before the source ended: the rest of it was not pulled. */
+  stopped: boolean;
 }
 
+/** An early stop: the pending `next()` is not awaited. */
+const STOP = Symbol('stop');
+
 /**
- * Pulls items from `source` only while fewer than `bound` of them are in flight (backpressure),
- * runs each through `run`, and resolves once the source is exhausted and every item settled.
+ * Pulls items from `source` one slot of the pool's `gate` at a time (backpressure), runs each
+ * through `run`, and resolves once the source is exhausted and every item settled — or, when
+ * the pool stops first, once the items already pulled settled (`stopped: true`).
+ *
+ * It stops pulling at once — without waiting for a pending `next()`, whose source is told with
+ * `return()` — on the first failure under `failFast`, on a throwing `onResult` or item listener,
+ * and when the pool stops. A source whose `next()` rejects ends the run with that error. Errors
+ * reject process() only after every item it submitted settled.
  */
 export async function processSource<I, O>(
   source: InputSource<I>,
   run: (item: I) => Promise<O>,
-  bound: number,
+  gate: FeedGate,
   events: EventEmitter,
   options: ProcessOptions<I, O>,
 ): Promise<ProcessSummary<I>> {
+  if (gate.stopped) throw new PoolClosedError('The pool was closed before process() started');
   const iterator = toAsyncIterator(source);
-  const summary: ProcessSummary<I> = { completed: 0, failed: 0, errors: [] };
+  const summary: ProcessSummary<I> = { completed: 0, failed: 0, errors: [], stopped: false };
   let inflight = 0;
-  let wake: (() => void) | undefined;
-  let firstError: { error: unknown } | undefined;
-  const slot = () => new Promise<void>((resolve) => (wake = resolve));
+  let drained: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  let halted = false;
+  let ended = false; // the source reported done or threw: it needs no return()
+  let interrupt: (() => void) | undefined;
+
+  const halt = () => {
+    if (halted) return;
+    halted = true;
+    interrupt?.();
+    if (!ended) release(iterator, fail);
+  };
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    halt();
+  };
+  const unsubscribe = gate.onStop(() => {
+    if (!ended && !failure) summary.stopped = true;
+    halt();
+  });
+  const guard = (callback: () => void) => {
+    try {
+      callback();
+    } catch (error) {
+      fail(error);
+    }
+  };
 
   const settle = (result: ItemResult<I, O>) => {
     inflight--;
     if (result.ok) {
       summary.completed++;
-      events.emit(PoolEvents.ITEM, result.input, result.value);
+      guard(() => events.emit(PoolEvents.ITEM, result.input, result.value));
     } else {
       summary.failed++;
       summary.errors.push({ input: result.input, error: result.error });
-      if (events.listenerCount(PoolEvents.ITEM_ERROR) > 0) events.emit(PoolEvents.ITEM_ERROR, result.input, result.error);
-      if (options.failFast && !firstError) firstError = { error: result.error };
+      if (options.failFast && !summary.stopped) fail(result.error);
+      if (events.listenerCount(PoolEvents.ITEM_ERROR) > 0) guard(() => events.emit(PoolEvents.ITEM_ERROR, result.input, result.error));
     }
-    options.onResult?.(result);
-    const w = wake;
-    wake = undefined;
-    w?.();
+    if (options.onResult) guard(() => options.onResult?.(result));
+    if (inflight === 0) drained?.();
   };
 
-  for (;;) {
-    if (firstError) break;
-    if (inflight >= bound) {
-      await slot();
-      continue;
+  try {
+    while (!halted) {
+      const granted = await new Promise<boolean>((resolve) => {
+        const cancel = gate.reserve(resolve);
+        interrupt = () => {
+          cancel();
+          resolve(false);
+        };
+      });
+      interrupt = undefined;
+      if (halted || !granted) {
+        if (granted) gate.release();
+        break;
+      }
+      let next: IteratorResult<I> | typeof STOP;
+      try {
+        next = await new Promise<IteratorResult<I> | typeof STOP>((resolve, reject) => {
+          interrupt = () => resolve(STOP);
+          Promise.resolve(iterator.next()).then(resolve, reject);
+        });
+      } catch (error) {
+        ended = true;
+        gate.release();
+        fail(error);
+        break;
+      } finally {
+        interrupt = undefined;
+      }
+      // An item obtained after the run halted is not run.
+      if (next === STOP || halted) {
+        gate.release();
+        break;
+      }
+      if (next.done) {
+        ended = true;
+        gate.release();
+        break;
+      }
+      const input = next.value;
+      inflight++;
+      gate.spend();
+      start(run, input).then(
+        (value) => settle({ input, ok: true, value }),
+        (error) => settle({ input, ok: false, error }),
+      );
+      gate.wake();
     }
-    const next = await iterator.next();
-    if (next.done) break;
-    const input = next.value;
-    inflight++;
-    run(input).then(
-      (value) => settle({ input, ok: true, value }),
-      (error) => settle({ input, ok: false, error }),
-    );
+    if (inflight > 0) await new Promise<void>((resolve) => (drained = resolve));
+  } finally {
+    unsubscribe();
   }
-  while (inflight > 0) await slot();
-  if (firstError) {
-    await iterator.return?.();
-    throw firstError.error;
-  }
+  if (failure) throw failure.error;
   return summary;
+}
+
+/** Runs one item; a `run` that throws fails that item. */
+function start<I, O>(run: (item: I) => Promise<O>, input: I): Promise<O> {
+  try {
+    return run(input);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Tells a source the run stopped early (an AsyncQueue ends its pending next(); a generator runs its finally blocks). */
+function release<I>(iterator: AsyncIterator<I>, fail: (error: unknown) => void): void {
+  try {
+    const done = iterator.return?.();
+    if (done && typeof done.then === 'function') done.then(undefined, fail);
+  } catch (error) {
+    fail(error);
+  }
 }
