@@ -273,7 +273,11 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     if (handle.state !== 'starting') {
       if (handle.state === 'stopping' || handle.state === 'dead') return;
     }
-    // (`active` is not consulted here: travetto's workers use it as "busy", false until a call)
+    // A worker that reports its own exits (thread, process, spawned) and says it is inactive died
+    // while starting; its exit report is on its way. A plain object's `active` is consulted only
+    // after a call: travetto's workers use it as "busy", false until their first call.
+    const worker = handle.worker;
+    if (worker?.onExit && worker.active === false) return this.died(handle, { exitCode: null, signal: null, planned: false });
     handle.state = 'ready';
     handle.onlineAt = performance.now();
     debug('worker %s online', handle.id);

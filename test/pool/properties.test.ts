@@ -347,7 +347,7 @@ describe('scheduler properties (fast-check, fake workers)', () => {
   it('for random add / cancel / crash / complete sequences, every task settles exactly once and nothing is left', { timeout: 60_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, (s) => check(s)),
-      { numRuns: RUNS, interruptAfterTimeLimit: 25_000 },
+      { numRuns: RUNS, interruptAfterTimeLimit: 25_000, seed: process.env.WORKFORCE_PROPERTY_SEED ? Number(process.env.WORKFORCE_PROPERTY_SEED) : undefined },
     );
   });
 });
