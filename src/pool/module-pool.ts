@@ -12,10 +12,11 @@ import { count, delay, limit, MAX_DELAY } from '../util/validate.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
 import { type ForkOptions, processConnector } from '../worker/process-worker.js';
-import type { Call, NestedOptions } from '../worker/protocol.js';
+import type { Call, NestedWireOptions } from '../worker/protocol.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
+import { NestedTasks } from './nested-tasks.js';
 import type { EngineOptions } from './options.js';
 import { register, unregister } from './registry.js';
 import type { PoolStats } from './stats.js';
@@ -233,13 +234,17 @@ export class ModulePool {
     return this.#pool.workers;
   }
 
-  /** Tasks pinned to 'main' run on a main-thread worker (started on first use), never moved. */
-  #submit(call: Call, options: TaskOptions): Promise<unknown> {
+  /**
+   * Tasks pinned to 'main' run on a main-thread worker (started on first use), never moved.
+   * A nested task (queued by a running task) is still accepted while close() lets running calls finish.
+   */
+  #submit(call: Call, options: TaskOptions, nested = false): Promise<unknown> {
     if (options.affinity === 'main') {
+      if (nested ? !this.#pool.admitsNested : this.#pool.closed) return this.#pool.submit(call, options); // refused, before a worker is started
       this.#pool.spawnPinned('main', this.#mainWorker);
       options = { ...options, affinityStrength: 'force' };
     }
-    return this.#pool.submit(call, options);
+    return nested ? this.#pool.submitNested(call, options) : this.#pool.submit(call, options);
   }
 
   async #broadcast<R>(method: string | undefined, args: unknown[]): Promise<[R[], Error[]]> {
@@ -268,13 +273,16 @@ export class ModulePool {
     });
     for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
     worker.on('error', (error: unknown) => pool.reportError(worker, error));
-    worker.on('nested', (id: number, payload: unknown, options: NestedOptions | undefined) => {
-      this.#nested(worker, handle, id, payload, options);
+    const nested = new NestedTasks();
+    worker.on('nested', (id: number, payload: unknown, options: NestedWireOptions | undefined) => {
+      this.#nested(worker, handle, nested, id, payload, options);
     });
+    worker.on('nested-cancel', (id: number) => nested.cancel(id, `worker ${worker.id} gave up on it`));
+    worker.onExit(() => nested.workerGone(`worker ${worker.id} that queued it is gone`));
   }
 
   /** A task queued from inside a worker: light affinity to it, and a spare slot while it waits. */
-  #nested(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>, id: number, payload: unknown, options: NestedOptions = {}): void {
+  #nested(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>, nested: NestedTasks, id: number, payload: unknown, options: NestedWireOptions = {}): void {
     let args: unknown[];
     try {
       args = worker.decodeNested(payload);
@@ -285,13 +293,15 @@ export class ModulePool {
     handle.waiting++;
     this.#submit(
       { method: undefined, args: [args[0]], single: true },
-      { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light' },
+      { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
+      true,
     )
       .then(
         (value) => worker.answerNested(id, true, value),
         (error) => worker.answerNested(id, false, error),
       )
       .finally(() => {
+        nested.settled(id);
         handle.waiting--;
       });
   }

@@ -46,6 +46,8 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   readonly #dispatcher: Dispatcher<I, O>;
   readonly #lifecycle: Lifecycle<I, O, W>;
   #closing: Promise<void> | undefined;
+  /** kill() or close({ force }): running calls may no longer queue nested tasks. */
+  #refuseNested = false;
   #idleWaiters: (() => void)[] = [];
   readonly #reported = new WeakSet<object>();
 
@@ -88,7 +90,23 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
 
   /** Runs one input on a worker; resolves with its output. */
   submit(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
-    const refused = this.#refusal(options);
+    return this.#enqueue(input, options, this.#refusal(options));
+  }
+
+  /**
+   * @internal A task queued by a running task (the module pool's nested tasks): accepted while
+   * close() lets the running calls finish, refused after kill() or close({ force }).
+   */
+  submitNested(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
+    return this.#enqueue(input, options, this.admitsNested ? this.#refusal(options, true) : new PoolClosedError());
+  }
+
+  /** @internal submitNested() would take a task (as far as closing goes). */
+  get admitsNested(): boolean {
+    return !this.#refuseNested && !this.#lifecycle.closed;
+  }
+
+  #enqueue(input: I, options: TaskOptions, refused: Error | undefined): Promise<O> {
     if (refused) return Promise.reject(refused);
     return new Promise<O>((resolve, reject) => {
       const task: Task<I, O> = {
@@ -137,6 +155,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    * ones with PoolClosedError and lets running ones finish), then ends every worker gracefully.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    if (options.force) this.#refuseNested = true;
     if (this.#closing) {
       // close({ force }) during a draining close() still refuses the calls that have not started
       if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
@@ -159,6 +178,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   /** Ends everything now: queued and running calls reject with PoolClosedError, workers are terminated. */
   kill(): Promise<void> {
     debug('killing');
+    this.#refuseNested = true;
     this.#rejectQueued(new PoolClosedError('The pool was killed'));
     const killed = this.#lifecycle.stopAll(true);
     if (!this.#closing) this.#closing = killed;
@@ -212,8 +232,8 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     this.#lifecycle.recycleWhen = rule;
   }
 
-  #refusal(options: TaskOptions): Error | undefined {
-    if (this.#closing) return new PoolClosedError();
+  #refusal(options: TaskOptions, nested = false): Error | undefined {
+    if (this.#closing && !nested) return new PoolClosedError();
     if (this.#lifecycle.failure) return this.#lifecycle.failure;
     if (options.signal?.aborted) return new TaskAbortedError(options.signal.reason);
     const { maxConcurrentCalls } = this.#core.options;

@@ -2,13 +2,22 @@ import { fileURLToPath } from 'node:url';
 import type { Link } from '../../channel/link.js';
 import { deserializeError, serializeError } from '../../errors/remote-error.js';
 import { SerializationError } from '../../errors/serialization-error.js';
+import { TaskAbortedError } from '../../errors/task-aborted-error.js';
 import { loadSerializer } from '../../serializer/resolve.js';
 import type { Serializer } from '../../serializer/serializer.js';
 import { installContext, type WorkerContext } from '../context.js';
 import { type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from '../protocol.js';
 import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
+import { wireOptions } from './nested-options.js';
 import { type RunningTask, taskContext } from './task-context.js';
 import { TaskRunner } from './task-runner.js';
+
+/** A nested task this worker waits on; `release` removes its abort listeners. */
+interface NestedWaiter {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  release: () => void;
+}
 
 /**
  * The worker side of a module worker: loads the user module, answers tasks, runs the hooks,
@@ -38,7 +47,7 @@ export class WorkerRuntime implements WorkerContext {
   });
   #current: RunningTask | undefined;
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
-  readonly #nested = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  readonly #nested = new Map<number, NestedWaiter>();
   #nextNested = 0;
   #closing = false;
   /** Pool messages that arrived before onWorkerStart finished; replayed once ready. */
@@ -84,25 +93,55 @@ export class WorkerRuntime implements WorkerContext {
     return () => set.delete(listener);
   };
 
-  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => {
-    const id = ++this.#nextNested;
+  /** Belongs to the running task only when called synchronously from it (see `ctx.addTask`). */
+  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => this.#addTask<T>(arg, options, this.#current);
+
+  /** A nested task; aborted by its own signal and by `parent`'s cancellation (abort or timeout). */
+  #addTask<T>(arg: unknown, options: NestedOptions | undefined, parent: RunningTask | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let wire: ReturnType<typeof wireOptions>;
+      try {
+        wire = wireOptions(options);
+      } catch (error) {
+        return reject(error);
+      }
+      const signals: AbortSignal[] = [];
+      if (options?.signal) signals.push(options.signal);
+      if (parent) signals.push(parent.signal);
+      for (const signal of signals) if (signal.aborted) return reject(new TaskAbortedError(signal.reason));
       let payload: unknown;
       try {
         payload = this.#serializer.encode([arg]);
       } catch (error) {
         return reject(new SerializationError(`Nested task argument could not be encoded: ${(error as Error).message}`, { cause: error }));
       }
-      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const id = ++this.#nextNested;
+      const listeners = signals.map((signal) => [signal, () => this.#abortNested(id, signal.reason)] as const);
+      const release = () => {
+        for (const [signal, listener] of listeners) signal.removeEventListener('abort', listener);
+      };
+      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release });
       try {
-        this.#send([Op.NESTED, id, payload, options]);
+        this.#send([Op.NESTED, id, payload, wire]);
       } catch (error) {
         this.#nested.delete(id);
         return reject(error);
       }
+      for (const [signal, listener] of listeners) signal.addEventListener('abort', listener, { once: true });
       this.#runner.drain(); // this worker waits: a queued call may use the lent slot
     });
-  };
+  }
+
+  /** Gives up on a nested task: it rejects here at once, and the pool is told to cancel it. */
+  #abortNested(id: number, reason: unknown): void {
+    const waiter = this.#nested.get(id);
+    if (!waiter) return;
+    this.#nested.delete(id);
+    waiter.release();
+    this.#send([Op.NESTED_CANCEL, id]);
+    queueMicrotask(() => this.#runner.drain());
+    waiter.reject(new TaskAbortedError(reason));
+  }
 
   #receive(message: ToChild): void {
     switch (message[0]) {
@@ -170,16 +209,21 @@ export class WorkerRuntime implements WorkerContext {
     this.#current = task;
     if (this.#shared) installContext(this);
     try {
-      return single ? fn(args[0], taskContext(this, task)) : fn(...args);
+      return single ? fn(args[0], taskContext(this, task, this.#addTaskOf(task))) : fn(...args);
     } finally {
       this.#current = undefined;
     }
+  }
+
+  #addTaskOf(task: RunningTask): WorkerContext['addTask'] {
+    return <T = unknown>(arg: unknown, options?: NestedOptions) => this.#addTask<T>(arg, options, task);
   }
 
   #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
     const waiter = this.#nested.get(id);
     if (!waiter) return;
     this.#nested.delete(id);
+    waiter.release();
     queueMicrotask(() => this.#runner.drain());
     if (!ok) return waiter.reject(deserializeError(value));
     try {
