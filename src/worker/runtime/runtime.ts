@@ -5,7 +5,7 @@ import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
 import { loadSerializer } from '../../serializer/resolve.js';
 import type { Serializer } from '../../serializer/serializer.js';
-import { installContext, type WorkerContext } from '../context.js';
+import { installContext, runInContext, type WorkerContext } from '../context.js';
 import { type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from '../protocol.js';
 import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
 import { wireOptions } from './nested-options.js';
@@ -54,7 +54,8 @@ export class WorkerRuntime implements WorkerContext {
   #early: ToChild[] | undefined = [];
   /**
    * Inline runtimes share the main thread (several inline workers, inline pools, 'main'
-   * affinity): `workerContext` must speak for the runtime whose code is being entered.
+   * affinity): `workerContext` must speak for the runtime whose code is being entered, also
+   * after an await, so their code runs in its context (AsyncLocalStorage).
    */
   readonly #shared: boolean;
 
@@ -153,10 +154,7 @@ export class WorkerRuntime implements WorkerContext {
         return this.#runner.withdraw(message[1]);
       case Op.MESSAGE:
         if (this.#early) this.#early.push(message);
-        else {
-          if (this.#shared) installContext(this);
-          for (const listener of this.#listeners.get(message[1]) ?? []) listener(message[2], this);
-        }
+        else this.#enter(() => this.#dispatchMessage(message[1], message[2]));
         return;
       case Op.NESTED_RESULT:
         return this.#nestedResult(message[1], message[2], message[3]);
@@ -179,13 +177,13 @@ export class WorkerRuntime implements WorkerContext {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'serializer']);
     }
     try {
-      this.#module = await loadModule(config.module);
+      this.#module = await this.#enter(() => loadModule(config.module));
     } catch (error) {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'module']);
     }
     try {
-      if (this.#shared) installContext(this);
-      await resolveHook(this.#module, 'onWorkerStart')?.(this);
+      const hook = resolveHook(this.#module, 'onWorkerStart');
+      if (hook) await this.#enter(() => hook(this));
     } catch (error) {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'hook']);
     }
@@ -207,8 +205,12 @@ export class WorkerRuntime implements WorkerContext {
 
   #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
     this.#current = task;
-    if (this.#shared) installContext(this);
     try {
+      if (this.#shared) {
+        // the task's own context follows it across awaits: its workerId, signal and addTask
+        const context = taskContext(this, task, this.#addTaskOf(task));
+        return runInContext(context, () => (single ? fn(args[0], context) : fn(...args)));
+      }
       return single ? fn(args[0], taskContext(this, task, this.#addTaskOf(task))) : fn(...args);
     } finally {
       this.#current = undefined;
@@ -217,6 +219,15 @@ export class WorkerRuntime implements WorkerContext {
 
   #addTaskOf(task: RunningTask): WorkerContext['addTask'] {
     return <T = unknown>(arg: unknown, options?: NestedOptions) => this.#addTask<T>(arg, options, task);
+  }
+
+  #dispatchMessage(type: string, content: unknown): void {
+    for (const listener of this.#listeners.get(type) ?? []) listener(content, this);
+  }
+
+  /** Runs `fn` as this worker: in its own context when the main thread is shared. */
+  #enter<T>(fn: () => T): T {
+    return this.#shared ? runInContext(this, fn) : fn();
   }
 
   #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
@@ -238,8 +249,7 @@ export class WorkerRuntime implements WorkerContext {
     this.#closing = true;
     try {
       const hook = this.#module && resolveHook(this.#module, 'onWorkerExit');
-      if (this.#shared) installContext(this);
-      await hook?.(this);
+      if (hook) await this.#enter(() => hook(this));
     } catch {
       // the worker is ending either way
     }
