@@ -106,7 +106,7 @@ export class ModulePool {
     const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
     const connect = connector(runtime, options);
     const modulePath = this.modulePath;
-    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean) =>
+    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean, concurrency = engine.concurrency) =>
       new ModuleWorker({
         id,
         connect: link,
@@ -117,14 +117,15 @@ export class ModulePool {
           serializer: codecSpec,
           workerData: options.workerData,
           reportHeap: maxHeap !== undefined,
-          concurrency: engine.concurrency,
+          concurrency,
         },
         serializer: codec,
         startTimeout,
         killTimeout,
         modulePath,
       });
-    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false);
+    // its handle sends it every task pinned to 'main' at once (unbounded): it runs them all at once
+    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false, Number.POSITIVE_INFINITY);
     debug('creating a %s pool of %s (serializer %s)', runtime, this.modulePath, spec);
     this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec, runtime === 'thread'), engine);
     this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
