@@ -47,7 +47,7 @@ export interface PoolOptions extends EngineOptions {
   serializerPath?: SerializerSpec;
   /** Given to every worker as `workerContext.workerData`. */
   workerData?: unknown;
-  /** Environment of thread workers (process workers: `fork.env`). */
+  /** Environment of the workers (process workers: `fork.env` when given, else this). */
   env?: Record<string, string | undefined>;
   /** worker_threads resource limits (thread runtime). */
   resourceLimits?: ResourceLimits;
@@ -313,7 +313,12 @@ function connector(runtime: Runtime, options: PoolOptions): (id: number | string
   if (runtime === 'thread') return (id) => threadConnector(options, `workforce-${id}`);
   const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
   const extra = [...(options.execArgv ?? []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
-  return () => processConnector(options.fork ?? {}, extra);
+  // the top-level `env` serves processes too, unless `fork.env` is given
+  const fork =
+    options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object'
+      ? { ...options.fork, env: options.env }
+      : (options.fork ?? {});
+  return () => processConnector(fork, extra);
 }
 
 /** Creates a module pool (see PoolOptions). */
