@@ -2,8 +2,10 @@
 // CommonJS entry of 'workforce/worker': the context lives on a global symbol set by the
 // worker runtime, so this file and the ESM build speak for the same worker.
 const KEY = Symbol.for('workforce.workerContext');
+// main-thread workers (inline runtime, 'main' affinity) enter their context per call
+const STORE = Symbol.for('workforce.workerContextStore');
 function current() {
-  const context = globalThis[KEY];
+  const context = globalThis[STORE]?.getStore() ?? globalThis[KEY];
   if (!context) throw new Error('workerContext is only available inside a workforce worker');
   return context;
 }

@@ -42,6 +42,14 @@ describe('README quick start, pasted into a fresh directory', () => {
     assert.equal(runQuickstart('processes', 'farm.mjs'), '6\n');
   });
 
+  it('messages, hooks, cancellation and nested tasks', () => {
+    const section = readme.slice(readme.indexOf('### Messages, hooks'), readme.indexOf('### The generic WorkPool'));
+    const blocks = section.match(/```js\n/g)?.length ?? 0;
+    assert.equal(quickstart('messages').size, blocks, 'every code block of the section is a runnable quick-start file');
+    // a nested task that recursed into its parent job would never end: the run would time out
+    assert.equal(runQuickstart('messages', 'messages.mjs'), 'a worker splits a job into 3 parts\n[ 10, 20, 30 ]\ntrue\nmain thread\n');
+  });
+
   it('generic WorkPool with an AsyncQueue', () => {
     const out = runQuickstart('workpool', 'workpool.mjs');
     assert.match(out, /1 → 1\n2 → 4\n3 → 9\n/);

@@ -2,6 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import type { Link } from './link.js';
 
+/** Errors of a message sent to a child whose channel is gone. */
+const CLOSED_CHANNEL = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
+
 /** Parent side of a child process with an IPC channel (fork, or spawn with 'ipc' in stdio). */
 export class ProcessLink implements Link {
   readonly #child: ChildProcess;
@@ -64,7 +67,12 @@ export class ProcessLink implements Link {
 
   onEvent(listener: (event: 'online' | 'disconnect' | 'close' | 'error', ...args: unknown[]) => void): void {
     this.#child.once('spawn', () => listener('online'));
-    this.#child.on('error', (error) => listener('error', error));
+    // Not relayed: the spawn error of a child that never started (the cause of its exit, see
+    // onExit, which the pool reports once as a start failure) and writes to a closed channel (a
+    // dying child, reported by its exit): one failure, one 'error'.
+    this.#child.on('error', (error) => {
+      if (this.#child.pid !== undefined && !CLOSED_CHANNEL.has((error as NodeJS.ErrnoException).code ?? '')) listener('error', error);
+    });
     this.#child.once('disconnect', () => listener('disconnect'));
     this.#child.once('close', (code, signal) => listener('close', code, signal));
   }

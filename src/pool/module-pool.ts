@@ -13,10 +13,11 @@ import { count, delay, limit, MAX_DELAY } from '../util/validate.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
 import { type ForkOptions, processConnector } from '../worker/process-worker.js';
-import type { Call, NestedOptions } from '../worker/protocol.js';
+import type { Call, NestedWireOptions } from '../worker/protocol.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
+import { NestedTasks } from './nested-tasks.js';
 import type { EngineOptions } from './options.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
@@ -46,7 +47,7 @@ export interface PoolOptions extends EngineOptions {
   serializerPath?: SerializerSpec;
   /** Given to every worker as `workerContext.workerData`. */
   workerData?: unknown;
-  /** Environment of thread workers (process workers: `fork.env`). */
+  /** Environment of the workers (process workers: `fork.env` when given, else this). */
   env?: Record<string, string | undefined>;
   /** worker_threads resource limits (thread runtime). */
   resourceLimits?: ResourceLimits;
@@ -108,7 +109,7 @@ export class ModulePool {
     const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
     const connect = connector(runtime, options);
     const modulePath = this.modulePath;
-    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean) =>
+    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean, concurrency = engine.concurrency) =>
       new ModuleWorker({
         id,
         connect: link,
@@ -119,14 +120,15 @@ export class ModulePool {
           serializer: codecSpec,
           workerData: options.workerData,
           reportHeap: maxHeap !== undefined,
-          concurrency: engine.concurrency,
+          concurrency,
         },
         serializer: codec,
         startTimeout,
         killTimeout,
         modulePath,
       });
-    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false);
+    // its handle sends it every task pinned to 'main' at once (unbounded): it runs them all at once
+    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false, Number.POSITIVE_INFINITY);
     debug('creating a %s pool of %s (serializer %s)', runtime, this.modulePath, spec);
     this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec, runtime === 'thread'), engine);
     this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
@@ -227,13 +229,17 @@ export class ModulePool {
     return this.#pool.workers;
   }
 
-  /** Tasks pinned to 'main' run on a main-thread worker (started on first use), never moved. */
-  #submit(call: Call, options: TaskOptions): Promise<unknown> {
+  /**
+   * Tasks pinned to 'main' run on a main-thread worker (started on first use), never moved.
+   * A nested task (queued by a running task) is still accepted while close() lets running calls finish.
+   */
+  #submit(call: Call, options: TaskOptions, nested = false): Promise<unknown> {
     if (options.affinity === 'main') {
+      if (nested ? !this.#pool.admitsNested : this.#pool.closed) return this.#pool.submit(call, options); // refused, before a worker is started
       this.#pool.spawnPinned('main', this.#mainWorker);
       options = { ...options, affinityStrength: 'force' };
     }
-    return this.#pool.submit(call, options);
+    return nested ? this.#pool.submitNested(call, options) : this.#pool.submit(call, options);
   }
 
   async #broadcast<R>(method: string | undefined, args: unknown[]): Promise<[R[], Error[]]> {
@@ -262,13 +268,16 @@ export class ModulePool {
     });
     for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
     worker.on('error', (error: unknown) => pool.reportError(worker, error));
-    worker.on('nested', (id: number, payload: unknown, options: NestedOptions | undefined) => {
-      this.#nested(worker, handle, id, payload, options);
+    const nested = new NestedTasks();
+    worker.on('nested', (id: number, payload: unknown, options: NestedWireOptions | undefined) => {
+      this.#nested(worker, handle, nested, id, payload, options);
     });
+    worker.on('nested-cancel', (id: number) => nested.cancel(id, `worker ${worker.id} gave up on it`));
+    worker.onExit(() => nested.workerGone(`worker ${worker.id} that queued it is gone`));
   }
 
   /** A task queued from inside a worker: light affinity to it, and a spare slot while it waits. */
-  #nested(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>, id: number, payload: unknown, options: NestedOptions = {}): void {
+  #nested(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>, nested: NestedTasks, id: number, payload: unknown, options: NestedWireOptions = {}): void {
     let args: unknown[];
     try {
       args = worker.decodeNested(payload);
@@ -279,13 +288,15 @@ export class ModulePool {
     handle.waiting++;
     this.#submit(
       { method: undefined, args: [args[0]], single: true },
-      { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light' },
+      { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
+      true,
     )
       .then(
         (value) => worker.answerNested(id, true, value),
         (error) => worker.answerNested(id, false, error),
       )
       .finally(() => {
+        nested.settled(id);
         handle.waiting--;
       });
   }
@@ -296,7 +307,12 @@ function connector(runtime: Runtime, options: PoolOptions): (id: number | string
   if (runtime === 'thread') return (id) => threadConnector(options, `workforce-${id}`);
   const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
   const extra = [...(options.execArgv ?? []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
-  return () => processConnector(options.fork ?? {}, extra);
+  // the top-level `env` serves processes too, unless `fork.env` is given
+  const fork =
+    options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object'
+      ? { ...options.fork, env: options.env }
+      : (options.fork ?? {});
+  return () => processConnector(fork, extra);
 }
 
 /** Creates a module pool (see PoolOptions). */

@@ -48,6 +48,8 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   readonly #dispatcher: Dispatcher<I, O>;
   readonly #lifecycle: Lifecycle<I, O, W>;
   #closing: Promise<void> | undefined;
+  /** kill() or close({ force }): running calls may no longer queue nested tasks. */
+  #refuseNested = false;
   #idleWaiters: (() => void)[] = [];
   readonly #reported = new WeakSet<object>();
   /** process() feeds: pool-wide backpressure (bound min(maxWorkers × concurrency, maxConcurrentCalls)) and stop on close/kill. */
@@ -98,7 +100,23 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   /** Runs one input on a worker; resolves with its output. */
   submit(input: I, options: TaskOptions | null = NO_OPTIONS): Promise<O> {
     options ??= NO_OPTIONS;
-    const refused = this.#refusal(options);
+    return this.#enqueue(input, options, this.#refusal(options));
+  }
+
+  /**
+   * @internal A task queued by a running task (the module pool's nested tasks): accepted while
+   * close() lets the running calls finish, refused after kill() or close({ force }).
+   */
+  submitNested(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
+    return this.#enqueue(input, options, this.admitsNested ? this.#refusal(options, true) : new PoolClosedError());
+  }
+
+  /** @internal submitNested() would take a task (as far as closing goes). */
+  get admitsNested(): boolean {
+    return !this.#refuseNested && !this.#lifecycle.closed;
+  }
+
+  #enqueue(input: I, options: TaskOptions, refused: Error | undefined): Promise<O> {
     if (refused) return Promise.reject(refused);
     return new Promise<O>((resolve, reject) => {
       const task: Task<I, O> = {
@@ -164,6 +182,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object such as { force: true }'));
     this.#gate.stop(); // process() stops pulling
+    if (options.force) this.#refuseNested = true;
     if (this.#closing) {
       // close({ force }) during a draining close() still refuses the calls that have not started
       if (options.force) this.#rejectQueued(new PoolClosedError('The pool was closed before this call ran'), true);
@@ -188,6 +207,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   kill(): Promise<void> {
     debug('killing');
     this.#gate.stop(); // process() stops pulling
+    this.#refuseNested = true;
     this.#rejectQueued(new PoolClosedError('The pool was killed'));
     const killed = this.#lifecycle.stopAll(true).then(() => unregister(this));
     if (!this.#closing) this.#closing = killed;
@@ -241,8 +261,8 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     this.#lifecycle.recycleWhen = rule;
   }
 
-  #refusal(options: TaskOptions): Error | undefined {
-    if (this.#closing) return new PoolClosedError();
+  #refusal(options: TaskOptions, nested = false): Error | undefined {
+    if (this.#closing && !nested) return new PoolClosedError();
     if (this.#lifecycle.failure) return this.#lifecycle.failure;
     if (typeof options !== 'object') return new InvalidOptionError('options', options, 'an object');
     const { signal } = options;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NestedOptions } from './protocol.js';
 
 /** What a worker module sees of its worker: `import { workerContext } from 'workforce/worker'`. */
@@ -23,14 +24,33 @@ export interface WorkerContext {
 }
 
 const KEY = Symbol.for('workforce.workerContext');
+/** Main-thread workers' contexts, which follow their code across awaits (see runInContext). */
+const STORE = Symbol.for('workforce.workerContextStore');
 
-/** The context of the worker this code runs in (set by the runtime before the user module loads). */
+type Slots = { [KEY]?: WorkerContext; [STORE]?: AsyncLocalStorage<WorkerContext> };
+
+/**
+ * The context of the worker this code runs in: the one a main-thread worker entered (it
+ * follows its code across awaits), else the one the runtime set before the user module loaded.
+ */
 export function currentContext(): WorkerContext | undefined {
-  return (globalThis as Record<symbol, WorkerContext | undefined>)[KEY];
+  const slots = globalThis as Slots;
+  return slots[STORE]?.getStore() ?? slots[KEY];
 }
 
 export function installContext(context: WorkerContext): void {
-  (globalThis as Record<symbol, WorkerContext | undefined>)[KEY] = context;
+  (globalThis as Slots)[KEY] = context;
+}
+
+/**
+ * Runs `fn` with `context` as the current context, also after its awaits. For the workers that
+ * share the main thread (inline runtime, 'main' affinity); a thread or process has one context
+ * and keeps the plain global (no AsyncLocalStorage cost).
+ */
+export function runInContext<T>(context: WorkerContext, fn: () => T): T {
+  const slots = globalThis as Slots;
+  slots[STORE] ??= new AsyncLocalStorage<WorkerContext>();
+  return slots[STORE].run(context, fn);
 }
 
 function current(): WorkerContext {

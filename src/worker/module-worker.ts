@@ -10,7 +10,7 @@ import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
-import { type Call, type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from './protocol.js';
+import { type Call, type InitConfig, type NestedWireOptions, Op, type ToChild, type ToParent } from './protocol.js';
 import type { ExecuteContext, ExitInfo, Reply, Transferable, Worker } from './types.js';
 
 const debug = createDebug('workforce:worker');
@@ -45,7 +45,8 @@ function answerLater(reply: Reply, error: unknown): void {
 /**
  * A worker running a user module, over any Link: thread, process or the main thread.
  * Speaks the protocol of ./protocol.ts; the pool sees only the Worker contract.
- * Events: 'online', 'message' (type, content), 'nested' (id, arg, options), 'disconnect', 'close', 'error', 'exit'.
+ * Events: 'online', 'message' (type, content), 'nested' (id, arg, options), 'nested-cancel' (id),
+ * 'disconnect', 'close', 'error', 'exit'.
  */
 export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> {
   readonly id: number | string;
@@ -251,7 +252,10 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         this.emit('message', message[1], message[2]);
         return;
       case Op.NESTED:
-        this.emit('nested', message[1], message[2], message[3] as NestedOptions | undefined);
+        this.emit('nested', message[1], message[2], message[3] as NestedWireOptions | undefined);
+        return;
+      case Op.NESTED_CANCEL:
+        this.emit('nested-cancel', message[1]);
         return;
       case Op.READY:
         clearTimeout(started.timer);

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Link } from '../channel/link.js';
 import { ProcessLink } from '../channel/process-link.js';
+import { workerEnv } from './node-options.js';
 import { childExecArgv, RUNTIME_PATH } from './runtime-entry.js';
 
 /** child_process.fork options of process workers (Workestrator's `fork`). */
@@ -32,7 +33,7 @@ export function processConnector(options: ForkOptions, extraExecArgv: string[] =
     guard();
     const child = fork(RUNTIME_PATH, options.args ?? [], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: workerEnv(options.env ?? process.env, true),
       execArgv: [...(options.execArgv ?? childExecArgv(process.execArgv, true)), ...extraExecArgv],
       execPath: options.execPath,
       silent: options.silent ?? false,

@@ -21,6 +21,7 @@ export const Op = {
   POST: 13,
   NESTED: 14,
   FATAL: 15,
+  NESTED_CANCEL: 16,
 } as const;
 
 /** What a child needs to start: sent as the first message. */
@@ -44,9 +45,25 @@ export interface Call {
   single?: boolean;
 }
 
+/** Options of `workerContext.addTask(arg, options)` inside a worker. */
 export interface NestedOptions {
   affinityStrength?: 'light' | 'strong' | 'force';
   /** Another worker's id, or 'main'; default: the worker that queued it. */
+  affinity?: number | string;
+  /** probedjs's name of `affinity`. */
+  workerAffinity?: number | string;
+  /**
+   * Aborts the nested task: its promise rejects with TaskAbortedError and the pool cancels it.
+   * A nested task is also aborted when the task that queued it is aborted or times out (queued
+   * through `ctx.addTask`, or `workerContext.addTask` before the task's first `await`), or when
+   * its worker dies.
+   */
+  signal?: AbortSignal;
+}
+
+/** What travels with a NESTED message: the options the pool acts on. */
+export interface NestedWireOptions {
+  affinityStrength?: 'light' | 'strong' | 'force';
   affinity?: number | string;
 }
 
@@ -67,5 +84,7 @@ export type ToParent =
   /** Heap used (or null), then groups of 3: id, 1 = ok / 0 = error, encoded value or serialized error. */
   | [typeof Op.RESULT, number | null, ...unknown[]]
   | [typeof Op.POST, string, unknown]
-  | [typeof Op.NESTED, number, unknown, NestedOptions | undefined]
+  | [typeof Op.NESTED, number, unknown, NestedWireOptions | undefined]
+  /** The worker gave up on nested task `id` (its signal fired, or its parent task was cancelled). */
+  | [typeof Op.NESTED_CANCEL, number]
   | [typeof Op.FATAL, SerializedError];

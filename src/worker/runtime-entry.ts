@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 export const RUNTIME_URL = new URL('./runtime/main.js', import.meta.url);
 export const RUNTIME_PATH = fileURLToPath(RUNTIME_URL);
 
-const DEBUG_FLAG = /^--(inspect|debug)/;
+/** Debugger flags: a worker must not take the parent's inspector port. */
+export const DEBUG_FLAG = /^--(inspect|debug)/;
 
 /**
  * The parent's execArgv without debugger and test-runner flags. A parent under --inspect gives

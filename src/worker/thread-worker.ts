@@ -1,6 +1,7 @@
 import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
 import type { Link } from '../channel/link.js';
 import { ThreadLink } from '../channel/thread-link.js';
+import { workerEnv } from './node-options.js';
 import { childExecArgv, RUNTIME_URL } from './runtime-entry.js';
 
 export interface ThreadOptions {
@@ -18,7 +19,7 @@ export function threadConnector(options: ThreadOptions, name: string): () => Lin
   return () =>
     new ThreadLink(
       new NodeWorker(RUNTIME_URL, {
-        env: options.env ?? process.env,
+        env: typeof options.env === 'symbol' ? options.env : workerEnv(options.env ?? process.env, false),
         resourceLimits: options.resourceLimits,
         execArgv: options.execArgv ?? childExecArgv(),
         stdout: options.stdout,

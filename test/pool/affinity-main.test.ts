@@ -51,6 +51,20 @@ describe("affinity 'main'", () => {
     }
   });
 
+  it('runs main-thread tasks at once, as many as are sent (its handle is unbounded)', async () => {
+    const pool = createPool({ module, numberOfWorkers: 1 });
+    try {
+      await pool.addTask({ op: 'sleep', ms: 1 }, { affinity: 'main' });
+      const started = Date.now();
+      const ids = await Promise.all([1, 2, 3, 4].map(() => pool.addTask({ op: 'sleep', ms: 300 }, { affinity: 'main' })));
+      assert.deepEqual(ids, ['main', 'main', 'main', 'main']);
+      const ms = Date.now() - started;
+      assert.ok(ms < 900, `4 async tasks of 300 ms overlapped: ${ms} ms (one at a time: 1200 ms)`);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a worker can queue a task onto the main thread', async () => {
     const pool = createPool({ module, runtime: 'process', numberOfWorkers: 1 });
     try {

@@ -253,3 +253,53 @@ describe("runtime 'inline': workers sharing the main thread", () => {
     }
   });
 });
+
+describe("runtime 'inline': a task's context across its awaits", () => {
+  const module = fixture('ctx-across-await.mjs');
+
+  it('workerContext speaks for the worker whose task resumes, not the one that ran last', async () => {
+    const p = createPool({ module, runtime: 'inline', numberOfWorkers: 2, concurrency: 1 });
+    try {
+      await p.broadcast({ ms: 1 });
+      // worker 2's task starts while worker 1's waits: after its await, worker 1 must still see itself
+      const [first, second] = await Promise.all([p.addTask({ ms: 100, nest: true }), p.addTask({ ms: 300 })]);
+      for (const r of [first, second] as { ctx: number; before: number; after: number; signalIsOwn: boolean }[]) {
+        assert.equal(r.before, r.ctx);
+        assert.equal(r.after, r.ctx, `worker ${r.ctx} sees its own workerId after an await`);
+        assert.equal(r.signalIsOwn, true, 'workerContext.signal is its task signal after an await');
+      }
+      assert.equal((first as { nestedRanOn: number }).nestedRanOn, (first as { ctx: number }).ctx, 'its nested task is charged to it (light affinity)');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("the same through require('workforce/worker') (CommonJS)", async () => {
+    const p = createPool({ module: fixture('ctx-across-await.cjs'), runtime: 'inline', numberOfWorkers: 2, concurrency: 1 });
+    try {
+      await p.broadcast({ ms: 1 });
+      const results = await Promise.all([p.addTask({ ms: 100 }), p.addTask({ ms: 300 })]);
+      for (const r of results as { ctx: number; after: number; signalIsOwn: boolean }[]) {
+        assert.equal(r.after, r.ctx);
+        assert.equal(r.signalIsOwn, true);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a nested task queued after an await works when another inline worker has ended meanwhile', async () => {
+    const p = createPool({ module, runtime: 'inline', minWorkers: 1, maxWorkers: 2, maxIdleTime: 50 });
+    try {
+      await p.addTask({ ms: 1 });
+      const long = p.addTask<{ ctx: number; after: number; nestedRanOn: number }>({ ms: 400, nest: true });
+      await p.addTask({ ms: 5 }); // grows the pool: worker 2 runs it, then is reaped after 50 ms idle
+      await eventually(() => p.workers.length === 1);
+      const r = await long;
+      assert.equal(r.after, r.ctx);
+      assert.equal(r.nestedRanOn, r.ctx);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -281,6 +281,18 @@ describe('module pool (process): options', () => {
     }
   });
 
+  it('the top-level env reaches process workers unless fork.env is given', async () => {
+    const p = pool({ env: { MP_PROC_ENV: 'top-level' } });
+    const q = pool({ env: { MP_PROC_ENV: 'top-level' }, fork: { execArgv: [], env: { MP_PROC_ENV: 'forked' } } });
+    try {
+      assert.equal(await p.runMethod('env', 'MP_PROC_ENV'), 'top-level');
+      assert.equal(await p.runMethod('env', 'PATH'), undefined, 'the given env replaces the parent environment');
+      assert.equal(await q.runMethod('env', 'MP_PROC_ENV'), 'forked');
+    } finally {
+      await Promise.all([p.close(), q.close()]);
+    }
+  });
+
   it('maxConcurrentCalls → QueueFullError, then serving again; stats count it all', async () => {
     const p = pool({ maxConcurrentCalls: 2 });
     try {

@@ -106,6 +106,31 @@ describe('runaway respawn is bounded', () => {
     });
   }
 
+  it('a process that cannot be spawned (bad fork execPath) is one error event per start failure', async () => {
+    const pool = createPool({
+      module: fixture('basic.mjs'),
+      runtime: 'process',
+      numberOfWorkers: 1,
+      maxStartFailures: 2,
+      fork: { execPath: join(dir, 'no-such-node') },
+    });
+    const events: [number | string, unknown][] = [];
+    pool.on('error', (worker: { id: number | string }, error: unknown) => events.push([worker.id, error]));
+    try {
+      const error = await pool.run(1, 2, 3).then(
+        () => assert.fail('must not resolve'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof ModuleLoadError && /ENOENT/.test(error.message), String(error));
+      await new Promise((r) => setTimeout(r, 200)); // late reports (a write to the never-opened channel) would come by now
+      assert.equal(events.length, 2, `two failures, two events: ${events.map(([id, e]) => `${id}: ${(e as Error).message}`).join('; ')}`);
+      assert.equal(new Set(events.map(([id]) => id)).size, 2, 'one per worker');
+      for (const [, e] of events) assert.equal((e as NodeJS.ErrnoException).code, 'ENOENT');
+    } finally {
+      await pool.kill();
+    }
+  });
+
   it('the default bound is 5 consecutive start failures', async () => {
     const log = join(dir, 'starts-default.log');
     const env = { ...process.env, WORKFORCE_START_LOG: log };

@@ -2,13 +2,22 @@ import { fileURLToPath } from 'node:url';
 import type { Link } from '../../channel/link.js';
 import { deserializeError, serializeError } from '../../errors/remote-error.js';
 import { SerializationError } from '../../errors/serialization-error.js';
+import { TaskAbortedError } from '../../errors/task-aborted-error.js';
 import { loadSerializer } from '../../serializer/resolve.js';
 import type { Serializer } from '../../serializer/serializer.js';
-import { installContext, type WorkerContext } from '../context.js';
+import { installContext, runInContext, type WorkerContext } from '../context.js';
 import { type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from '../protocol.js';
 import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
+import { wireOptions } from './nested-options.js';
 import { type RunningTask, taskContext } from './task-context.js';
 import { TaskRunner } from './task-runner.js';
+
+/** A nested task this worker waits on; `release` removes its abort listeners. */
+interface NestedWaiter {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  release: () => void;
+}
 
 /**
  * The worker side of a module worker: loads the user module, answers tasks, runs the hooks,
@@ -38,14 +47,15 @@ export class WorkerRuntime implements WorkerContext {
   });
   #current: RunningTask | undefined;
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
-  readonly #nested = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  readonly #nested = new Map<number, NestedWaiter>();
   #nextNested = 0;
   #closing = false;
   /** Pool messages that arrived before onWorkerStart finished; replayed once ready. */
   #early: ToChild[] | undefined = [];
   /**
    * Inline runtimes share the main thread (several inline workers, inline pools, 'main'
-   * affinity): `workerContext` must speak for the runtime whose code is being entered.
+   * affinity): `workerContext` must speak for the runtime whose code is being entered, also
+   * after an await, so their code runs in its context (AsyncLocalStorage).
    */
   readonly #shared: boolean;
 
@@ -84,25 +94,55 @@ export class WorkerRuntime implements WorkerContext {
     return () => set.delete(listener);
   };
 
-  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => {
-    const id = ++this.#nextNested;
+  /** Belongs to the running task only when called synchronously from it (see `ctx.addTask`). */
+  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => this.#addTask<T>(arg, options, this.#current);
+
+  /** A nested task; aborted by its own signal and by `parent`'s cancellation (abort or timeout). */
+  #addTask<T>(arg: unknown, options: NestedOptions | undefined, parent: RunningTask | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let wire: ReturnType<typeof wireOptions>;
+      try {
+        wire = wireOptions(options);
+      } catch (error) {
+        return reject(error);
+      }
+      const signals: AbortSignal[] = [];
+      if (options?.signal) signals.push(options.signal);
+      if (parent) signals.push(parent.signal);
+      for (const signal of signals) if (signal.aborted) return reject(new TaskAbortedError(signal.reason));
       let payload: unknown;
       try {
         payload = this.#serializer.encode([arg]);
       } catch (error) {
         return reject(new SerializationError(`Nested task argument could not be encoded: ${(error as Error).message}`, { cause: error }));
       }
-      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const id = ++this.#nextNested;
+      const listeners = signals.map((signal) => [signal, () => this.#abortNested(id, signal.reason)] as const);
+      const release = () => {
+        for (const [signal, listener] of listeners) signal.removeEventListener('abort', listener);
+      };
+      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release });
       try {
-        this.#send([Op.NESTED, id, payload, options]);
+        this.#send([Op.NESTED, id, payload, wire]);
       } catch (error) {
         this.#nested.delete(id);
         return reject(error);
       }
+      for (const [signal, listener] of listeners) signal.addEventListener('abort', listener, { once: true });
       this.#runner.drain(); // this worker waits: a queued call may use the lent slot
     });
-  };
+  }
+
+  /** Gives up on a nested task: it rejects here at once, and the pool is told to cancel it. */
+  #abortNested(id: number, reason: unknown): void {
+    const waiter = this.#nested.get(id);
+    if (!waiter) return;
+    this.#nested.delete(id);
+    waiter.release();
+    this.#send([Op.NESTED_CANCEL, id]);
+    queueMicrotask(() => this.#runner.drain());
+    waiter.reject(new TaskAbortedError(reason));
+  }
 
   #receive(message: ToChild): void {
     switch (message[0]) {
@@ -114,10 +154,7 @@ export class WorkerRuntime implements WorkerContext {
         return this.#runner.withdraw(message[1]);
       case Op.MESSAGE:
         if (this.#early) this.#early.push(message);
-        else {
-          if (this.#shared) installContext(this);
-          for (const listener of this.#listeners.get(message[1]) ?? []) listener(message[2], this);
-        }
+        else this.#enter(() => this.#dispatchMessage(message[1], message[2]));
         return;
       case Op.NESTED_RESULT:
         return this.#nestedResult(message[1], message[2], message[3]);
@@ -140,13 +177,13 @@ export class WorkerRuntime implements WorkerContext {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'serializer']);
     }
     try {
-      this.#module = await loadModule(config.module);
+      this.#module = await this.#enter(() => loadModule(config.module));
     } catch (error) {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'module']);
     }
     try {
-      if (this.#shared) installContext(this);
-      await resolveHook(this.#module, 'onWorkerStart')?.(this);
+      const hook = resolveHook(this.#module, 'onWorkerStart');
+      if (hook) await this.#enter(() => hook(this));
     } catch (error) {
       return this.#send([Op.INIT_ERROR, serializeError(error), 'hook']);
     }
@@ -168,18 +205,36 @@ export class WorkerRuntime implements WorkerContext {
 
   #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
     this.#current = task;
-    if (this.#shared) installContext(this);
     try {
-      return single ? fn(args[0], taskContext(this, task)) : fn(...args);
+      if (this.#shared) {
+        // the task's own context follows it across awaits: its workerId, signal and addTask
+        const context = taskContext(this, task, this.#addTaskOf(task));
+        return runInContext(context, () => (single ? fn(args[0], context) : fn(...args)));
+      }
+      return single ? fn(args[0], taskContext(this, task, this.#addTaskOf(task))) : fn(...args);
     } finally {
       this.#current = undefined;
     }
+  }
+
+  #addTaskOf(task: RunningTask): WorkerContext['addTask'] {
+    return <T = unknown>(arg: unknown, options?: NestedOptions) => this.#addTask<T>(arg, options, task);
+  }
+
+  #dispatchMessage(type: string, content: unknown): void {
+    for (const listener of this.#listeners.get(type) ?? []) listener(content, this);
+  }
+
+  /** Runs `fn` as this worker: in its own context when the main thread is shared. */
+  #enter<T>(fn: () => T): T {
+    return this.#shared ? runInContext(this, fn) : fn();
   }
 
   #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
     const waiter = this.#nested.get(id);
     if (!waiter) return;
     this.#nested.delete(id);
+    waiter.release();
     queueMicrotask(() => this.#runner.drain());
     if (!ok) return waiter.reject(deserializeError(value));
     try {
@@ -194,8 +249,7 @@ export class WorkerRuntime implements WorkerContext {
     this.#closing = true;
     try {
       const hook = this.#module && resolveHook(this.#module, 'onWorkerExit');
-      if (this.#shared) installContext(this);
-      await hook?.(this);
+      if (hook) await this.#enter(() => hook(this));
     } catch {
       // the worker is ending either way
     }

@@ -23,8 +23,11 @@ export class RunningTask {
   }
 }
 
-/** The second argument of `addTask`-style entry points: the worker context bound to one task. */
-export function taskContext(base: WorkerContext, task: RunningTask): WorkerContext {
+/**
+ * The second argument of `addTask`-style entry points: the worker context bound to one task.
+ * `addTask` is the task's own: its nested tasks are aborted with it.
+ */
+export function taskContext(base: WorkerContext, task: RunningTask, addTask: WorkerContext['addTask']): WorkerContext {
   return {
     get workerId() {
       return base.workerId;
@@ -40,6 +43,6 @@ export function taskContext(base: WorkerContext, task: RunningTask): WorkerConte
     },
     postMessageToPool: base.postMessageToPool,
     onMessage: base.onMessage,
-    addTask: base.addTask,
+    addTask,
   };
 }

@@ -1,0 +1,225 @@
+// Nested tasks (workerContext.addTask inside a worker): accepted while close() lets running calls
+// finish, cancellable with a signal, and aborted with the task that queued them or its worker.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createPool, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, WorkPool } from 'workforce';
+import { fixture, sleep } from '../helpers.js';
+
+const MODULE = fixture('nested-worker.mjs');
+
+/** execArgv [] keeps the test runner's tsx loader out of threads and processes (faster starts). */
+function pool(runtime: 'thread' | 'process' | 'inline', options: Partial<PoolOptions> = {}): ModulePool {
+  return createPool({ module: MODULE, runtime, numberOfWorkers: 2, execArgv: [], fork: { execArgv: [] }, ...options });
+}
+
+/** Waits until every worker is up, so that timings below count from a running task. */
+async function started(p: ModulePool): Promise<ModulePool> {
+  await p.broadcast({ op: 'leaf', v: 0 });
+  return p;
+}
+
+interface ChildReport {
+  id: string;
+  ended: 'done' | 'aborted';
+  ran: number;
+}
+
+/** The report of child `id` (how its nested task ended, after how long). */
+function childReport(p: ModulePool, id: string, ms = 4000): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`child ${id} did not end within ${ms} ms (it was not cancelled)`));
+    }, ms);
+    const off = p.onMessage('child', (content) => {
+      const report = content as ChildReport;
+      if (report.id !== id) return;
+      clearTimeout(timer);
+      off();
+      resolve(report);
+    });
+  });
+}
+
+/** A WorkPool of one worker whose calls wait `n` ms. */
+function sleeper(): WorkPool<number, number> {
+  return new WorkPool<number, number>(
+    ({ id }) => ({
+      id,
+      active: true,
+      execute: async (n: number) => {
+        await sleep(n);
+        return n;
+      },
+      destroy() {},
+    }),
+    { max: 1 },
+  );
+}
+
+describe('nested tasks while the pool closes', () => {
+  for (const runtime of ['thread', 'process', 'inline'] as const) {
+    it(`close() lets a running call queue nested tasks and finish (${runtime})`, async () => {
+      const p = pool(runtime, { numberOfWorkers: 1 });
+      try {
+        assert.equal(await p.addTask({ op: 'leaf', v: 1 }), 2);
+        const call = p.addTask({ op: 'late-parent', wait: 200 });
+        await sleep(50); // running: its nested tasks come while close() waits for it
+        await p.close();
+        assert.deepEqual(await call, [2, 4]);
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  it('close() takes nested tasks while running calls finish; kill(), close({ force }) and stopped workers refuse them', async () => {
+    const draining = sleeper();
+    const running = draining.submit(150);
+    await sleep(20);
+    const closed = draining.close();
+    await assert.rejects(draining.submit(1), PoolClosedError, 'a new call is refused');
+    assert.equal(await draining.submitNested(5), 5, 'a nested task is taken and run');
+    assert.equal(await running, 150);
+    await closed;
+    await assert.rejects(draining.submitNested(1), PoolClosedError, 'the workers are gone');
+
+    const killed = sleeper();
+    const doomed = killed.submit(150).catch((e: unknown) => e);
+    await sleep(20);
+    const gone = killed.kill();
+    await assert.rejects(killed.submitNested(1), PoolClosedError);
+    assert.ok((await doomed) instanceof PoolClosedError);
+    await gone;
+
+    const forced = sleeper();
+    const finishing = forced.submit(150);
+    await sleep(20);
+    const stopped = forced.close({ force: true });
+    await assert.rejects(forced.submitNested(1), PoolClosedError);
+    assert.equal(await finishing, 150);
+    await stopped;
+  });
+
+  it("addTask(…, { affinity: 'main' }) on a closed pool is refused without starting a main-thread worker", async () => {
+    const p = pool('thread', { numberOfWorkers: 1 });
+    await p.close();
+    await assert.rejects(p.addTask({ op: 'where' }, { affinity: 'main' }), PoolClosedError);
+    assert.equal(p.workers.length, 0);
+  });
+});
+
+describe('cancelling nested tasks', () => {
+  for (const runtime of ['thread', 'process', 'inline'] as const) {
+    it(`addTask(arg, { signal }) in a worker: the call rejects with TaskAbortedError and the pool cancels the task (${runtime})`, async () => {
+      const p = await started(pool(runtime));
+      try {
+        const ended = childReport(p, `own-${runtime}`);
+        const result = await p.addTask<{ outcome: string; ms: number }>({ op: 'own-signal', id: `own-${runtime}`, after: 100 });
+        assert.equal(result.outcome, 'TaskAbortedError');
+        assert.ok(result.ms < 1000, `rejected when its signal fired, not when the child ended (${result.ms} ms)`);
+        const report = await ended;
+        assert.equal(report.ended, 'aborted', 'the nested task was cancelled in the pool');
+        assert.ok(report.ran < 1500, `stopped after ${report.ran} ms`);
+        assert.equal(await p.addTask({ op: 'pre-aborted', id: 'pre' }), 'TaskAbortedError', 'an aborted signal refuses at once');
+        assert.equal(await p.addTask({ op: 'bad-signal', id: 'bad' }), 'InvalidOptionError');
+        await p.whenIdle();
+        assert.equal(p.stats.running, 0);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`aborting the parent task aborts the nested tasks it queued (${runtime})`, async () => {
+      const p = await started(pool(runtime));
+      try {
+        for (const op of ['parent-sync', 'parent-ctx'] as const) {
+          const id = `${op}-${runtime}`;
+          const ended = childReport(p, id);
+          const controller = new AbortController();
+          const parent = p.addTask({ op, id }, { signal: controller.signal });
+          await sleep(150);
+          controller.abort();
+          await assert.rejects(parent, TaskAbortedError);
+          assert.equal((await ended).ended, 'aborted', `${op}: the child was cancelled`);
+          await p.whenIdle();
+        }
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  it('a parent that times out takes its nested tasks with it', async () => {
+    // the child starts 400 ms into its parent: cancelled at the parent's timeout (~200 ms in), before its own (600 ms)
+    const p = await started(pool('thread', { timeout: 600, maxRetries: 0 }));
+    try {
+      const ended = childReport(p, 'timeout');
+      await assert.rejects(p.addTask({ op: 'parent-ctx', id: 'timeout', delay: 400 }), { name: 'TimeoutError' });
+      const report = await ended;
+      assert.equal(report.ended, 'aborted');
+      assert.ok(report.ran < 450, `cancelled with its parent, not by its own timeout (ran ${report.ran} ms)`);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a parent that ignores its signal: its nested tasks are aborted all the same', async () => {
+    const p = await started(pool('process', { cancelGracePeriod: 5000 }));
+    try {
+      const ended = childReport(p, 'stubborn');
+      const controller = new AbortController();
+      const parent = p.addTask({ op: 'parent-sync', id: 'stubborn', ignoreSignal: true, ms: 600 }, { signal: controller.signal });
+      await sleep(150);
+      controller.abort();
+      await assert.rejects(parent, TaskAbortedError);
+      assert.equal((await ended).ended, 'aborted');
+    } finally {
+      await p.close();
+    }
+  });
+
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`a worker that dies takes its nested tasks with it (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, maxRetries: 0 }));
+      p.on('error', () => {});
+      try {
+        const ended = childReport(p, `orphan-${runtime}`);
+        // the child runs on the main thread, so it outlives the worker that queued it
+        await assert.rejects(p.addTask({ op: 'nest-then-die', id: `orphan-${runtime}`, childOn: 'main' }), { name: 'WorkerCrashError' });
+        const report = await ended;
+        assert.equal(report.ended, 'aborted');
+        assert.ok(report.ran < 2000, `ran ${report.ran} ms`);
+        await p.whenIdle();
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  it('a nested task that ends normally is not affected by its parent ending', async () => {
+    const p = await started(pool('thread'));
+    try {
+      const ended = childReport(p, 'free');
+      // the parent stops waiting after 100 ms and returns its child's promise: it settles with it
+      const result = await p.addTask({ op: 'parent-sync', id: 'free', ms: 100, childMs: 300 });
+      assert.equal(result, 'child done');
+      assert.equal((await ended).ended, 'done');
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('probedjs option names inside a worker', () => {
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`addTask(x, { workerAffinity: 'main' }) runs on the main thread (${runtime})`, async () => {
+      const p = pool(runtime, { numberOfWorkers: 1 });
+      try {
+        assert.equal(await p.addTask({ op: 'nested-probed' }), 'main');
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});
