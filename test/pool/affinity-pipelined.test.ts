@@ -28,9 +28,9 @@ describe('affinity with pipelining on (module pool)', () => {
     const pool = await warmed({ module, numberOfWorkers: 2 });
     try {
       const busy = pool.workers[0].id as number;
-      const long = pool.addTask({ op: 'sleep', ms: 500 }, { affinity: busy, affinityStrength: 'force' });
+      const long = pool.addTask({ op: 'nap', ms: 500 }, { affinity: busy, affinityStrength: 'force' });
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const light = await Promise.all(Array.from({ length: 10 }, () => pool.addTask<Placed>({ op: 'sleep', ms: 1 }, { affinity: busy })));
+      const light = await Promise.all(Array.from({ length: 10 }, () => pool.addTask<Placed>({ op: 'nap', ms: 1 }, { affinity: busy })));
       assert.equal(tally(light)[busy] ?? 0, 0, `none waited behind the long task: ${JSON.stringify(tally(light))}`);
       await long;
     } finally {
