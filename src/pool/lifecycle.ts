@@ -81,7 +81,13 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const id = pinned ? pinned.id : this.#nextId++;
     const factory = pinned?.factory ?? this.factory;
     const { concurrency, ttl } = this.core.options;
-    const handle = new WorkerHandle<I, O>(id, pinned ? Number.POSITIVE_INFINITY : concurrency, pinned !== undefined, pinned ? Number.POSITIVE_INFINITY : ttl);
+    const handle = new WorkerHandle<I, O>(
+      id,
+      pinned ? Number.POSITIVE_INFINITY : concurrency,
+      pinned !== undefined,
+      pinned ? Number.POSITIVE_INFINITY : ttl,
+      this.core.scheduler,
+    );
     this.core.scheduler.add(handle);
     debug('spawning worker %s', id);
     const starting = (async () => {

@@ -37,8 +37,16 @@ export class WorkerHandle<I = unknown, O = unknown> {
   /** kill() ended it: a worker the factory returns later is destroyed at once. */
   forceStop = false;
 
-  /** Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while calls are short, else 0. */
-  window = 0;
+  /**
+   * Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while the pool's calls are
+   * short, else 0. Decided on the pool's mean service time, not this worker's: one slow round trip
+   * on one worker must not close its window while the other's stays open (a burst would then pile
+   * onto the open one).
+   */
+  get window(): number {
+    const mean = this.pace.meanRunTime;
+    return this.prefetch > 0 && mean > 0 && mean < PIPELINE_BELOW_MS ? this.prefetch : 0;
+  }
 
   constructor(
     readonly id: number | string,
@@ -47,6 +55,8 @@ export class WorkerHandle<I = unknown, O = unknown> {
     readonly pinnedOnly = false,
     /** Calls before recycling. */
     readonly ttl = Number.POSITIVE_INFINITY,
+    /** The pool's mean service time of calls (ms, 0 = none yet): it opens and closes the window. */
+    private readonly pace: { readonly meanRunTime: number } = { meanRunTime: 0 },
   ) {}
 
   /** Pipelining window for short calls; 0 when the worker does not queue calls itself or a timeout is set. */
@@ -88,7 +98,6 @@ export class WorkerHandle<I = unknown, O = unknown> {
     this.busyTime += ms / Math.max(1, depth / this.concurrency);
     const service = ms / (Math.floor(depth / this.concurrency) + 1);
     this.meanRunTime = this.meanRunTime === 0 ? service : this.meanRunTime * 0.8 + service * 0.2;
-    this.window = this.prefetch > 0 && this.meanRunTime < PIPELINE_BELOW_MS ? this.prefetch : 0;
     return service;
   }
 }
