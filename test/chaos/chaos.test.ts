@@ -339,7 +339,11 @@ async function runScenario(t: TestContext, s: Scenario, seed: number): Promise<v
     const expect = (kind: Kind, how: string) => {
       if (steps.some((step) => step.kind === kind)) assert.ok(seen(how), `${kind}: no worker died by ${how}; deaths: ${JSON.stringify([...deaths])}`);
     };
-    expect('exit', 'code 7');
+    // A process that struck process.exit(7) takes a moment to end: a driver SIGKILL picking that
+    // pid meanwhile wins, and the death is reported (correctly) as SIGKILL. With kills in the
+    // scenario, that the exit task struck (checked above) is the evidence; exit codes are checked
+    // exactly in test/pool/events.test.ts.
+    if (kills === 0 || seen('code 7')) expect('exit', 'code 7');
     expect('sigkill', 'signal SIGKILL');
     const outOfMemory = s.runtime === 'thread' ? 'error ERR_WORKER_OUT_OF_MEMORY' : 'signal SIGABRT';
     if (steps.some((step) => step.kind === 'oom') && !seen(outOfMemory)) {
