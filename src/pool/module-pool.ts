@@ -269,15 +269,23 @@ export class ModulePool {
     for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
     worker.on('error', (error: unknown) => pool.reportError(worker, error));
     const nested = new NestedTasks();
-    worker.on('nested', (id: number, payload: unknown, options: NestedWireOptions | undefined) => {
-      this.#nested(worker, handle, nested, id, payload, options);
+    worker.on('nested', (id: number, payload: unknown, options: NestedWireOptions | undefined, group: number) => {
+      this.#nested(worker, handle, nested, id, payload, options, group);
     });
     worker.on('nested-cancel', (id: number) => nested.cancel(id, `worker ${worker.id} gave up on it`));
     worker.onExit(() => nested.workerGone(`worker ${worker.id} that queued it is gone`));
   }
 
-  /** A task queued from inside a worker: light affinity to it, and a spare slot while it waits. */
-  #nested(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>, nested: NestedTasks, id: number, payload: unknown, options: NestedWireOptions = {}): void {
+  /** A task queued from inside a worker: light affinity to it, and a lent slot while its group waits. */
+  #nested(
+    worker: ModuleWorker,
+    handle: WorkerHandle<Call, unknown>,
+    nested: NestedTasks,
+    id: number,
+    payload: unknown,
+    options: NestedWireOptions = {},
+    group = -id,
+  ): void {
     let args: unknown[];
     try {
       args = worker.decodeNested(payload);
@@ -285,7 +293,7 @@ export class ModulePool {
       worker.answerNested(id, false, error);
       return;
     }
-    handle.waiting++;
+    handle.lend(group);
     this.#submit(
       { method: undefined, args: [args[0]], single: true },
       { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
@@ -297,7 +305,7 @@ export class ModulePool {
       )
       .finally(() => {
         nested.settled(id);
-        handle.waiting--;
+        handle.unlend(group);
       });
   }
 }

@@ -17,8 +17,8 @@ export class WorkerHandle<I = unknown, O = unknown> {
   queued = 0;
   /** Slots held by attempts (including timed-out or aborted ones still running). */
   running = 0;
-  /** Nested tasks this worker is waiting on: each lends it one extra slot, so it cannot deadlock. */
-  waiting = 0;
+  /** Pending nested calls per lending group (a task of this worker waiting on them). */
+  readonly #lending = new Map<number, number>();
   readonly inflight = new InflightList<I, O>();
   /** Calls finished (for ttl). */
   calls = 0;
@@ -65,6 +65,26 @@ export class WorkerHandle<I = unknown, O = unknown> {
   /** The window opens once a first call showed that calls are short (slow start: long calls are never sent ahead). */
   enablePipelining(prefetch: number): void {
     this.prefetch = prefetch;
+  }
+
+  /**
+   * Tasks of this worker waiting on nested calls: each lends it one extra slot, so it cannot
+   * deadlock (the worker counts the same groups).
+   */
+  get waiting(): number {
+    return this.#lending.size;
+  }
+
+  /** A nested call of `group` is pending. */
+  lend(group: number): void {
+    this.#lending.set(group, (this.#lending.get(group) ?? 0) + 1);
+  }
+
+  /** A nested call of `group` settled. */
+  unlend(group: number): void {
+    const left = (this.#lending.get(group) ?? 1) - 1;
+    if (left > 0) this.#lending.set(group, left);
+    else this.#lending.delete(group);
   }
 
   get ready(): boolean {

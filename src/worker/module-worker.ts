@@ -45,7 +45,7 @@ function answerLater(reply: Reply, error: unknown): void {
 /**
  * A worker running a user module, over any Link: thread, process or the main thread.
  * Speaks the protocol of ./protocol.ts; the pool sees only the Worker contract.
- * Events: 'online', 'message' (type, content), 'nested' (id, arg, options), 'nested-cancel' (id),
+ * Events: 'online', 'message' (type, content), 'nested' (id, arg, options, group), 'nested-cancel' (id),
  * 'disconnect', 'close', 'error', 'exit'.
  */
 export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> {
@@ -252,7 +252,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         this.emit('message', message[1], message[2]);
         return;
       case Op.NESTED:
-        this.emit('nested', message[1], message[2], message[3] as NestedWireOptions | undefined);
+        this.emit('nested', message[1], message[2], message[3] as NestedWireOptions | undefined, message[4]);
         return;
       case Op.NESTED_CANCEL:
         this.emit('nested-cancel', message[1]);

@@ -84,7 +84,11 @@ export type ToParent =
   /** Heap used (or null), then groups of 3: id, 1 = ok / 0 = error, encoded value or serialized error. */
   | [typeof Op.RESULT, number | null, ...unknown[]]
   | [typeof Op.POST, string, unknown]
-  | [typeof Op.NESTED, number, unknown, NestedWireOptions | undefined]
+  /**
+   * id, argument, options, lending group: the task that awaits it (or the nested call alone when
+   * its parent is unknown). Each group with a nested call pending lends its worker one slot.
+   */
+  | [typeof Op.NESTED, number, unknown, NestedWireOptions | undefined, number]
   /** The worker gave up on nested task `id` (its signal fired, or its parent task was cancelled). */
   | [typeof Op.NESTED_CANCEL, number]
   | [typeof Op.FATAL, SerializedError];

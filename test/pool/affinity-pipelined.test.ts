@@ -66,6 +66,21 @@ describe('affinity with pipelining on (module pool)', () => {
     });
   }
 
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`a fan-out of CPU-bound nested tasks is shared with an idle worker, not piled onto the parent's (${runtime})`, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 2, concurrency: 1 });
+      try {
+        await pool.broadcast({ op: 'where' });
+        const { workers } = await pool.addTask<{ workers: number[] }>({ op: 'fanout', values: [1, 2, 3, 4, 5, 6], ms: 60 });
+        const placed = tally(workers.map((worker) => ({ worker })));
+        const counts = Object.values(placed);
+        assert.ok(counts.length === 2 && Math.min(...counts) >= 2, `6 nested tasks on 2 workers, about evenly: ${JSON.stringify(placed)}`);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
   it('stats: a call sent ahead counts its wait in the worker as waitTime, not runTime', async () => {
     const pool = await warmed({ module, numberOfWorkers: 1 });
     try {

@@ -17,6 +17,8 @@ interface NestedWaiter {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   release: () => void;
+  /** Its lending group (see Op.NESTED). */
+  group: number;
 }
 
 /**
@@ -31,7 +33,9 @@ export class WorkerRuntime implements WorkerContext {
   #modulePath = '';
   readonly #entries = new Map<string, Entry>();
   readonly #runner = new TaskRunner({
-    limit: () => this.#config.concurrency + this.#nested.size,
+    // one lent slot per task waiting on nested calls (not per call: a fan-out of nested calls
+    // must not all run here while other workers idle); the pool counts the same groups
+    limit: () => this.#config.concurrency + this.#lending.size,
     entry: (method) => this.#entry(method),
     decode: (payload) => {
       try {
@@ -48,6 +52,8 @@ export class WorkerRuntime implements WorkerContext {
   #current: RunningTask | undefined;
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
   readonly #nested = new Map<number, NestedWaiter>();
+  /** Lending groups with nested calls pending, and how many each has. */
+  readonly #lending = new Map<number, number>();
   #nextNested = 0;
   #closing = false;
   /** Pool messages that arrived before onWorkerStart finished; replayed once ready. */
@@ -121,11 +127,14 @@ export class WorkerRuntime implements WorkerContext {
       const release = () => {
         for (const [signal, listener] of listeners) signal.removeEventListener('abort', listener);
       };
-      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release });
+      // the parent's task id, or for a call whose parent is unknown a group of its own (-id)
+      const group = parent ? parent.id : -id;
+      this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release, group });
+      this.#lending.set(group, (this.#lending.get(group) ?? 0) + 1);
       try {
-        this.#send([Op.NESTED, id, payload, wire]);
+        this.#send([Op.NESTED, id, payload, wire, group]);
       } catch (error) {
-        this.#nested.delete(id);
+        this.#forget(id);
         return reject(error);
       }
       for (const [signal, listener] of listeners) signal.addEventListener('abort', listener, { once: true });
@@ -135,9 +144,8 @@ export class WorkerRuntime implements WorkerContext {
 
   /** Gives up on a nested task: it rejects here at once, and the pool is told to cancel it. */
   #abortNested(id: number, reason: unknown): void {
-    const waiter = this.#nested.get(id);
+    const waiter = this.#forget(id);
     if (!waiter) return;
-    this.#nested.delete(id);
     waiter.release();
     this.#send([Op.NESTED_CANCEL, id]);
     queueMicrotask(() => this.#runner.drain());
@@ -230,10 +238,20 @@ export class WorkerRuntime implements WorkerContext {
     return this.#shared ? runInContext(this, fn) : fn();
   }
 
-  #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
+  /** Drops nested call `id` and its share of its lending group. */
+  #forget(id: number): NestedWaiter | undefined {
     const waiter = this.#nested.get(id);
-    if (!waiter) return;
+    if (!waiter) return undefined;
     this.#nested.delete(id);
+    const left = (this.#lending.get(waiter.group) ?? 1) - 1;
+    if (left > 0) this.#lending.set(waiter.group, left);
+    else this.#lending.delete(waiter.group);
+    return waiter;
+  }
+
+  #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
+    const waiter = this.#forget(id);
+    if (!waiter) return;
     waiter.release();
     queueMicrotask(() => this.#runner.drain());
     if (!ok) return waiter.reject(deserializeError(value));
