@@ -264,13 +264,15 @@ describe('ParentChannel over a MessagePort', () => {
         channel.on('square', (n, off) => { channel.send('squared', n * n); off(); });
       });`;
     const worker = new NodeWorker(code, { eval: true, execArgv: [], workerData: { port: port2 }, transferList: [port2] });
+    // listened for now: the thread's 'exit' may arrive before its answer on the other port
+    const exited = once(worker, 'exit');
     const channel = new ParentChannel<{ square: number }, { squared: number }>(port1);
     try {
       const answer = channel.once('squared');
       channel.send('square', 12);
       assert.equal(await answer, 144);
       // The thread's channel dropped its only listener: nothing holds the thread, it ends by itself.
-      const [code] = await once(worker, 'exit');
+      const [code] = await exited;
       assert.equal(code, 0);
       await eventually(() => !channel.active, 2000);
     } finally {
