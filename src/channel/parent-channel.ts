@@ -76,6 +76,9 @@ export class ParentChannel<Out extends MessageMap = Record<string, any>, In exte
         this.#exitListeners.clear();
       });
     });
+    // Built on a target that is already gone (an exited thread or process, a closed port, a
+    // disconnected IPC channel): closed from the start; `exited` follows from the link.
+    if (!this.#link.alive) this.close(`The channel to ${this.describe()} was already closed`);
   }
 
   /** The child's pid, the thread's threadId, or for a MessagePort a number unique in this process. */
@@ -145,7 +148,8 @@ export class ParentChannel<Out extends MessageMap = Record<string, any>, In exte
   protected override describe(): string {
     if (this.#link.pid !== undefined) return `process ${this.#link.pid}`;
     if (this.#link.threadId !== undefined) return `thread ${this.#link.threadId}`;
-    return this.#target instanceof MessagePort ? 'the message port' : 'the child process';
+    if (this.#target instanceof MessagePort) return 'the message port';
+    return this.#target instanceof NodeWorker ? 'the worker thread' : 'the child process';
   }
 
   protected override hold(on: boolean): void {

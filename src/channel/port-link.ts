@@ -9,10 +9,11 @@ import type { Link } from './link.js';
  */
 export class PortLink implements Link {
   readonly #port: MessagePort;
-  #alive = true;
+  #alive: boolean;
 
   constructor(port: MessagePort) {
     this.#port = port;
+    this.#alive = isOpen(port);
     port.once('close', () => {
       this.#alive = false;
     });
@@ -34,14 +35,17 @@ export class PortLink implements Link {
   }
 
   onExit(listener: (exitCode: number | null, signal: string | null, cause?: unknown) => void): void {
-    this.#port.once('close', () => listener(null, null));
+    if (!this.#alive) queueMicrotask(() => listener(null, null));
+    else this.#port.once('close', () => listener(null, null));
   }
 
   onEvent(listener: (event: 'online' | 'disconnect' | 'close' | 'error', ...args: unknown[]) => void): void {
-    this.#port.once('close', () => {
+    const closed = () => {
       listener('disconnect');
       listener('close', null, null);
-    });
+    };
+    if (!this.#alive) queueMicrotask(closed);
+    else this.#port.once('close', closed);
   }
 
   /** Closes both ends; each side's 'close' fires. */
@@ -54,4 +58,22 @@ export class PortLink implements Link {
     if (on) this.#port.ref();
     else this.#port.unref();
   }
+}
+
+/**
+ * Whether the port can still carry messages. A port has no public "closed" flag, and the 'close'
+ * event fires only once: when the port, or its peer, was closed before we listened, the event is
+ * gone. What remains observable is the handle itself: ref() on a closed port's handle is a no-op,
+ * so a port that will not become ref'd is closed. The port's ref state is restored. (A port whose
+ * peer closed a moment ago, in this same tick, still looks open: its 'close' event is on its way
+ * and is caught by the listener.)
+ */
+function isOpen(port: MessagePort): boolean {
+  // hasRef() is Node's (since 18.1), missing from @types/node 20
+  const handle = port as MessagePort & { hasRef(): boolean };
+  if (handle.hasRef()) return true;
+  port.ref();
+  const open = handle.hasRef();
+  port.unref();
+  return open;
 }

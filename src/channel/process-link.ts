@@ -1,17 +1,24 @@
 import type { ChildProcess } from 'node:child_process';
+import { getSystemErrorName } from 'node:util';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import type { Link } from './link.js';
 
 /** Errors of a message sent to a child whose channel is gone. */
 const CLOSED_CHANNEL = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
 
-/** Parent side of a child process with an IPC channel (fork, or spawn with 'ipc' in stdio). */
+/**
+ * Parent side of a child process with an IPC channel (fork, or spawn with 'ipc' in stdio). A
+ * child that has already exited (exitCode or signalCode set: Node sets them just before 'exit')
+ * is a dead link from the start, whose exit is reported with that code or signal; one whose IPC
+ * channel is already disconnected is not `alive` but is reported when it exits.
+ */
 export class ProcessLink implements Link {
   readonly #child: ChildProcess;
-  #exited = false;
+  #exited: boolean;
 
   constructor(child: ChildProcess) {
     this.#child = child;
+    this.#exited = hasExited(child);
     child.once('exit', () => {
       this.#exited = true;
     });
@@ -41,6 +48,7 @@ export class ProcessLink implements Link {
   }
 
   onExit(listener: (exitCode: number | null, signal: string | null, cause?: unknown) => void): void {
+    if (hasExited(this.#child)) return this.#reportExited(listener);
     let spawnError: unknown;
     this.#child.once('error', (error) => {
       spawnError = error;
@@ -66,6 +74,13 @@ export class ProcessLink implements Link {
   }
 
   onEvent(listener: (event: 'online' | 'disconnect' | 'close' | 'error', ...args: unknown[]) => void): void {
+    if (hasExited(this.#child)) {
+      this.#reportExited((code, signal) => {
+        listener('disconnect');
+        listener('close', code, signal);
+      });
+      return;
+    }
     this.#child.once('spawn', () => listener('online'));
     // Not relayed: the spawn error of a child that never started (the cause of its exit, see
     // onExit, which the pool reports once as a start failure) and writes to a closed channel (a
@@ -80,4 +95,31 @@ export class ProcessLink implements Link {
   kill(): void {
     if (!this.#exited) this.#child.kill('SIGKILL');
   }
+
+  /**
+   * Reports a child that had exited before this link listened: once its pipes are released
+   * ('close'; at once when they already are), within 200 ms at most. A child that never started
+   * holds a negative errno as its exitCode and no pid.
+   */
+  #reportExited(listener: (exitCode: number | null, signal: string | null, cause?: unknown) => void): void {
+    const child = this.#child;
+    let reported = false;
+    const report = () => {
+      if (reported) return;
+      reported = true;
+      clearTimeout(timer);
+      child.off('close', report);
+      if (child.pid === undefined && (child.exitCode ?? 0) < 0) {
+        const code = getSystemErrorName(child.exitCode ?? 0);
+        listener(null, null, Object.assign(new Error(`The child process could not be started (${code})`), { code }));
+      } else listener(child.exitCode, child.signalCode);
+    };
+    const released = !child.connected && child.stdio.every((stream) => !stream || stream.destroyed);
+    const timer = setTimeout(report, released ? 0 : 200);
+    child.once('close', report);
+  }
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }

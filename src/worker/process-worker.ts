@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Link } from '../channel/link.js';
 import { ProcessLink } from '../channel/process-link.js';
+import { guardChild } from '../util/child-guard.js';
 import { workerEnv } from './node-options.js';
 import { childExecArgv, RUNTIME_PATH } from './runtime-entry.js';
 
@@ -16,21 +17,15 @@ export interface ForkOptions {
 }
 
 const children = new Set<ChildProcess>();
-let guarded = false;
 
-/** However the parent ends, no forked worker outlives it (children also exit on IPC disconnect). */
-function guard(): void {
-  if (guarded) return;
-  guarded = true;
-  process.once('exit', () => {
-    for (const child of children) child.kill('SIGKILL');
-  });
-}
-
-/** Connects a module worker to a new forked Node process. */
+/**
+ * Connects a module worker to a new forked Node process. However the parent ends, the child does
+ * not outlive it: guardChild ends it on the parent's exit or fatal signal, and the child ends
+ * itself when its IPC channel disconnects or, while its event loop is blocked, when its watchdog
+ * thread sees the parent gone (runtime/watchdog.ts).
+ */
 export function processConnector(options: ForkOptions, extraExecArgv: string[] = []): () => Link {
   return () => {
-    guard();
     const child = fork(RUNTIME_PATH, options.args ?? [], {
       cwd: options.cwd,
       env: workerEnv(options.env ?? process.env, true),
@@ -39,6 +34,7 @@ export function processConnector(options: ForkOptions, extraExecArgv: string[] =
       silent: options.silent ?? false,
       serialization: 'advanced',
     });
+    guardChild(child);
     children.add(child);
     child.once('exit', () => children.delete(child));
     return new ProcessLink(child);

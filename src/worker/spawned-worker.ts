@@ -3,6 +3,7 @@ import type { MessageMap } from '../channel/channel.js';
 import { type ChannelExit, checkKillOptions, ParentChannel } from '../channel/parent-channel.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import { guardChild } from '../util/child-guard.js';
 import { childExecArgv } from './runtime-entry.js';
 import type { ExecuteContext, ExitInfo, Worker } from './types.js';
 
@@ -48,9 +49,6 @@ export interface SpawnedWorker<I = unknown, O = unknown, Out extends MessageMap 
 
 const NODE_SCRIPT = /\.[cm]?[jt]s$/i;
 const TS_SCRIPT = /\.[cm]?ts$/i;
-
-const children = new Set<ChildProcess>();
-let guarded = false;
 
 /**
  * Makes any child program a worker (travetto's `WorkUtil.spawnedWorker`). A .js/.mjs/.cjs/.ts
@@ -142,8 +140,15 @@ export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<
   }
 }
 
+/**
+ * Starts the child. guardChild SIGKILLs it when the parent exits or dies of a fatal signal
+ * (SIGTERM, SIGINT, SIGHUP, …). A parent ended by SIGKILL runs no code and cannot clean up: then
+ * only the child can end itself, when its IPC channel closes (a ChildChannel's onClose, the
+ * 'disconnect' event, EOF on NODE_CHANNEL_FD). A spawned program that ignores its channel
+ * closing, or is too busy to notice, outlives such a parent. Process workers of a module pool
+ * have a watchdog thread for this (runtime/watchdog.ts); an arbitrary program cannot be given one.
+ */
 function launch(command: string, args: string[], options: Omit<SpawnedProcessOptions, 'killTimeout' | 'killSignal'>): ChildProcess {
-  guard();
   const { mode, stdio, ...rest } = options;
   let child: ChildProcess;
   if (mode === 'fork' || (mode === undefined && NODE_SCRIPT.test(command))) {
@@ -153,11 +158,7 @@ function launch(command: string, args: string[], options: Omit<SpawnedProcessOpt
   } else {
     child = spawn(command, args, { serialization: 'json', ...rest, stdio: withIpc(stdio ?? 'inherit') });
   }
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.once('error', () => {
-    if (child.pid === undefined) children.delete(child);
-  });
+  guardChild(child);
   return child;
 }
 
@@ -176,13 +177,4 @@ function tsxLoader(): string {
   } catch {
     return 'tsx';
   }
-}
-
-/** However the parent ends, no spawned worker outlives it. */
-function guard(): void {
-  if (guarded) return;
-  guarded = true;
-  process.once('exit', () => {
-    for (const child of children) child.kill('SIGKILL');
-  });
 }

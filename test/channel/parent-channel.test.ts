@@ -264,6 +264,8 @@ describe('ParentChannel over a MessagePort', () => {
         channel.on('square', (n, off) => { channel.send('squared', n * n); off(); });
       });`;
     const worker = new NodeWorker(code, { eval: true, execArgv: [], workerData: { port: port2 }, transferList: [port2] });
+    // listened for now: the thread's 'exit' may arrive before its answer on the other port
+    const exited = once(worker, 'exit');
     const channel = new ParentChannel<{ square: number }, { squared: number }>(port1);
     // listened for before the exchange: the thread may exit before its answer is handled here
     const exited = once(worker, 'exit');
