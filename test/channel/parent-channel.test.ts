@@ -267,8 +267,6 @@ describe('ParentChannel over a MessagePort', () => {
     // listened for now: the thread's 'exit' may arrive before its answer on the other port
     const exited = once(worker, 'exit');
     const channel = new ParentChannel<{ square: number }, { squared: number }>(port1);
-    // listened for before the exchange: the thread may exit before its answer is handled here
-    const exited = once(worker, 'exit');
     try {
       const answer = channel.once('squared');
       channel.send('square', 12);
