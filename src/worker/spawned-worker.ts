@@ -2,6 +2,7 @@ import { type ChildProcess, fork, type ForkOptions as NodeForkOptions, type Spaw
 import type { MessageMap } from '../channel/channel.js';
 import { type ChannelExit, checkKillOptions, ParentChannel } from '../channel/parent-channel.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardChild } from '../util/child-guard.js';
 import { childExecArgv } from './runtime-entry.js';
@@ -61,8 +62,11 @@ const TS_SCRIPT = /\.[cm]?ts$/i;
  */
 export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>>(
   command: string,
-  { args = [], opts = {}, handlers }: SpawnedWorkerConfig<I, O, Out, In>,
+  config: SpawnedWorkerConfig<I, O, Out, In>,
 ): SpawnedWorker<I, O, Out, In> {
+  // everything is checked before the child starts: a bad call must not leave a process behind
+  checkSpawnConfig(command, config);
+  const { args = [], opts = {}, handlers } = config;
   const { killTimeout: wait, killSignal: signal, ...launchOptions } = opts;
   const { killTimeout, killSignal } = checkKillOptions({ killTimeout: wait, killSignal: signal });
   const channel = new ParentChannel<Out, In>(launch(command, args, launchOptions), { killTimeout, killSignal });
@@ -148,6 +152,24 @@ export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<
  * closing, or is too busy to notice, outlives such a parent. Process workers of a module pool
  * have a watchdog thread for this (runtime/watchdog.ts); an arbitrary program cannot be given one.
  */
+function checkSpawnConfig(command: unknown, config: unknown): void {
+  if (typeof command !== 'string' || command === '') throw new InvalidOptionError('command', command, 'a program or script path');
+  if (config === null || typeof config !== 'object') throw new InvalidOptionError('config', config, 'an object with handlers');
+  const { args, opts, handlers } = config as Record<string, unknown>;
+  if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string')))
+    throw new InvalidOptionError('args', args, 'an array of strings');
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new InvalidOptionError('opts', opts, 'an object');
+  if (handlers === null || typeof handlers !== 'object') throw new InvalidOptionError('handlers', handlers, 'an object with an execute function');
+  const { init, execute, destroy } = handlers as Record<string, unknown>;
+  if (typeof execute !== 'function') throw new InvalidOptionError('handlers.execute', execute, 'a function (channel, input) => output');
+  for (const [name, fn] of [
+    ['handlers.init', init],
+    ['handlers.destroy', destroy],
+  ] as const) {
+    if (fn !== undefined && typeof fn !== 'function') throw new InvalidOptionError(name, fn, 'a function (channel) => …');
+  }
+}
+
 function launch(command: string, args: string[], options: Omit<SpawnedProcessOptions, 'killTimeout' | 'killSignal'>): ChildProcess {
   const { mode, stdio, ...rest } = options;
   let child: ChildProcess;

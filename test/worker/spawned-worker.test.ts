@@ -178,6 +178,25 @@ describe('spawnedWorker: bad options', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(existsSync(marker), false, 'no child was started');
   });
+
+  test('missing or wrong handlers, args or command: InvalidOptionError before any child starts', async () => {
+    const marker = join(dir, 'started-handlers');
+    const args = ['-e', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x')`];
+    const bad: [unknown, unknown][] = [
+      [process.execPath, { args }],
+      [process.execPath, { args, handlers: {} }],
+      [process.execPath, { args, handlers: { execute: 1 } }],
+      [process.execPath, { args, handlers: { ...seedHandlers, init: 'x' } }],
+      [process.execPath, { args: 'x', handlers: seedHandlers }],
+      [process.execPath, null],
+      ['', { args, handlers: seedHandlers }],
+    ];
+    for (const [command, config] of bad) {
+      assert.throws(() => spawnedWorker(command as string, config as never), InvalidOptionError, JSON.stringify(config));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(existsSync(marker), false, 'no child was started');
+  });
 });
 
 describe('spawnedWorker: any program speaking JSON over the IPC descriptor', () => {
