@@ -17,6 +17,7 @@ import type { Call, NestedWireOptions } from '../worker/protocol.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
+import { MessageListeners } from './message-listeners.js';
 import { NestedTasks } from './nested-tasks.js';
 import type { EngineOptions } from './options.js';
 import type { PoolStats } from './stats.js';
@@ -67,7 +68,7 @@ export type PoolListener = (...args: any[]) => void;
  */
 export class ModulePool {
   readonly #pool: WorkPool<Call, unknown, ModuleWorker>;
-  readonly #handlers = new Map<string, Set<(content: unknown, workerId: number | string) => void>>();
+  readonly #listeners = new MessageListeners();
   /** postMessageToWorkers() messages for workers the factory has not made yet; sent by #wire. */
   readonly #unsent = new WeakMap<WorkerHandle<Call, unknown>, [string, unknown][]>(); // weak: a worker that is never made must not pin its messages
   readonly #mainWorker: () => ModuleWorker;
@@ -162,8 +163,11 @@ export class ModulePool {
     return this.#broadcast<R>(method, args);
   }
 
-  /** Sends a message to every live worker (`workerContext.onMessage(type, …)`). */
+  /** Sends a message to every live worker (`workerContext.onMessage(type, …)`); throws PoolClosedError once the pool is closing. */
   postMessageToWorkers(type: string, content?: unknown): void {
+    if (typeof type !== 'string') throw new InvalidOptionError('type', type, 'a string naming the message');
+    // like every other call: a message nobody can receive is an error, not silently dropped
+    if (this.#pool.closed) throw new PoolClosedError();
     // Workers still being made get the message once they exist (#wire); check it can be sent now.
     const later = this.#pool.handles.filter((handle) => handle.live && !handle.worker);
     if (later.length > 0) {
@@ -183,12 +187,13 @@ export class ModulePool {
     }
   }
 
-  /** Listens for `workerContext.postMessageToPool(type, …)`; returns an unsubscribe function. */
-  onMessage(type: string, listener: (content: unknown, workerId: number | string) => void): () => void {
-    let set = this.#handlers.get(type);
-    if (!set) this.#handlers.set(type, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+  /**
+   * Listens for `workerContext.postMessageToPool(type, …)`; returns an unsubscribe function.
+   * What the listener throws (or its promise rejects with) is the pool's 'error' event
+   * (worker, error), or a process warning when nothing listens to it: it does not crash the host.
+   */
+  onMessage(type: string, listener: (content: unknown, workerId: number | string) => unknown): () => void {
+    return this.#listeners.add(type, listener);
   }
 
   on(event: PoolEventName, listener: PoolListener): this {
@@ -264,7 +269,7 @@ export class ModulePool {
     this.#unsent.delete(handle);
     worker.on('message', (type: string, content: unknown) => {
       pool.emit('message', worker, type, content);
-      for (const listener of this.#handlers.get(type) ?? []) listener(content, worker.id);
+      this.#listeners.deliver(type, content, worker.id, (error) => this.#listenerFailed(worker, type, error));
     });
     for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
     worker.on('error', (error: unknown) => pool.reportError(worker, error));
@@ -274,6 +279,16 @@ export class ModulePool {
     });
     worker.on('nested-cancel', (id: number) => nested.cancel(id, `worker ${worker.id} gave up on it`));
     worker.onExit(() => nested.workerGone(`worker ${worker.id} that queued it is gone`));
+  }
+
+  /** An onMessage listener threw: the pool's 'error' event, else a warning (never an uncaught exception). */
+  #listenerFailed(worker: ModuleWorker, type: string, error: unknown): void {
+    if (this.#pool.listenerCount('error') > 0) this.#pool.emit('error', worker, error);
+    else
+      process.emitWarning(
+        `A pool.onMessage(${JSON.stringify(type)}) listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        'WorkforceWarning',
+      );
   }
 
   /** A task queued from inside a worker: light affinity to it, and a spare slot while it waits. */
