@@ -143,13 +143,18 @@ export class ModulePool {
 
   /** Calls the named export `method` with `args`. */
   runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
-    if (typeof method !== 'string' || method === '') return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
+    const bad = badMethod(method);
+    if (bad) return Promise.reject(bad);
     return this.#pool.submit({ method, args }) as Promise<R>;
   }
 
-  /** One-argument form with options: the entry point is called as `fn(arg, ctx)`. */
-  addTask<R = unknown>(arg: unknown, options: TaskOptions & { method?: string } = {}): Promise<R> {
+  /** One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`. */
+  addTask<R = unknown>(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<R> {
+    options ??= {};
+    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const { method, ...taskOptions } = options;
+    const bad = method === undefined ? undefined : badMethod(method);
+    if (bad) return Promise.reject(bad);
     return this.#submit({ method, args: [arg], single: true }, taskOptions) as Promise<R>;
   }
 
@@ -160,6 +165,8 @@ export class ModulePool {
 
   /** Runs `method` on every live worker: `[successes, failures]`. */
   broadcastMethod<R = unknown>(method: string, ...args: unknown[]): Promise<[R[], Error[]]> {
+    const bad = badMethod(method);
+    if (bad) return Promise.reject(bad);
     return this.#broadcast<R>(method, args);
   }
 
@@ -315,6 +322,12 @@ export class ModulePool {
         handle.waiting--;
       });
   }
+}
+
+/** A method name is a non-empty string (the module's exports are looked up by it in the worker). */
+function badMethod(method: unknown): InvalidOptionError | undefined {
+  if (typeof method !== 'string' || method === '') return new InvalidOptionError('method', method, 'the name of an exported function');
+  return undefined;
 }
 
 function connector(runtime: Runtime, options: PoolOptions): (id: number | string) => () => Link {

@@ -40,15 +40,22 @@ export async function loadModule(url: string): Promise<ModuleNamespace> {
   }
 }
 
-/** Where methods live: the namespace, then a CJS `module.exports` object / default export object. */
+/**
+ * Where methods live: the namespace, then a CJS `module.exports` object / default export object.
+ * Only their own properties count: `toString`, `constructor`, `__proto__`, … are not exports.
+ */
 function lookup(mod: ModuleNamespace, name: string): unknown {
-  if (name in mod && name !== 'default') return mod[name];
+  if (name !== 'default' && Object.hasOwn(mod, name)) return mod[name];
   const def = mod.default as ModuleNamespace | undefined;
-  if (def && (typeof def === 'object' || typeof def === 'function') && name in def) return def[name];
+  if (holds(def, name)) return (def as ModuleNamespace)[name];
   // tsx / CJS interop may nest the exports one level deeper
   const inner = def?.default as ModuleNamespace | undefined;
-  if (inner && (typeof inner === 'object' || typeof inner === 'function') && name in inner) return inner[name];
+  if (holds(inner, name)) return (inner as ModuleNamespace)[name];
   return undefined;
+}
+
+function holds(exports: unknown, name: string): boolean {
+  return (typeof exports === 'object' || typeof exports === 'function') && exports !== null && Object.hasOwn(exports, name);
 }
 
 /** The function a call runs: a named export, or the default export / `workerEntrypoint`. */

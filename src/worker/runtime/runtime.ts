@@ -29,7 +29,7 @@ export class WorkerRuntime implements WorkerContext {
   #serializer!: Serializer;
   #module!: ModuleNamespace;
   #modulePath = '';
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string | null, Entry>(); // null: the default export
   readonly #runner = new TaskRunner({
     limit: () => this.#config.concurrency + this.#nested.size,
     entry: (method) => this.#entry(method),
@@ -194,11 +194,10 @@ export class WorkerRuntime implements WorkerContext {
   }
 
   #entry(method: string | null): Entry {
-    const key = method ?? '';
-    let fn = this.#entries.get(key);
+    let fn = this.#entries.get(method);
     if (!fn) {
       fn = resolveEntry(this.#module, method ?? undefined, this.#modulePath);
-      this.#entries.set(key, fn);
+      this.#entries.set(method, fn);
     }
     return fn;
   }
