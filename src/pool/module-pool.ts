@@ -24,6 +24,7 @@ import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import { type CloseOptions, WorkPool } from './work-pool.js';
 import type { WorkerHandle } from './worker-handle.js';
+import { checkWorkerOptions } from './worker-options.js';
 
 const debug = createDebug('workforce:pool');
 
@@ -84,13 +85,7 @@ export class ModulePool {
       throw new InvalidOptionError('runtime', runtime, "'thread', 'process' or 'inline'");
     this.runtime = runtime;
     // Options handed to worker_threads / child_process: a wrong type fails here, not in every worker.
-    if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string')))
-      throw new InvalidOptionError('execArgv', options.execArgv, 'an array of strings');
-    for (const name of ['env', 'resourceLimits', 'fork'] as const) {
-      const value: unknown = options[name];
-      if (value === undefined || (name === 'env' && typeof value === 'symbol')) continue; // worker_threads' SHARE_ENV
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, value, 'an object');
-    }
+    checkWorkerOptions(options);
     const spec = checkSerializerSpec(options.serializer ?? options.serializerPath ?? 'structured');
     let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
     serializer.then((s) => (serializer = s)).catch(() => {});

@@ -307,6 +307,42 @@ for (const runtime of RUNTIMES) {
         );
       }
       assert.throws(() => createPool({ module: MODULE, runtime, minWorkers: 3, maxWorkers: 2 }), InvalidOptionError);
+      // inside the options handed to worker_threads and child_process: the error names the path
+      const nested: [string, Partial<PoolOptions>][] = [
+        ['execArgv', { execArgv: ['--ok', 42 as unknown as string] }],
+        ['fork.args', { fork: { args: 'x' as unknown as string[] } }],
+        ['fork.args', { fork: { args: [1] as unknown as string[] } }],
+        ['fork.execArgv', { fork: { execArgv: '--x' as unknown as string[] } }],
+        ['fork.execArgv', { fork: { execArgv: [null] as unknown as string[] } }],
+        ['fork.env', { fork: { env: 'x' as unknown as Record<string, string> } }],
+        ['fork.env', { fork: { env: null as unknown as Record<string, string> } }],
+        ['fork.env', { fork: { env: [] as unknown as Record<string, string> } }],
+        ['fork.cwd', { fork: { cwd: 42 as unknown as string } }],
+        ['fork.execPath', { fork: { execPath: {} as unknown as string } }],
+        ['fork.silent', { fork: { silent: 'yes' as unknown as boolean } }],
+      ];
+      for (const name of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']) {
+        for (const value of ['big', -1, 0, Number.NaN, Number.POSITIVE_INFINITY, null]) {
+          nested.push([`resourceLimits.${name}`, { resourceLimits: { [name]: value } }]);
+        }
+      }
+      for (const [option, options] of nested) {
+        assert.throws(
+          () => createPool({ module: MODULE, runtime, numberOfWorkers: 1, ...options }),
+          (e: unknown) => e instanceof InvalidOptionError && e.option === option && e.message.includes(option),
+          `${option}: ${JSON.stringify(options)}`,
+        );
+      }
+      // unknown option names are left alone (compat layers pass their own)
+      const extra = createPool({
+        module: MODULE,
+        runtime,
+        numberOfWorkers: 1,
+        fork: { execArgv: [], stdio: 'x' } as never,
+        execArgv: [],
+        notAnOption: 1,
+      } as PoolOptions);
+      await extra.close();
       // and a good pool still works
       const pool = make(runtime);
       try {
