@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { ModulePool, type PoolOptions } from '../pool/module-pool.js';
 import type { TaskOptions } from '../pool/task.js';
 
@@ -15,12 +16,17 @@ type Result<E> = E extends (...args: any[]) => infer R ? Awaited<R> : unknown;
  * `workerAffinity` as a name for `affinity`.
  */
 export class WorkerPool<E = (arg: unknown) => unknown> extends ModulePool {
-  constructor(module: string | URL, options: WorkerPoolOptions<E> = {}) {
+  /** `options` null or undefined: the defaults. */
+  constructor(module: string | URL, options: WorkerPoolOptions<E> | null = {}) {
+    options ??= {};
+    if (typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
     const { entryPoint: _typingOnly, ...rest } = options;
     super({ ...rest, module });
   }
 
-  override addTask<R = Result<E>>(arg: Arg<E>, options: TaskOptions & { workerAffinity?: number | string; method?: string } = {}): Promise<R> {
+  override addTask<R = Result<E>>(arg: Arg<E>, options: (TaskOptions & { workerAffinity?: number | string; method?: string }) | null = {}): Promise<R> {
+    // null (no options) and the wrong types: as ModulePool.addTask takes them
+    if (options === null || typeof options !== 'object') return super.addTask<R>(arg, options);
     const { workerAffinity, ...rest } = options;
     return super.addTask<R>(arg, workerAffinity === undefined ? rest : { ...rest, affinity: workerAffinity });
   }

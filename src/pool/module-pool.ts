@@ -17,12 +17,14 @@ import type { Call, NestedWireOptions } from '../worker/protocol.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
+import { MessageListeners } from './message-listeners.js';
 import { NestedTasks } from './nested-tasks.js';
 import type { EngineOptions } from './options.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import { type CloseOptions, WorkPool } from './work-pool.js';
 import type { WorkerHandle } from './worker-handle.js';
+import { checkWorkerOptions } from './worker-options.js';
 
 const debug = createDebug('workforce:pool');
 
@@ -67,7 +69,7 @@ export type PoolListener = (...args: any[]) => void;
  */
 export class ModulePool {
   readonly #pool: WorkPool<Call, unknown, ModuleWorker>;
-  readonly #handlers = new Map<string, Set<(content: unknown, workerId: number | string) => void>>();
+  readonly #listeners = new MessageListeners();
   /** postMessageToWorkers() messages for workers the factory has not made yet; sent by #wire. */
   readonly #unsent = new WeakMap<WorkerHandle<Call, unknown>, [string, unknown][]>(); // weak: a worker that is never made must not pin its messages
   readonly #mainWorker: () => ModuleWorker;
@@ -83,13 +85,7 @@ export class ModulePool {
       throw new InvalidOptionError('runtime', runtime, "'thread', 'process' or 'inline'");
     this.runtime = runtime;
     // Options handed to worker_threads / child_process: a wrong type fails here, not in every worker.
-    if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string')))
-      throw new InvalidOptionError('execArgv', options.execArgv, 'an array of strings');
-    for (const name of ['env', 'resourceLimits', 'fork'] as const) {
-      const value: unknown = options[name];
-      if (value === undefined || (name === 'env' && typeof value === 'symbol')) continue; // worker_threads' SHARE_ENV
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, value, 'an object');
-    }
+    checkWorkerOptions(options);
     const spec = checkSerializerSpec(options.serializer ?? options.serializerPath ?? 'structured');
     let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
     serializer.then((s) => (serializer = s)).catch(() => {});
@@ -142,13 +138,18 @@ export class ModulePool {
 
   /** Calls the named export `method` with `args`. */
   runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
-    if (typeof method !== 'string' || method === '') return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
+    const bad = badMethod(method);
+    if (bad) return Promise.reject(bad);
     return this.#pool.submit({ method, args }) as Promise<R>;
   }
 
-  /** One-argument form with options: the entry point is called as `fn(arg, ctx)`. */
-  addTask<R = unknown>(arg: unknown, options: TaskOptions & { method?: string } = {}): Promise<R> {
+  /** One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`. */
+  addTask<R = unknown>(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<R> {
+    options ??= {};
+    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const { method, ...taskOptions } = options;
+    const bad = method === undefined ? undefined : badMethod(method);
+    if (bad) return Promise.reject(bad);
     return this.#submit({ method, args: [arg], single: true }, taskOptions) as Promise<R>;
   }
 
@@ -159,11 +160,16 @@ export class ModulePool {
 
   /** Runs `method` on every live worker: `[successes, failures]`. */
   broadcastMethod<R = unknown>(method: string, ...args: unknown[]): Promise<[R[], Error[]]> {
+    const bad = badMethod(method);
+    if (bad) return Promise.reject(bad);
     return this.#broadcast<R>(method, args);
   }
 
-  /** Sends a message to every live worker (`workerContext.onMessage(type, …)`). */
+  /** Sends a message to every live worker (`workerContext.onMessage(type, …)`); throws PoolClosedError once the pool is closing. */
   postMessageToWorkers(type: string, content?: unknown): void {
+    if (typeof type !== 'string') throw new InvalidOptionError('type', type, 'a string naming the message');
+    // like every other call: a message nobody can receive is an error, not silently dropped
+    if (this.#pool.closed) throw new PoolClosedError();
     // Workers still being made get the message once they exist (#wire); check it can be sent now.
     const later = this.#pool.handles.filter((handle) => handle.live && !handle.worker);
     if (later.length > 0) {
@@ -183,12 +189,13 @@ export class ModulePool {
     }
   }
 
-  /** Listens for `workerContext.postMessageToPool(type, …)`; returns an unsubscribe function. */
-  onMessage(type: string, listener: (content: unknown, workerId: number | string) => void): () => void {
-    let set = this.#handlers.get(type);
-    if (!set) this.#handlers.set(type, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+  /**
+   * Listens for `workerContext.postMessageToPool(type, …)`; returns an unsubscribe function.
+   * What the listener throws (or its promise rejects with) is the pool's 'error' event
+   * (worker, error), or a process warning when nothing listens to it: it does not crash the host.
+   */
+  onMessage(type: string, listener: (content: unknown, workerId: number | string) => unknown): () => void {
+    return this.#listeners.add(type, listener);
   }
 
   on(event: PoolEventName, listener: PoolListener): this {
@@ -264,7 +271,7 @@ export class ModulePool {
     this.#unsent.delete(handle);
     worker.on('message', (type: string, content: unknown) => {
       pool.emit('message', worker, type, content);
-      for (const listener of this.#handlers.get(type) ?? []) listener(content, worker.id);
+      this.#listeners.deliver(type, content, worker.id, (error) => this.#listenerFailed(worker, type, error));
     });
     for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
     worker.on('error', (error: unknown) => pool.reportError(worker, error));
@@ -274,6 +281,16 @@ export class ModulePool {
     });
     worker.on('nested-cancel', (id: number) => nested.cancel(id, `worker ${worker.id} gave up on it`));
     worker.onExit(() => nested.workerGone(`worker ${worker.id} that queued it is gone`));
+  }
+
+  /** An onMessage listener threw: the pool's 'error' event, else a warning (never an uncaught exception). */
+  #listenerFailed(worker: ModuleWorker, type: string, error: unknown): void {
+    if (this.#pool.listenerCount('error') > 0) this.#pool.emit('error', worker, error);
+    else
+      process.emitWarning(
+        `A pool.onMessage(${JSON.stringify(type)}) listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        'WorkforceWarning',
+      );
   }
 
   /** A task queued from inside a worker: light affinity to it, and a lent slot while its group waits. */
@@ -308,6 +325,12 @@ export class ModulePool {
         handle.unlend(group);
       });
   }
+}
+
+/** A method name is a non-empty string (the module's exports are looked up by it in the worker). */
+function badMethod(method: unknown): InvalidOptionError | undefined {
+  if (typeof method !== 'string' || method === '') return new InvalidOptionError('method', method, 'the name of an exported function');
+  return undefined;
 }
 
 function connector(runtime: Runtime, options: PoolOptions): (id: number | string) => () => Link {

@@ -8,6 +8,7 @@ import {
   CallMaxRetryError,
   create,
   DynamicAsyncIterator,
+  InvalidOptionError,
   IterableInputSource,
   kill,
   MaxConcurrentCallsError,
@@ -150,6 +151,24 @@ describe('@probedjs/work-pool entry point', () => {
       await pool.dispose();
     }
     assert.equal(pool.workers.length, 0, 'dispose() ended the workers');
+  });
+
+  it('null options mean the defaults (constructor) or none (addTask); other non-objects are an InvalidOptionError', async () => {
+    const module = fixture('probed-worker.mjs');
+    for (const options of [42, 'x', true]) {
+      assert.throws(
+        () => new WorkerPool(module, options as never),
+        (e: unknown) => e instanceof InvalidOptionError && e.option === 'options',
+      );
+    }
+    const pool = new WorkerPool(module, null);
+    try {
+      assert.equal(await pool.addTask('null', null), 'Hello, null!');
+      await assert.rejects(pool.addTask('five', 5 as never), (e: unknown) => e instanceof InvalidOptionError && e.option === 'options');
+      assert.equal(await pool.addTask('after'), 'Hello, after!');
+    } finally {
+      await pool.dispose();
+    }
   });
 });
 

@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { AsyncQueue, ChannelClosedError } from 'workforce';
+import { AsyncQueue, ChannelClosedError, InvalidOptionError } from 'workforce';
 
 describe('AsyncQueue', () => {
+  test('initial items must be iterable: anything else is an InvalidOptionError', () => {
+    for (const initial of [5, null, {}, true]) {
+      assert.throws(
+        () => new AsyncQueue(initial as never),
+        (e: unknown) => e instanceof InvalidOptionError && e.option === 'initial',
+        String(initial),
+      );
+    }
+    assert.equal(new AsyncQueue().size, 0);
+    assert.equal(new AsyncQueue(undefined).size, 0);
+    assert.equal(new AsyncQueue(new Set([1, 2])).size, 2);
+  });
+
   test('return() ends a pending next() as done without closing the queue; the next item is not swallowed', async () => {
     const queue = new AsyncQueue<number>();
     const abandoned = queue.next();

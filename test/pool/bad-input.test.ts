@@ -127,6 +127,63 @@ for (const runtime of RUNTIMES) {
         await serves(pool);
       });
 
+      it('a method name that is not a non-empty string is an InvalidOptionError, on every call form', async () => {
+        const fresh = make(runtime);
+        try {
+          // before the first call ran and after: the same answer
+          await refused(fresh, () => fresh.addTask(1, { method: '' }), InvalidOptionError, /"method"/);
+          await refused(fresh, () => fresh.addTask(1, { method: '' }), InvalidOptionError, /"method"/);
+        } finally {
+          await fresh.close();
+        }
+        for (const method of ['', null, undefined, 42, Symbol('m'), {}]) {
+          await refused(pool, () => pool.broadcastMethod(method as string), InvalidOptionError, /"method"/);
+          await refused(pool, () => pool.runMethod(method as string), InvalidOptionError, /"method"/);
+          if (method !== undefined) await refused(pool, () => pool.addTask(1, { method: method as string }), InvalidOptionError, /"method"/);
+        }
+        // no method: the default export
+        assert.equal(await pool.addTask(7, { method: undefined }), 7);
+      });
+
+      it('only the module’s own exports are methods: inherited members are a MethodNotFoundError', async () => {
+        const inherited = ['toString', 'valueOf', 'constructor', '__proto__', 'hasOwnProperty', 'isPrototypeOf', 'call', 'apply', 'bind'];
+        const cjsObject = make(runtime, { module: fixture('mp-cjs-object.cjs') });
+        const cjsFunction = make(runtime, { module: fixture('mp-cjs.cjs') });
+        try {
+          for (const p of [pool, cjsObject, cjsFunction]) {
+            for (const method of inherited) {
+              const error = await p.runMethod(method, 'return 1').then(
+                (value) => assert.fail(`${method}: expected MethodNotFoundError, got ${String(value)}`),
+                (e: unknown) => e,
+              );
+              assert.ok(error instanceof MethodNotFoundError, `${method}: ${String(error)}`);
+              assert.equal(error.method, method);
+            }
+          }
+          // their own exports still are, and so are the methods of an exported class instance
+          const instance = make(runtime, { module: fixture('mp-cjs-instance.cjs') });
+          try {
+            assert.equal(await instance.runMethod('times', 4), 12, 'a prototype method, called with its object as this');
+            for (const method of inherited) await assert.rejects(instance.runMethod(method), MethodNotFoundError, method);
+          } finally {
+            await instance.close();
+          }
+          assert.equal(await cjsObject.runMethod('square', 3), 9);
+          assert.equal(await cjsFunction.runMethod('foo', 1), 'foo:1');
+          assert.equal(await cjsFunction.run(2, 3), 6);
+          await serves(pool);
+        } finally {
+          await Promise.all([cjsObject.close(), cjsFunction.close()]);
+        }
+      });
+
+      it('addTask options: null means none, anything else but an object is an InvalidOptionError', async () => {
+        assert.equal(await pool.addTask(5, null), 5);
+        for (const options of [42, 'x', true]) {
+          await refused(pool, () => pool.addTask(1, options as never), InvalidOptionError, /"options"/);
+        }
+      });
+
       it('bad per-call options are typed errors: affinity strength, an aborted signal, a full queue', async () => {
         await refused(pool, () => pool.addTask(1, { affinityStrength: 'hard' as 'force', affinity: 1 }), InvalidOptionError);
         await refused(pool, () => pool.addTask(1, { signal: AbortSignal.abort() }), TaskAbortedError);
@@ -257,6 +314,42 @@ for (const runtime of RUNTIMES) {
         );
       }
       assert.throws(() => createPool({ module: MODULE, runtime, minWorkers: 3, maxWorkers: 2 }), InvalidOptionError);
+      // inside the options handed to worker_threads and child_process: the error names the path
+      const nested: [string, Partial<PoolOptions>][] = [
+        ['execArgv', { execArgv: ['--ok', 42 as unknown as string] }],
+        ['fork.args', { fork: { args: 'x' as unknown as string[] } }],
+        ['fork.args', { fork: { args: [1] as unknown as string[] } }],
+        ['fork.execArgv', { fork: { execArgv: '--x' as unknown as string[] } }],
+        ['fork.execArgv', { fork: { execArgv: [null] as unknown as string[] } }],
+        ['fork.env', { fork: { env: 'x' as unknown as Record<string, string> } }],
+        ['fork.env', { fork: { env: null as unknown as Record<string, string> } }],
+        ['fork.env', { fork: { env: [] as unknown as Record<string, string> } }],
+        ['fork.cwd', { fork: { cwd: 42 as unknown as string } }],
+        ['fork.execPath', { fork: { execPath: {} as unknown as string } }],
+        ['fork.silent', { fork: { silent: 'yes' as unknown as boolean } }],
+      ];
+      for (const name of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']) {
+        for (const value of ['big', -1, 0, Number.NaN, Number.POSITIVE_INFINITY, null]) {
+          nested.push([`resourceLimits.${name}`, { resourceLimits: { [name]: value } }]);
+        }
+      }
+      for (const [option, options] of nested) {
+        assert.throws(
+          () => createPool({ module: MODULE, runtime, numberOfWorkers: 1, ...options }),
+          (e: unknown) => e instanceof InvalidOptionError && e.option === option && e.message.includes(option),
+          `${option}: ${JSON.stringify(options)}`,
+        );
+      }
+      // unknown option names are left alone (compat layers pass their own)
+      const extra = createPool({
+        module: MODULE,
+        runtime,
+        numberOfWorkers: 1,
+        fork: { execArgv: [], stdio: 'x' } as never,
+        execArgv: [],
+        notAnOption: 1,
+      } as PoolOptions);
+      await extra.close();
       // and a good pool still works
       const pool = make(runtime);
       try {

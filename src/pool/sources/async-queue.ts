@@ -1,4 +1,5 @@
 import { ChannelClosedError } from '../../errors/channel-closed-error.js';
+import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 
 interface Waiter<T> {
   resolve(result: IteratorResult<T>): void;
@@ -25,6 +26,8 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   #failure: { error: unknown } | undefined;
 
   constructor(initial: Iterable<T> = []) {
+    if (typeof (initial as Partial<Iterable<T>> | null)?.[Symbol.iterator] !== 'function')
+      throw new InvalidOptionError('initial', initial, 'an iterable of items');
     for (const item of initial) this.#items.push(item);
   }
 

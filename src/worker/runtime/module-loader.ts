@@ -40,15 +40,36 @@ export async function loadModule(url: string): Promise<ModuleNamespace> {
   }
 }
 
-/** Where methods live: the namespace, then a CJS `module.exports` object / default export object. */
+/**
+ * Where methods live: the namespace, then a CJS `module.exports` object / default export object.
+ * Only their own properties count: `toString`, `constructor`, `__proto__`, … are not exports.
+ */
 function lookup(mod: ModuleNamespace, name: string): unknown {
-  if (name in mod && name !== 'default') return mod[name];
+  if (name !== 'default' && Object.hasOwn(mod, name)) return mod[name];
   const def = mod.default as ModuleNamespace | undefined;
-  if (def && (typeof def === 'object' || typeof def === 'function') && name in def) return def[name];
+  if (holds(def, name)) return member(def as ModuleNamespace, name);
   // tsx / CJS interop may nest the exports one level deeper
   const inner = def?.default as ModuleNamespace | undefined;
-  if (inner && (typeof inner === 'object' || typeof inner === 'function') && name in inner) return inner[name];
+  if (holds(inner, name)) return member(inner as ModuleNamespace, name);
   return undefined;
+}
+
+/**
+ * The exports object has `name` itself or from its own classes (`module.exports = new Service()`),
+ * not from Object.prototype or Function.prototype (`toString`, `constructor` are not methods).
+ */
+function holds(exports: unknown, name: string): boolean {
+  if ((typeof exports !== 'object' && typeof exports !== 'function') || exports === null) return false;
+  for (let o: object | null = exports; o && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
+    if (Object.hasOwn(o, name) && !(name === 'constructor' && o !== exports)) return true;
+  }
+  return false;
+}
+
+/** A method keeps its object as `this` (a class instance's methods need it). */
+function member(exports: ModuleNamespace, name: string): unknown {
+  const value = exports[name];
+  return typeof value === 'function' ? value.bind(exports) : value;
 }
 
 /** The function a call runs: a named export, or the default export / `workerEntrypoint`. */

@@ -31,7 +31,7 @@ export class WorkerRuntime implements WorkerContext {
   #serializer!: Serializer;
   #module!: ModuleNamespace;
   #modulePath = '';
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string | null, Entry>(); // null: the default export
   readonly #runner = new TaskRunner({
     // one lent slot per task waiting on nested calls (not per call: a fan-out of nested calls
     // must not all run here while other workers idle); the pool counts the same groups
@@ -202,11 +202,10 @@ export class WorkerRuntime implements WorkerContext {
   }
 
   #entry(method: string | null): Entry {
-    const key = method ?? '';
-    let fn = this.#entries.get(key);
+    let fn = this.#entries.get(method);
     if (!fn) {
       fn = resolveEntry(this.#module, method ?? undefined, this.#modulePath);
-      this.#entries.set(key, fn);
+      this.#entries.set(method, fn);
     }
     return fn;
   }
