@@ -1,4 +1,5 @@
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
 
 /**
  * What travels on a channel: plain `{ type, data }` objects, so any program that speaks JSON
@@ -53,7 +54,15 @@ export abstract class Channel<Out extends MessageMap = Record<string, any>, In e
   /** Sends `{ type, data }`; throws ChannelClosedError when the channel is closed. */
   send<K extends keyof Out & string>(type: K, ...[data]: DataArgs<Out, K>): void {
     if (!this.active) throw new ChannelClosedError(`Cannot send '${type}': the channel to ${this.describe()} is closed`);
-    this.post(data === undefined ? { type } : { type, data });
+    try {
+      this.post(data === undefined ? { type } : { type, data });
+    } catch (error) {
+      // a value the transport cannot carry (a function, a symbol…): typed, and the channel stays open
+      if ((error as Error)?.name === 'DataCloneError' || (error as NodeJS.ErrnoException)?.code === 'ERR_INVALID_ARG_TYPE') {
+        throw new SerializationError(`Message '${type}' could not be sent: ${(error as Error).message}`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** Calls `listener` with the data of every message of this type; returns an unsubscribe function. */

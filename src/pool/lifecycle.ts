@@ -6,6 +6,7 @@ import type { ExitInfo, Worker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
 import type { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
+import { StartFailures } from './start-failures.js';
 import type { Task } from './task.js';
 import { WorkerHandle } from './worker-handle.js';
 
@@ -14,23 +15,16 @@ const debug = createDebug('workforce:lifecycle');
 /** A worker that dies on its own this soon (ms) after coming online, before any call, failed to start. */
 const YOUNG_DEATH_MS = 1000;
 
-/** Backoff before the n-th consecutive respawn after start failures: 50 ms doubling, capped at 2 s. */
-export function startBackoff(failures: number): number {
-  return Math.min(2000, 50 * 2 ** Math.max(0, failures - 1));
-}
-
 /**
  * Workers' lives: spawning up to the size policy, start failures (with backoff and a bound),
  * deaths (their calls retried, their queue moved), ttl recycling, idle reaping, close and kill.
  */
 export class Lifecycle<I, O, W extends Worker<I, O>> {
   #nextId = 1;
-  #startFailures = 0;
-  #firstStartError: unknown;
+  readonly #startFailures: StartFailures;
   readonly #failedStarts = new WeakSet<WorkerHandle<I, O>>();
   /** Workers whose init() failed while they were alive: their `exit` event is still due. */
   readonly #exitDue = new WeakSet<WorkerHandle<I, O>>();
-  #backoffUntil = 0;
   #backoffTimer: NodeJS.Timeout | undefined;
   #exits = new Map<WorkerHandle<I, O>, Promise<void>>();
   /** Why terminate() ended a worker: part of the crash its running calls get once it is gone. */
@@ -48,7 +42,9 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     private readonly core: PoolCore<I, O>,
     private readonly factory: WorkerFactory<I, O, W>,
     private readonly dispatcher: Dispatcher<I, O>,
-  ) {}
+  ) {
+    this.#startFailures = new StartFailures(() => core.options.maxStartFailures);
+  }
 
   /** Live workers that routing counts (not the main-thread handle). */
   get size(): number {
@@ -60,7 +56,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   /** Spawns to `minWorkers`, and beyond (to `maxWorkers`) while queued work outweighs free and starting slots. */
   ensureSize(): void {
     if (this.closed || this.failure) return;
-    if (Date.now() < this.#backoffUntil) return this.#retryLater();
+    if (this.#startFailures.wait > 0) return this.#retryLater();
     const { minWorkers, maxWorkers } = this.core.options;
     let size = this.size;
     while (size < minWorkers) {
@@ -154,7 +150,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
     this.dispatcher.failInflight(handle, crash);
     const startFailure = (wasStarting || diedYoung) && !planned;
-    if (!startFailure && !wasStarting) this.#startFailures = 0; // it lived: the module is fine
+    if (!startFailure && !wasStarting) this.#startFailures.reset(); // it lived: the module is fine
     // A start failure moves the queue itself, once its backoff is set (or the pool has failed):
     // moving it first would respawn at once and skip the backoff.
     if (!startFailure) this.#moveQueue(handle, crash);
@@ -167,7 +163,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   /** A worker finished a call: recycle it after `ttl` calls, notice if it died. */
   answered(handle: WorkerHandle<I, O>): void {
-    this.#startFailures = 0;
+    this.#startFailures.reset();
     const worker = handle.worker;
     if (worker?.active === false && handle.live) {
       // It says it is dead but may still hold resources (a child that closed its channel): end it.
@@ -317,20 +313,13 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       if (!this.closed) this.core.emitError(handle.worker, error);
       return;
     }
-    if (this.#startFailures++ === 0) this.#firstStartError = error;
-    debug('worker %s failed to start (%d in a row): %s', handle.id, this.#startFailures, error);
+    const fatal = this.#startFailures.record(error);
+    debug('worker %s failed to start (%d in a row): %s', handle.id, this.#startFailures.count, error);
     this.core.emitError(handle.worker, error);
-    const fatal =
-      error instanceof ModuleLoadError && error.phase === 'module'
-        ? error
-        : this.#startFailures >= this.core.options.maxStartFailures
-          ? this.#firstStartError
-          : undefined;
-    // Before the queue moves (moving it may spawn): the backoff, or the pool's failure.
-    if (fatal === undefined) this.#backoffUntil = Date.now() + startBackoff(this.#startFailures);
-    else this.failure = this.#failureOf(fatal);
+    // Before the queue moves (moving it may spawn): the backoff (set by record), or the pool's failure.
+    if (fatal !== undefined) this.failure = fatal;
     this.#moveQueue(handle, error);
-    if (fatal !== undefined) return this.#fail(this.failure as Error);
+    if (fatal !== undefined) return this.#fail(fatal);
     this.#retryLater();
   }
 
@@ -342,24 +331,10 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   #retryLater(): void {
     if (this.#backoffTimer) return;
-    this.#backoffTimer = setTimeout(
-      () => {
-        this.#backoffTimer = undefined;
-        this.ensureSize();
-      },
-      Math.max(0, this.#backoffUntil - Date.now()),
-    );
-  }
-
-  /** The ModuleLoadError every call gets once the pool gave up on `error` (the first failure). */
-  #failureOf(error: unknown): Error {
-    return error instanceof ModuleLoadError && error.phase === 'module'
-      ? error
-      : new ModuleLoadError(
-          `Workers failed to start ${this.#startFailures} times in a row; the first failure: ${error instanceof Error ? error.message : String(error)}`,
-          error instanceof ModuleLoadError ? error.modulePath : undefined,
-          { cause: error, phase: 'pool' },
-        );
+    this.#backoffTimer = setTimeout(() => {
+      this.#backoffTimer = undefined;
+      this.ensureSize();
+    }, this.#startFailures.wait);
   }
 
   /** The pool cannot start workers: every waiting and future call rejects with `failure`. */

@@ -3,7 +3,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { MessageChannel, Worker as NodeWorker } from 'node:worker_threads';
-import { ChannelClosedError, ChildChannel, InvalidOptionError, ParentChannel } from 'workforce';
+import { ChannelClosedError, ChildChannel, InvalidOptionError, ParentChannel, SerializationError } from 'workforce';
 import { eventually, fixture, pidAlive } from '../helpers.js';
 
 const CHILD = fixture('channel-child.mjs');
@@ -250,6 +250,23 @@ describe('ParentChannel over a MessagePort', () => {
       assert.equal(child.active, false);
       assert.throws(() => child.send('pong', 1), ChannelClosedError);
       assert.throws(() => parent.send('ping', 1), ChannelClosedError);
+    } finally {
+      port1.close();
+    }
+  });
+
+  test('a value the port cannot carry is a SerializationError; the channel stays open', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const parent = new ParentChannel<{ ping: unknown }, { pong: number }>(port1);
+    const child = new ChildChannel<{ pong: number }, { ping: unknown }>(port2);
+    try {
+      assert.throws(() => parent.send('ping', () => 1), SerializationError);
+      assert.throws(() => parent.send('ping', Symbol('s')), SerializationError);
+      assert.equal(parent.active, true);
+      child.on('ping', (n) => child.send('pong', Number(n) + 1));
+      const pong = parent.once('pong');
+      parent.send('ping', 1);
+      assert.equal(await pong, 2);
     } finally {
       port1.close();
     }

@@ -258,3 +258,20 @@ describe('process() with a throwing callback', () => {
 function throwOf(error: Error): never {
   throw error;
 }
+
+describe('process() options', () => {
+  test('onResult that is not a function, or a non-boolean failFast: InvalidOptionError, nothing pulled', async () => {
+    const { pool, ran } = poolOf(1);
+    let pulled = 0;
+    const source = function* () {
+      pulled++;
+      yield 1;
+    };
+    for (const options of [{ onResult: 'x' }, { failFast: 'yes' }]) {
+      await assert.rejects(pool.process(source, options as never), (e: Error) => e.name === 'InvalidOptionError');
+    }
+    assert.equal(pulled, 0);
+    assert.deepEqual(ran, []);
+    assert.deepEqual(await pool.process([2]), { completed: 1, failed: 0, errors: [], stopped: false });
+  });
+});
