@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { onExit } from 'signal-exit';
+import { reapWithParent } from './reaper.js';
 
 const children = new Set<ChildProcess>();
 /** Unregisters the signal-exit handler; set while some guarded child runs. */
@@ -13,12 +14,13 @@ let release: (() => void) | undefined;
  * are ended when it exits). The handler is only installed while a guarded child runs, so a
  * process without live children keeps Node's default signal handling.
  *
- * A parent ended by SIGKILL runs no code: its children must notice on their own (process
- * workers have a watchdog thread, see runtime/watchdog.ts).
+ * A parent ended by SIGKILL runs no code: the reaper (./reaper.ts), a small shell process
+ * holding a pipe from this process, notices and ends the children then.
  */
 export function guardChild(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
   children.add(child);
+  reapWithParent(child);
   release ??= onExit(killChildren);
   const forget = () => {
     if (!children.delete(child) || children.size > 0) return;

@@ -20,9 +20,9 @@ const children = new Set<ChildProcess>();
 
 /**
  * Connects a module worker to a new forked Node process. However the parent ends, the child does
- * not outlive it: guardChild ends it on the parent's exit or fatal signal, and the child ends
- * itself when its IPC channel disconnects or, while its event loop is blocked, when its watchdog
- * thread sees the parent gone (runtime/watchdog.ts).
+ * not outlive it: guardChild ends it on the parent's exit or fatal signal, the reaper
+ * (util/reaper.ts) when the parent is SIGKILLed, and the child ends itself when its IPC channel
+ * disconnects (if its event loop is free to notice).
  */
 export function processConnector(options: ForkOptions, extraExecArgv: string[] = []): () => Link {
   return () => {

@@ -144,14 +144,6 @@ export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<
   }
 }
 
-/**
- * Starts the child. guardChild SIGKILLs it when the parent exits or dies of a fatal signal
- * (SIGTERM, SIGINT, SIGHUP, …). A parent ended by SIGKILL runs no code and cannot clean up: then
- * only the child can end itself, when its IPC channel closes (a ChildChannel's onClose, the
- * 'disconnect' event, EOF on NODE_CHANNEL_FD). A spawned program that ignores its channel
- * closing, or is too busy to notice, outlives such a parent. Process workers of a module pool
- * have a watchdog thread for this (runtime/watchdog.ts); an arbitrary program cannot be given one.
- */
 function checkSpawnConfig(command: unknown, config: unknown): void {
   if (typeof command !== 'string' || command === '') throw new InvalidOptionError('command', command, 'a program or script path');
   if (config === null || typeof config !== 'object') throw new InvalidOptionError('config', config, 'an object with handlers');
@@ -170,6 +162,11 @@ function checkSpawnConfig(command: unknown, config: unknown): void {
   }
 }
 
+/**
+ * Starts the child. guardChild SIGKILLs it when the parent exits or dies of a fatal signal
+ * (SIGTERM, SIGINT, SIGHUP, …), and the reaper (util/reaper.ts) when the parent is SIGKILLed
+ * (it runs no code then); the child can also end itself when its IPC channel closes.
+ */
 function launch(command: string, args: string[], options: Omit<SpawnedProcessOptions, 'killTimeout' | 'killSignal'>): ChildProcess {
   const { mode, stdio, ...rest } = options;
   let child: ChildProcess;

@@ -1,7 +1,7 @@
 // No worker outlives its parent, even one stuck in CPU work that cannot hear its IPC channel
 // close: a parent ended by a signal (SIGTERM, SIGHUP, SIGINT) SIGKILLs its process and spawned
-// workers and then still dies of that signal; a process worker whose parent was SIGKILLed is
-// ended by its own watchdog thread.
+// workers and then still dies of that signal; the workers of a parent ended by SIGKILL are
+// ended by its reaper (one small shell process holding a pipe from the parent).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -38,7 +38,7 @@ describe('a busy worker does not outlive its parent', () => {
   for (const signal of ['SIGKILL', 'SIGTERM', 'SIGHUP'] as const) {
     it(`process worker, parent ended by ${signal}`, { timeout: 30_000 }, () => killBusyParent('process', signal));
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT'] as const) {
     it(`spawned worker of a WorkPool, parent ended by ${signal}`, { timeout: 30_000 }, () => killBusyParent('spawned', signal));
   }
 });

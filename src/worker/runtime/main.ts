@@ -5,7 +5,6 @@ import { childLink } from '../../channel/child-link.js';
 import { serializeError } from '../../errors/remote-error.js';
 import { Op } from '../protocol.js';
 import { WorkerRuntime } from './runtime.js';
-import { watchParent } from './watchdog.js';
 
 const link = childLink();
 const isProcess = typeof process.send === 'function' && !(await import('node:worker_threads')).parentPort;
@@ -14,9 +13,8 @@ new WorkerRuntime(link, (code) => process.exit(code));
 
 if (isProcess) {
   // The parent is gone (exit, crash or SIGKILL): never outlive it. 'disconnect' needs the event
-  // loop; the watchdog thread also catches a parent that dies while a task blocks it.
+  // loop; a parent that dies while a task blocks it is caught by its reaper (util/reaper.ts).
   process.once('disconnect', () => process.exit(0));
-  watchParent();
   // Report what killed the process before it dies, so the pool can say why.
   process.on('uncaughtException', (error) => {
     try {
