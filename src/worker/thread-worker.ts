@@ -1,4 +1,4 @@
-import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
+import { Worker as NodeWorker, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
 import type { Link } from '../channel/link.js';
 import { ThreadLink } from '../channel/thread-link.js';
 import { workerEnv } from './node-options.js';
@@ -21,7 +21,7 @@ export function threadConnector(options: ThreadOptions, name: string): () => Lin
   return () =>
     new ThreadLink(
       new NodeWorker(RUNTIME_URL, {
-        env: typeof options.env === 'symbol' ? options.env : workerEnv(options.env ?? process.env, false),
+        env: threadEnv(options.env),
         resourceLimits: options.resourceLimits,
         execArgv: options.execArgv ?? threadExecArgv(),
         stdout: options.stdout,
@@ -29,4 +29,16 @@ export function threadConnector(options: ThreadOptions, name: string): () => Lin
         name,
       }),
     );
+}
+
+/**
+ * The thread's environment: left unset (a copy of process.env, the thread reading the parent's
+ * flags as node itself does) unless the user gave one or NODE_OPTIONS must lose debugger flags.
+ * Handing worker_threads an env object makes it re-parse NODE_OPTIONS-style flags from execArgv,
+ * which drops every flag after one with a space-separated value (`--title x`).
+ */
+function threadEnv(env: ThreadOptions['env'] | symbol | undefined): WorkerOptions['env'] {
+  if (typeof env === 'symbol') return env as WorkerOptions['env'];
+  const cleaned = workerEnv(env ?? process.env, false);
+  return env === undefined && cleaned === process.env ? undefined : cleaned;
 }

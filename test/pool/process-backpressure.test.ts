@@ -2,7 +2,7 @@
 // items pulled and unsettled at most, shared by every process() and direct submit() on the pool.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { AsyncQueue, QueueFullError, WorkPool, type WorkPoolOptions } from 'workforce';
+import { AsyncQueue, WorkPool, type WorkPoolOptions } from 'workforce';
 import { sleep } from '../helpers.js';
 
 const pools: WorkPool<any, any>[] = [];
@@ -79,15 +79,28 @@ describe('process() backpressure across the pool', () => {
     assert.equal((await running).completed, 3);
   });
 
-  test('a slot reserved by a process() waiting for its next item is refused to submit() at maxConcurrentCalls, not to process()', async () => {
-    const { pool } = poolOf({ max: 2, min: 2, maxConcurrentCalls: 1 });
+  test('a process() waiting on an empty source holds no slot: submit() and other feeds run meanwhile', async () => {
+    const { pool } = poolOf({ max: 1, min: 1, maxConcurrentCalls: 1 });
+    const idle = new AsyncQueue<number>();
+    const waiting = pool.process(idle);
+    await sleep(10);
+    assert.equal(await pool.submit(1), 1, 'a direct call is not refused while the feed idles');
+    assert.deepEqual(await pool.process([2, 3]), { completed: 2, failed: 0, errors: [], stopped: false }, 'another feed runs');
+    idle.add(4);
+    idle.close();
+    assert.deepEqual(await waiting, { completed: 1, failed: 0, errors: [], stopped: false }, 'the idle feed still runs its item when it comes');
+  });
+
+  test('an item added just before close() is reported as not run, never dropped', async () => {
+    const { pool } = poolOf({ max: 1, min: 1 });
     const queue = new AsyncQueue<number>();
     const running = pool.process(queue);
     await sleep(10);
-    await assert.rejects(pool.submit(1), QueueFullError);
-    queue.add(2);
-    queue.close();
-    assert.deepEqual(await running, { completed: 1, failed: 0, errors: [], stopped: false });
-    assert.equal(await pool.submit(3), 3, 'the slot is free again once the source ended');
+    queue.add(7);
+    const closing = pool.close();
+    const summary = await running;
+    await closing;
+    const accounted = summary.completed + summary.failed + queue.size;
+    assert.equal(accounted, 1, `the item ran, was reported failed, or is still queued: ${JSON.stringify(summary)}`);
   });
 });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { running } from '../chaos/proc.js';
 import { eventually, fixture } from '../helpers.js';
 
-type Kind = 'process' | 'spawned';
+type Kind = 'process' | 'process-reaper-died' | 'spawned';
 
 /** Starts orphan-busy-parent.mjs, waits until its worker spins, kills the parent with `signal`. */
 async function killBusyParent(kind: Kind, signal: NodeJS.Signals): Promise<void> {
@@ -38,6 +38,9 @@ describe('a busy worker does not outlive its parent', () => {
   for (const signal of ['SIGKILL', 'SIGTERM', 'SIGHUP'] as const) {
     it(`process worker, parent ended by ${signal}`, { timeout: 30_000 }, () => killBusyParent('process', signal));
   }
+  it('process worker, parent ended by SIGKILL after its reaper had died (a new reaper took over)', { timeout: 30_000 }, () =>
+    killBusyParent('process-reaper-died', 'SIGKILL'),
+  );
   for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT'] as const) {
     it(`spawned worker of a WorkPool, parent ended by ${signal}`, { timeout: 30_000 }, () => killBusyParent('spawned', signal));
   }

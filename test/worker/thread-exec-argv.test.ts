@@ -27,6 +27,12 @@ describe('thread workers and the parent’s node flags', { concurrency: 2 }, () 
     assert.deepEqual(out, { result: 6, execArgv: REFUSED });
   });
 
+  it('inherit every flag after one whose value is a separate argument (node --title x --no-warnings --enable-source-maps)', async () => {
+    const flags = ['--title', 'workforce-test', '--no-warnings', '--enable-source-maps'];
+    const out = await parentUnder(flags);
+    assert.deepEqual(out, { result: 6, execArgv: flags });
+  });
+
   it('keep the flags worker_threads takes when debugger flags are taken out, and drop the refused ones', async () => {
     // a value given as the next argument goes with its flag, kept or dropped
     const flags = ['--inspect=127.0.0.1:0', ...REFUSED, '--conditions', 'dev', '--v8-pool-size', '2', '--no-warnings'];

@@ -97,45 +97,85 @@ export async function processSource<I, O>(
     if (inflight === 0) drained?.();
   };
 
+  /** A slot of the pool's gate: true once reserved, false when the run or the pool stopped. */
+  const slot = () =>
+    new Promise<boolean>((resolve) => {
+      const cancel = gate.reserve(resolve);
+      interrupt = () => {
+        cancel();
+        resolve(false);
+      };
+    }).finally(() => (interrupt = undefined));
+  let finished = false;
+  /** An item pulled but not run because the run stopped: reported, never silently dropped. */
+  const notRun = (input: I) => {
+    const error = new PoolClosedError('Not run: process() stopped while this item was being pulled');
+    if (finished) {
+      if (events.listenerCount(PoolEvents.ITEM_ERROR) > 0) events.emit(PoolEvents.ITEM_ERROR, input, error);
+      return;
+    }
+    summary.failed++;
+    summary.errors.push({ input, error });
+    if (events.listenerCount(PoolEvents.ITEM_ERROR) > 0) guard(() => events.emit(PoolEvents.ITEM_ERROR, input, error));
+    if (options.onResult) guard(() => options.onResult?.({ input, ok: false, error }));
+  };
+  let pulling: Promise<IteratorResult<I>> | undefined;
+
   try {
     while (!halted) {
-      const granted = await new Promise<boolean>((resolve) => {
-        const cancel = gate.reserve(resolve);
-        interrupt = () => {
-          cancel();
-          resolve(false);
-        };
-      });
-      interrupt = undefined;
-      if (halted || !granted) {
-        if (granted) gate.release();
+      // A slot first, so no source is pulled ahead of what the workers can run.
+      const reserved = await slot();
+      if (!reserved || halted) {
+        if (reserved) gate.release();
         break;
       }
+      // A source with nothing to hand over now (an empty AsyncQueue) gives the slot back while
+      // it waits: an idle feed must not block other feeds or submit() callers.
+      let holding = true;
+      const idle = setImmediate(() => {
+        holding = false;
+        gate.release();
+      });
       let next: IteratorResult<I> | typeof STOP;
       try {
+        pulling = Promise.resolve(iterator.next());
+        const pulled = pulling;
         next = await new Promise<IteratorResult<I> | typeof STOP>((resolve, reject) => {
           interrupt = () => resolve(STOP);
-          Promise.resolve(iterator.next()).then(resolve, reject);
+          pulled.then(resolve, reject);
         });
       } catch (error) {
+        clearImmediate(idle);
+        if (holding) gate.release();
         ended = true;
-        gate.release();
         fail(error);
         break;
       } finally {
         interrupt = undefined;
       }
-      // An item obtained after the run halted is not run.
-      if (next === STOP || halted) {
-        gate.release();
+      clearImmediate(idle);
+      if (next === STOP || next.done) {
+        if (holding) gate.release();
+        if (next === STOP) {
+          // the source may still hand over the item it was fetching: report it as not run
+          pulling.then(
+            (late) => !late.done && notRun(late.value),
+            () => {},
+          );
+        } else ended = true;
         break;
       }
-      if (next.done) {
-        ended = true;
-        gate.release();
-        break;
-      }
+      pulling = undefined;
       const input = next.value;
+      if (!holding) {
+        // it waited: a slot again (another feed or a submit() may have the room now)
+        const granted = !halted && (await slot());
+        if (!granted || halted) {
+          if (granted) gate.release();
+          notRun(input);
+          break;
+        }
+      }
       inflight++;
       gate.spend();
       start(run, input).then(
@@ -144,8 +184,11 @@ export async function processSource<I, O>(
       );
       gate.wake();
     }
+    // an item the source was about to hand over when the run stopped is reported, not dropped
+    if (pulling) await Promise.race([pulling.catch(() => {}), new Promise((resolve) => setImmediate(resolve))]);
     if (inflight > 0) await new Promise<void>((resolve) => (drained = resolve));
   } finally {
+    finished = true;
     unsubscribe();
   }
   if (failure) throw failure.error;
