@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { Link } from '../channel/link.js';
 import { ProcessLink } from '../channel/process-link.js';
 import { guardChild } from '../util/child-guard.js';
@@ -15,8 +15,6 @@ export interface ForkOptions {
   execPath?: string;
   silent?: boolean;
 }
-
-const children = new Set<ChildProcess>();
 
 /**
  * Connects a module worker to a new forked Node process. However the parent ends, the child does
@@ -35,13 +33,6 @@ export function processConnector(options: ForkOptions, extraExecArgv: string[] =
       serialization: 'advanced',
     });
     guardChild(child);
-    children.add(child);
-    child.once('exit', () => children.delete(child));
     return new ProcessLink(child);
   };
-}
-
-/** Pids of the live process workers this process forked (for leak checks). */
-export function livePids(): number[] {
-  return [...children].flatMap((c) => (c.pid === undefined || c.exitCode !== null || c.signalCode !== null ? [] : [c.pid]));
 }
