@@ -310,7 +310,7 @@ export class ModulePool {
       worker.answerNested(id, false, error);
       return;
     }
-    handle.lend(group);
+    handle.lending.add(group);
     this.#submit(
       { method: undefined, args: [args[0]], single: true },
       { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
@@ -322,7 +322,7 @@ export class ModulePool {
       )
       .finally(() => {
         nested.settled(id);
-        handle.unlend(group);
+        handle.lending.remove(group);
       });
   }
 }

@@ -1,3 +1,4 @@
+import { Tally } from '../util/tally.js';
 import type { Worker } from '../worker/types.js';
 import { InflightList } from './attempt.js';
 import { RingQueue } from './ring-queue.js';
@@ -17,8 +18,8 @@ export class WorkerHandle<I = unknown, O = unknown> {
   queued = 0;
   /** Slots held by attempts (including timed-out or aborted ones still running). */
   running = 0;
-  /** Pending nested calls per lending group (a task of this worker waiting on them). */
-  readonly #lending = new Map<number, number>();
+  /** Pending nested calls per lending group (a task of this worker waiting on them); the worker counts the same groups. */
+  readonly lending = new Tally<number>();
   readonly inflight = new InflightList<I, O>();
   /** Calls finished (for ttl). */
   calls = 0;
@@ -67,24 +68,9 @@ export class WorkerHandle<I = unknown, O = unknown> {
     this.prefetch = prefetch;
   }
 
-  /**
-   * Tasks of this worker waiting on nested calls: each lends it one extra slot, so it cannot
-   * deadlock (the worker counts the same groups).
-   */
+  /** Tasks of this worker waiting on nested calls: each lends it one extra slot, so it cannot deadlock. */
   get waiting(): number {
-    return this.#lending.size;
-  }
-
-  /** A nested call of `group` is pending. */
-  lend(group: number): void {
-    this.#lending.set(group, (this.#lending.get(group) ?? 0) + 1);
-  }
-
-  /** A nested call of `group` settled. */
-  unlend(group: number): void {
-    const left = (this.#lending.get(group) ?? 1) - 1;
-    if (left > 0) this.#lending.set(group, left);
-    else this.#lending.delete(group);
+    return this.lending.size;
   }
 
   get ready(): boolean {

@@ -5,6 +5,7 @@ import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
 import { loadSerializer } from '../../serializer/resolve.js';
 import type { Serializer } from '../../serializer/serializer.js';
+import { Tally } from '../../util/tally.js';
 import { installContext, runInContext, type WorkerContext } from '../context.js';
 import { type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from '../protocol.js';
 import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
@@ -53,7 +54,7 @@ export class WorkerRuntime implements WorkerContext {
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
   readonly #nested = new Map<number, NestedWaiter>();
   /** Lending groups with nested calls pending, and how many each has. */
-  readonly #lending = new Map<number, number>();
+  readonly #lending = new Tally<number>();
   #nextNested = 0;
   #closing = false;
   /** Pool messages that arrived before onWorkerStart finished; replayed once ready. */
@@ -130,7 +131,7 @@ export class WorkerRuntime implements WorkerContext {
       // the parent's task id, or for a call whose parent is unknown a group of its own (-id)
       const group = parent ? parent.id : -id;
       this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release, group });
-      this.#lending.set(group, (this.#lending.get(group) ?? 0) + 1);
+      this.#lending.add(group);
       try {
         this.#send([Op.NESTED, id, payload, wire, group]);
       } catch (error) {
@@ -242,9 +243,7 @@ export class WorkerRuntime implements WorkerContext {
     const waiter = this.#nested.get(id);
     if (!waiter) return undefined;
     this.#nested.delete(id);
-    const left = (this.#lending.get(waiter.group) ?? 1) - 1;
-    if (left > 0) this.#lending.set(waiter.group, left);
-    else this.#lending.delete(waiter.group);
+    this.#lending.remove(waiter.group);
     return waiter;
   }
 
