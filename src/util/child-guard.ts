@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { onExit } from 'signal-exit';
-import { reapWithParent } from './reaper.js';
+import { Reaper } from './reaper.js';
 
-const children = new Set<ChildProcess>();
+/** Guarded children still running: signal-exit and the reaper act on these. */
+const children = new Map<number, ChildProcess>();
+const reaper = new Reaper(children);
 /** Unregisters the signal-exit handler; set while some guarded child runs. */
 let release: (() => void) | undefined;
 
@@ -15,25 +17,24 @@ let release: (() => void) | undefined;
  * process without live children keeps Node's default signal handling.
  *
  * A parent ended by SIGKILL runs no code: the reaper (./reaper.ts), a small shell process
- * holding a pipe from this process, notices and ends the children then.
+ * holding a pipe from this process, notices and ends the children then. A child that never
+ * started (no pid) has nothing to end.
  */
 export function guardChild(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  children.add(child);
-  reapWithParent(child);
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  children.set(pid, child);
+  reaper.started(pid);
   release ??= onExit(killChildren);
-  const forget = () => {
-    if (!children.delete(child) || children.size > 0) return;
+  child.once('exit', () => {
+    children.delete(pid);
+    reaper.ended(pid, children.size === 0);
+    if (children.size > 0) return;
     release?.();
     release = undefined;
-  };
-  child.once('exit', forget);
-  // A child that never started emits 'error' and no 'exit'.
-  child.once('error', () => {
-    if (child.pid === undefined) forget();
   });
 }
 
 function killChildren(): void {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children.values()) child.kill('SIGKILL');
 }
