@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of a file in test/fixtures. */
@@ -29,3 +33,19 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 5
 
 /** Both runtimes, for tests that must hold for threads and processes alike. */
 export const RUNTIMES = ['thread', 'process'] as const;
+
+/**
+ * A maker of fresh temporary directories named `prefix…` (attempt counters, hook markers), all
+ * removed after the test file that called this at its top level.
+ */
+export function tempDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+}

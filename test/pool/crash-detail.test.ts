@@ -5,10 +5,7 @@
 // parent process ends.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CallMaxRetryError,
   createPool,
@@ -21,20 +18,12 @@ import {
   TimeoutError,
   WorkerCrashError,
 } from 'workforce';
-import { eventually, fixture, pidAlive, RUNTIMES, sleep } from '../helpers.js';
+import { running as isRunning } from '../chaos/proc.js';
+import { eventually, fixture, RUNTIMES, sleep, tempDirs } from '../helpers.js';
 
 const WORKER = fixture('dur-worker.mjs');
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'workforce-crash-'));
-  dirs.push(dir);
-  return dir;
-}
+const tmp = tempDirs('workforce-crash-');
 
 interface Who {
   workerId: number;
@@ -44,17 +33,6 @@ interface Who {
 /** A pool of dur-worker.mjs (plain JS: no tsx loader in the workers). */
 function pool(runtime: Runtime, options: Partial<PoolOptions> = {}): ModulePool {
   return createPool({ module: WORKER, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] }, ...options });
-}
-
-/** A zombie left to an init that does not reap counts as gone. */
-function processGone(pid: number): boolean {
-  if (!pidAlive(pid)) return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 describe('crash detail', { concurrency: 2 }, () => {
@@ -279,7 +257,7 @@ describe('never an unhandled rejection', () => {
       assert.doesNotMatch(err, /unhandled|UnhandledPromiseRejection/i);
       const { pids } = JSON.parse(out.split('\n')[0]) as { pids: number[] };
       assert.equal(pids.length, 2);
-      await eventually(() => pids.every(processGone), 3000);
+      await eventually(() => pids.every((pid) => !isRunning(pid)), 3000);
     });
   }
 });

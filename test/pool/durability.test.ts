@@ -3,10 +3,9 @@
 // killTimeout, killAll() and no child process left behind — in both runtimes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CallMaxRetryError,
   createPool,
@@ -19,7 +18,8 @@ import {
   TimeoutError,
   WorkerCrashError,
 } from 'workforce';
-import { eventually, fixture, pidAlive, RUNTIMES, sleep } from '../helpers.js';
+import { running as isRunning } from '../chaos/proc.js';
+import { eventually, fixture, pidAlive, RUNTIMES, sleep, tempDirs } from '../helpers.js';
 
 const WORKER = fixture('dur-worker.mjs');
 const PARENT = fixture('dur-parent.mjs');
@@ -34,33 +34,13 @@ interface Tagged<T = unknown> extends Who {
   value: T;
 }
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A fresh temporary directory (attempt counters, hook markers). */
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'workforce-dur-'));
-  dirs.push(dir);
-  return dir;
-}
+const tmp = tempDirs('workforce-dur-');
 
 /** Attempts the fixture counted in `dir`. */
 function attempts(dir: string, name = 'attempts'): number {
   const file = join(dir, name);
   return existsSync(file) ? readFileSync(file, 'utf8').length : 0;
-}
-
-/** True once `pid` is gone (a zombie left to an init that does not reap counts as gone). */
-function processGone(pid: number): boolean {
-  if (!pidAlive(pid)) return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 /** Identity of a worker in its runtime: its pid (process) or threadId (thread). */
@@ -98,7 +78,7 @@ async function closeAndCheck(t: Tracked): Promise<void> {
   await t.pool.close();
   assert.equal(t.pool.workers.length, 0);
   for (const w of t.online) assert.equal(w.active, false, `worker ${w.id} still active after close`);
-  for (const pid of t.pids) assert.ok(processGone(pid), `process ${pid} survived close()`);
+  for (const pid of t.pids) assert.ok(!isRunning(pid), `process ${pid} survived close()`);
 }
 
 /** The next `type` message of the pool. */
@@ -133,7 +113,7 @@ function durability(runtime: Runtime): void {
           assert.equal(result.attempt, 2);
           assert.notEqual(result.pid, pid, 'retried on a fresh process');
           assert.equal(attempts(dir), 2);
-          await eventually(() => processGone(pid), 2000);
+          await eventually(() => !isRunning(pid), 2000);
           const killed = t.exits.find(([w]) => w.pid === pid);
           assert.ok(killed, 'exit event for the killed worker');
           assert.deepEqual(killed.slice(1), [null, 'SIGKILL']);
@@ -331,7 +311,7 @@ function durability(runtime: Runtime): void {
         assert.notEqual(next.workerId, before.workerId);
         assert.equal(t.exits.length, 1);
         assert.equal(t.exits[0][0].id, before.workerId);
-        if (runtime === 'process') await eventually(() => processGone(before.pid), 2000);
+        if (runtime === 'process') await eventually(() => !isRunning(before.pid), 2000);
       } finally {
         await closeAndCheck(t);
       }
@@ -508,7 +488,7 @@ function durability(runtime: Runtime): void {
       assert.ok(took < 1500, `kill() took ${took} ms`);
       for (const r of running) await assert.rejects(r, PoolClosedError);
       assert.equal(t.pool.workers.length, 0);
-      for (const pid of t.pids) assert.ok(processGone(pid), `process ${pid} survived kill()`);
+      for (const pid of t.pids) assert.ok(!isRunning(pid), `process ${pid} survived kill()`);
       for (const w of t.online) assert.equal(w.active, false);
       await assert.rejects(t.pool.run(1), PoolClosedError);
     });
@@ -552,7 +532,7 @@ describe('killAll()', () => {
       for (const t of pools) {
         assert.equal(t.pool.workers.length, 0);
         for (const w of t.online) assert.equal(w.active, false);
-        for (const pid of t.pids) assert.ok(processGone(pid), `process ${pid} survived killAll()`);
+        for (const pid of t.pids) assert.ok(!isRunning(pid), `process ${pid} survived killAll()`);
         await assert.rejects(t.pool.run(1), PoolClosedError);
       }
       await killAll(); // nothing left: resolves
@@ -594,7 +574,7 @@ describe('a parent that ends without closing its process pool leaves no child be
       const code = await exited;
       if (mode === 'throw') assert.equal(code, 1);
       if (mode === 'exit') assert.equal(code, 0);
-      await eventually(() => pids.every(processGone), 3000);
+      await eventually(() => pids.every((pid) => !isRunning(pid)), 3000);
     });
   }
 });

@@ -3,12 +3,11 @@
 // close (worker, code, signal), exit (worker, code, signal), ttl (worker), idle (worker).
 // (test/pool/durability.test.ts checks what ttl recycling and idle reaping do to the pool.)
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createPool, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError } from 'workforce';
-import { eventually, fixture, RUNTIMES } from '../helpers.js';
+import { eventually, fixture, RUNTIMES, tempDirs } from '../helpers.js';
 
 const WORKER = fixture('dur-worker.mjs');
 const EVENTS = ['online', 'message', 'disconnect', 'error', 'close', 'exit', 'ttl', 'idle'] as const;
@@ -20,10 +19,7 @@ interface Seen {
   rest: unknown[];
 }
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirs('workforce-events-');
 
 /** A pool of dur-worker.mjs with every event recorded in order. */
 function recorded(runtime: Runtime, options: Partial<PoolOptions> = {}): { pool: ModulePool; log: Seen[] } {
@@ -82,8 +78,7 @@ for (const runtime of RUNTIMES) {
     });
 
     it('an uncaught error in a worker: error (worker, error), then disconnect, exit and close (worker, 1, null)', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'workforce-events-'));
-      dirs.push(dir);
+      const dir = tmp();
       const { pool, log } = recorded(runtime);
       try {
         await pool.runMethod('whoami');
@@ -107,8 +102,7 @@ for (const runtime of RUNTIMES) {
     });
 
     it('a worker that calls process.exit(7): exit and close (worker, 7, null), no error event', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'workforce-events-'));
-      dirs.push(dir);
+      const dir = tmp();
       const { pool, log } = recorded(runtime);
       try {
         await pool.runMethod('whoami');
@@ -124,8 +118,7 @@ for (const runtime of RUNTIMES) {
 
     if (runtime === 'process') {
       it('a SIGKILLed process: exit and close (worker, null, SIGKILL)', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'workforce-events-'));
-        dirs.push(dir);
+        const dir = tmp();
         const { pool, log } = recorded(runtime);
         try {
           await pool.runMethod('whoami');
@@ -178,8 +171,7 @@ for (const runtime of RUNTIMES) {
     });
 
     it('a worker whose onWorkerStart hook throws: error (worker, error), then exit (worker), never online', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'wf-events-'));
-      dirs.push(dir);
+      const dir = tmp();
       const marker = join(dir, 'marker');
       const env = { ...process.env, WORKFORCE_MARKER: marker };
       const { pool, log } = recorded(runtime, { module: fixture('hook-fails-once.mjs'), env, fork: { execArgv: [], env } });

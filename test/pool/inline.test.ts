@@ -2,25 +2,15 @@
 // on worker threads — run, runMethod, addTask, nested tasks, broadcast, messages both ways, hooks,
 // errors, timeouts and aborts, lifecycle. Only the "where did it run" assertion differs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createPool, MethodNotFoundError, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, TimeoutError } from 'workforce';
-import { eventually, fixture, sleep } from '../helpers.js';
+import { eventually, fixture, sleep, tempDirs } from '../helpers.js';
 
 const MODULE = fixture('suite-worker.mjs');
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'workforce-inline-'));
-  dirs.push(dir);
-  return dir;
-}
+const tmp = tempDirs('workforce-inline-');
 
 function collect<T = unknown>(p: ModulePool, type: string): { content: T; workerId: number | string }[] {
   const seen: { content: T; workerId: number | string }[] = [];
