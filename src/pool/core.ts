@@ -11,7 +11,7 @@ export interface PoolCore<I, O> {
   readonly events: EventEmitter;
   /** Tasks accepted and not yet settled. */
   pending: number;
-  /** Called after any task settles (wakes whenIdle waiters). */
+  /** Called after any task settles, and when the last running call lets go of its worker (wakes whenIdle waiters). */
   settled(): void;
   /** Emits `error` (worker, error) only when someone listens (an unheard 'error' would throw), once per error. */
   emitError(worker: unknown, error: unknown): void;

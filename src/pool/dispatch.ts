@@ -152,8 +152,9 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     const { handle, task } = attempt;
     handle.inflight.delete(attempt);
     handle.running--;
-    this.core.stats.running--;
     handle.calls++;
+    // a cancelled or timed-out call settled before its worker let go of it: whenIdle waits for that too
+    if (--this.core.stats.running === 0 && this.core.pending === 0) this.core.settled();
     const now = performance.now();
     // A call sent ahead (pipelining) waited in the worker's own queue behind earlier calls: the
     // stats count that as waiting, and its estimated service time as running.

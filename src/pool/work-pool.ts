@@ -168,9 +168,12 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     return processSource(source, run, this.#gate, this, options);
   }
 
-  /** Resolves once no task is queued or running. */
+  /**
+   * Resolves once no task is queued or running, and no worker still runs a call that settled
+   * early (aborted or timed out, stopping within its grace period).
+   */
   whenIdle(): Promise<void> {
-    if (this.#core.pending === 0) return Promise.resolve();
+    if (this.#idle()) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -283,9 +286,13 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     if (withdraw) for (const handle of this.#core.scheduler.handles) this.#dispatcher.withdrawUnstarted(handle, error);
   }
 
+  #idle(): boolean {
+    return this.#core.pending === 0 && this.#core.stats.running === 0;
+  }
+
   #settled(): void {
     this.#gate.wake(); // a process() waiting for a slot pulls its next item
-    if (this.#core.pending !== 0 || this.#idleWaiters.length === 0) return;
+    if (this.#idleWaiters.length === 0 || !this.#idle()) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();

@@ -46,6 +46,29 @@ describe('cooperative cancellation', () => {
     });
   }
 
+  for (const runtime of RUNTIMES) {
+    it(`whenIdle() waits until an aborted task that ignores its signal has let go of its worker (${runtime})`, async () => {
+      const pool = createPool({ module, runtime, numberOfWorkers: 1, cancelGracePeriod: 5000 });
+      try {
+        assert.equal(await pool.runMethod('plain', 1), 1);
+        const [worker] = pool.workers;
+        const controller = new AbortController();
+        const call = pool.addTask(400, { method: 'stubborn', signal: controller.signal });
+        await sleep(30);
+        const began = Date.now();
+        controller.abort();
+        await assert.rejects(call, TaskAbortedError);
+        assert.equal(pool.stats.running, 1, 'the worker still runs the aborted call');
+        await pool.whenIdle();
+        assert.ok(Date.now() - began >= 300, `whenIdle resolved ${Date.now() - began} ms after the abort, before the call stopped`);
+        assert.equal(pool.stats.running, 0);
+        assert.equal(pool.workers[0], worker, 'the call ended within the grace period: its worker is kept');
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
   it('after many aborts, abortable and plain tasks sharing workers keep flowing', async () => {
     const pool = createPool({ module, numberOfWorkers: 2, concurrency: 2, cancelGracePeriod: 200 });
     try {
