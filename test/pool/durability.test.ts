@@ -420,7 +420,8 @@ function durability(runtime: Runtime): void {
       const t = pool(runtime, { maxIdleTime: 30 });
       try {
         await t.pool.runMethod('whoami'); // worker 1 ran a call: it is reaped and replaced once
-        await sleep(600);
+        await eventually(() => t.online.length >= 2, 5000);
+        await sleep(600); // 20 idle periods: a churning pool would start more
         assert.equal(t.online.length, 2, `workers started while idle: ${t.online.map((w) => w.id)}`);
         assert.equal(t.pool.workers.length, 1);
       } finally {

@@ -190,7 +190,7 @@ describe('shutdown under load', () => {
     it(`a parent that ends without closing (${how}) leaves no worker process`, { timeout: 30_000 }, async () => {
       const signal = how === 'SIGKILL' || how === 'SIGTERM' ? how : undefined;
       const child = spawn(process.execPath, [fixture('chaos-orphan-parent.mjs'), signal ? 'wait' : how, MODULE], {
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
@@ -204,6 +204,7 @@ describe('shutdown under load', () => {
         assert.equal(pids.length, 2);
         assert.ok(pids.every(running), 'workers run while the parent does');
         if (signal) child.kill(signal);
+        else child.stdin.write('go\n');
         const code = await exited;
         if (how === 'throw') assert.equal(code, 1, stderr);
         if (how === 'exit') assert.equal(code, 0, stderr);
