@@ -20,20 +20,9 @@ import {
 } from 'workforce';
 import { running as isRunning } from '../chaos/proc.js';
 import { eventually, fixture, RUNTIMES, sleep, tempDirs } from '../helpers.js';
-
-const WORKER = fixture('dur-worker.mjs');
+import { durPool as pool, type Who } from './pools.js';
 
 const tmp = tempDirs('workforce-crash-');
-
-interface Who {
-  workerId: number;
-  pid: number;
-}
-
-/** A pool of dur-worker.mjs (plain JS: no tsx loader in the workers). */
-function pool(runtime: Runtime, options: Partial<PoolOptions> = {}): ModulePool {
-  return createPool({ module: WORKER, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] }, ...options });
-}
 
 describe('crash detail', { concurrency: 2 }, () => {
   for (const runtime of RUNTIMES) {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   CallMaxRetryError,
-  createPool,
   killAll,
   type ModulePool,
   type ModuleWorker,
@@ -20,15 +19,9 @@ import {
 } from 'workforce';
 import { running as isRunning } from '../chaos/proc.js';
 import { eventually, fixture, pidAlive, RUNTIMES, sleep, tempDirs } from '../helpers.js';
+import { durPool, identity, nextMessage, type Who } from './pools.js';
 
-const WORKER = fixture('dur-worker.mjs');
 const PARENT = fixture('dur-parent.mjs');
-
-interface Who {
-  workerId: number;
-  threadId: number;
-  pid: number;
-}
 
 interface Tagged<T = unknown> extends Who {
   value: T;
@@ -43,11 +36,6 @@ function attempts(dir: string, name = 'attempts'): number {
   return existsSync(file) ? readFileSync(file, 'utf8').length : 0;
 }
 
-/** Identity of a worker in its runtime: its pid (process) or threadId (thread). */
-function identity(runtime: Runtime, who: Who): number {
-  return runtime === 'process' ? who.pid : who.threadId;
-}
-
 interface Tracked {
   pool: ModulePool;
   /** Every worker that came online, in order. */
@@ -58,12 +46,9 @@ interface Tracked {
   pids: Set<number>;
 }
 
-/**
- * A pool of dur-worker.mjs. The fixture is plain JavaScript, so workers do not inherit the test
- * runner's `--import tsx` (it only slows every start and respawn down).
- */
+/** A pool of dur-worker.mjs (see durPool), tracked. */
 function pool(runtime: Runtime, options: Partial<PoolOptions> = {}): Tracked {
-  const p = createPool({ module: WORKER, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] }, ...options });
+  const p = durPool(runtime, options);
   const t: Tracked = { pool: p, online: [], exits: [], pids: new Set() };
   p.on('online', (w: ModuleWorker) => {
     t.online.push(w);
@@ -79,18 +64,6 @@ async function closeAndCheck(t: Tracked): Promise<void> {
   assert.equal(t.pool.workers.length, 0);
   for (const w of t.online) assert.equal(w.active, false, `worker ${w.id} still active after close`);
   for (const pid of t.pids) assert.ok(!isRunning(pid), `process ${pid} survived close()`);
-}
-
-/** The next `type` message of the pool. */
-function nextMessage<T>(p: ModulePool, type: string, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${type}" message within ${ms} ms`)), ms);
-    const off = p.onMessage(type, (content) => {
-      clearTimeout(timer);
-      off();
-      resolve(content as T);
-    });
-  });
 }
 
 const CRASH_MODES: Record<Runtime, string[]> = { thread: ['exit', 'throw'], process: ['exit', 'throw', 'sigkill'], inline: [] };
