@@ -9,7 +9,6 @@ import { after, describe, test } from 'node:test';
 import { MessageChannel, type MessagePort, Worker as NodeWorker } from 'node:worker_threads';
 import { ChannelClosedError, type ChannelExit, type ChannelTarget, ParentChannel } from 'workforce';
 import { running } from '../chaos/proc.js';
-import { sleep } from '../helpers.js';
 
 const children = new Set<ChildProcess>();
 after(() => {
@@ -74,15 +73,18 @@ describe('ParentChannel over a target that is already gone', () => {
 
   test('a message port whose peer was closed before', async () => {
     const { port1, port2 } = new MessageChannel();
+    const closed = once(port1, 'close');
+    port1.ref(); // an unref'd port would let the event loop end before its 'close' event
     port2.close();
-    await sleep(20); // the 'close' event has come and gone
+    await closed; // the 'close' event has come and gone
     await assertClosed(port1);
   });
 
   test('a message port closed itself before, and an open port left unref’d by the check', async () => {
     const { port1 } = new MessageChannel();
+    const closed = once(port1, 'close');
     port1.close();
-    await sleep(20);
+    await closed;
     await assertClosed(port1);
     // an open port passes the check as open, and is not left holding the event loop
     const open = new MessageChannel();

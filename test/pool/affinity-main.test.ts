@@ -59,7 +59,7 @@ describe("affinity 'main'", () => {
       const ids = await Promise.all([1, 2, 3, 4].map(() => pool.addTask({ op: 'sleep', ms: 300 }, { affinity: 'main' })));
       assert.deepEqual(ids, ['main', 'main', 'main', 'main']);
       const ms = Date.now() - started;
-      assert.ok(ms < 900, `4 async tasks of 300 ms overlapped: ${ms} ms (one at a time: 1200 ms)`);
+      assert.ok(ms < 1150, `4 async tasks of 300 ms overlapped: ${ms} ms (one at a time: at least 1200 ms)`);
     } finally {
       await pool.close();
     }

@@ -518,9 +518,9 @@ describe('killAll()', () => {
 
 describe('a parent that ends without closing its process pool leaves no child behind', () => {
   /** Starts dur-parent.mjs in `mode`; resolves with the child pids it printed and its exit. */
-  function parent(mode: string): Promise<{ pids: number[]; results: Tagged[]; exited: Promise<number | null>; kill: () => void }> {
+  function parent(mode: string): Promise<{ pids: number[]; results: Tagged[]; exited: Promise<number | null>; kill: () => void; go: () => void }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [PARENT, mode, 'process'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [PARENT, mode, 'process'], { stdio: ['pipe', 'pipe', 'pipe'] });
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       let out = '';
       let err = '';
@@ -528,7 +528,7 @@ describe('a parent that ends without closing its process pool leaves no child be
       child.stdout.on('data', (d) => {
         out += d;
         const line = out.split('\n')[0];
-        if (out.includes('\n')) resolve({ ...JSON.parse(line), exited, kill: () => child.kill('SIGKILL') });
+        if (out.includes('\n')) resolve({ ...JSON.parse(line), exited, kill: () => child.kill('SIGKILL'), go: () => child.stdin.end('go\n') });
       });
       void exited.then((code) => reject(new Error(`parent exited (${code}) before printing: ${err}`)));
       setTimeout(() => reject(new Error(`parent printed nothing within 10 s: ${err}`)), 10_000).unref();
@@ -537,7 +537,7 @@ describe('a parent that ends without closing its process pool leaves no child be
 
   for (const mode of ['exit', 'throw', 'sigkill']) {
     it(`parent ${mode === 'sigkill' ? 'SIGKILLed' : mode === 'exit' ? 'calls process.exit()' : 'dies of an uncaught error'}`, async () => {
-      const { pids, results, exited, kill } = await parent(mode === 'sigkill' ? 'hang' : mode);
+      const { pids, results, exited, kill, go } = await parent(mode === 'sigkill' ? 'hang' : mode);
       assert.equal(pids.length, 2);
       assert.deepEqual(
         results.map((r) => r.value),
@@ -545,6 +545,7 @@ describe('a parent that ends without closing its process pool leaves no child be
       );
       for (const pid of pids) assert.ok(pidAlive(pid), `child ${pid} runs while the parent lives`);
       if (mode === 'sigkill') kill();
+      else go();
       const code = await exited;
       if (mode === 'throw') assert.equal(code, 1);
       if (mode === 'exit') assert.equal(code, 0);

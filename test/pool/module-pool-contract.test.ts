@@ -664,7 +664,7 @@ function contract(runtime: Runtime): void {
         assert.equal(await p.run(1, 2, 3), 6);
         assert.deepEqual(await Promise.all([p.run(1, 1, 1), p.run(2, 2, 2)]), [3, 6]);
         // once it is online: one call running, one queued
-        const c = p.runMethod('sleep', 150, 'c');
+        const c = p.runMethod('sleep', 600, 'c');
         const d = p.runMethod('sleep', 1, 'd');
         await sleep(30);
         assert.equal(p.stats.running, 1);

@@ -41,6 +41,17 @@ function childReport(p: ModulePool, id: string, ms = 4000): Promise<ChildReport>
   });
 }
 
+/** Resolves when child `id` has started running (so that cancelling its parent finds it running). */
+function childStarted(p: ModulePool, id: string): Promise<void> {
+  return new Promise((resolve) => {
+    const off = p.onMessage('child-started', (content) => {
+      if (content !== id) return;
+      off();
+      resolve();
+    });
+  });
+}
+
 /** A WorkPool of one worker whose calls wait `n` ms. */
 function sleeper(): WorkPool<number, number> {
   return new WorkPool<number, number>(
@@ -137,8 +148,9 @@ describe('cancelling nested tasks', () => {
           const id = `${op}-${runtime}`;
           const ended = childReport(p, id);
           const controller = new AbortController();
+          const running = childStarted(p, id);
           const parent = p.addTask({ op, id }, { signal: controller.signal });
-          await sleep(150);
+          await running;
           controller.abort();
           await assert.rejects(parent, TaskAbortedError);
           assert.equal((await ended).ended, 'aborted', `${op}: the child was cancelled`);
@@ -169,8 +181,9 @@ describe('cancelling nested tasks', () => {
     try {
       const ended = childReport(p, 'stubborn');
       const controller = new AbortController();
+      const running = childStarted(p, 'stubborn');
       const parent = p.addTask({ op: 'parent-sync', id: 'stubborn', ignoreSignal: true, ms: 600 }, { signal: controller.signal });
-      await sleep(150);
+      await running;
       controller.abort();
       await assert.rejects(parent, TaskAbortedError);
       assert.equal((await ended).ended, 'aborted');
@@ -186,7 +199,11 @@ describe('cancelling nested tasks', () => {
       try {
         const ended = childReport(p, `orphan-${runtime}`);
         // the child runs on the main thread, so it outlives the worker that queued it
-        await assert.rejects(p.addTask({ op: 'nest-then-die', id: `orphan-${runtime}`, childOn: 'main' }), { name: 'WorkerCrashError' });
+        const running = childStarted(p, `orphan-${runtime}`);
+        const call = p.addTask({ op: 'nest-then-die', id: `orphan-${runtime}`, childOn: 'main' });
+        await running;
+        p.postMessageToWorkers('die');
+        await assert.rejects(call, { name: 'WorkerCrashError' });
         const report = await ended;
         assert.equal(report.ended, 'aborted');
         assert.ok(report.ran < 2000, `ran ${report.ran} ms`);

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, createPool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforce';
-import { fixture, RUNTIMES } from '../helpers.js';
+import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforce';
+import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const module = fixture('pipe-worker.mjs');
+
+/** Both workers online: calls placed on a worker still starting would be stolen by the ready one. */
+const bothReady = (pool: ModulePool) => eventually(() => pool.stats.perWorker.filter((w) => w.state === 'ready').length === 2, 15_000);
 
 describe('pipelining short calls', () => {
   for (const runtime of RUNTIMES) {
@@ -49,6 +52,7 @@ describe('pipelining short calls', () => {
   it('long calls are not sent ahead (a second worker gets the next one)', async () => {
     const pool = createPool({ module, numberOfWorkers: 2, prefetch: 32 });
     try {
+      await bothReady(pool);
       await Promise.all([pool.runMethod('sleepy', 30), pool.runMethod('sleepy', 30)]);
       const stats = pool.stats;
       assert.equal(stats.perWorker.length, 2);
@@ -87,6 +91,7 @@ describe('pipelining short calls', () => {
   it('long calls right after many short ones (window open) still spread over both workers', async () => {
     const pool = createPool({ module, numberOfWorkers: 2 });
     try {
+      await bothReady(pool);
       await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run(i))); // both windows open
       const before = pool.stats.perWorker.map((w) => w.completed);
       await Promise.all(Array.from({ length: 8 }, () => pool.runMethod('sleepy', 20)));
