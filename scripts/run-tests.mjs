@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts file with node's test runner (TypeScript through tsx).
 // Usage: node scripts/run-tests.mjs [dir-or-file ...]   (default: test/)
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,30 @@ const dir = mkdtempSync(join(tmpdir(), 'workforce-tests-'));
 const tap = join(dir, 'report.tap');
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2'];
 args.push('--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`);
-const result = spawnSync(process.execPath, [...args, ...files], {
+// The run is its own process group, so that a hung test cannot hang CI: past the time limit the
+// whole group (runner, test files, their workers) is ended and the run fails. Ctrl-C is passed on.
+const group = process.platform !== 'win32';
+const limitMs = Number(process.env.WORKFORCE_TEST_LIMIT_MS) || 6 * 60_000;
+const child = spawn(process.execPath, [...args, ...files], {
   stdio: 'inherit',
+  detached: group,
   env: { ...process.env, WORKFORCE_TEST: '1' },
 });
+const end = (signal) => {
+  try {
+    if (group) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {}
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => end(signal));
+let timedOut = false;
+const timer = setTimeout(() => {
+  timedOut = true;
+  console.error(`\nthe test run took over ${limitMs / 1000} s (a test hangs?): ending it`);
+  end('SIGKILL');
+}, limitMs);
+const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+clearTimeout(timer);
 let text = '';
 try {
   text = readFileSync(tap, 'utf8');
@@ -36,8 +56,8 @@ try {
 rmSync(dir, { recursive: true, force: true });
 const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
 const pass = count('pass');
-const fail = count('fail') + count('cancelled');
+const fail = count('fail') + count('cancelled') + (timedOut ? 1 : 0);
 console.log(`# pass ${pass}`);
 console.log(`# fail ${fail}`);
 console.log(`${pass} passed, ${fail} failed`);
-process.exit(result.status ?? 1);
+process.exit(timedOut ? 1 : status);
