@@ -94,8 +94,9 @@ describe('cooperative cancellation', () => {
   });
 
   for (const runtime of RUNTIMES) {
-    it(`200 aborts on one worker shared with plain calls, then normal calls flow (${runtime})`, { timeout: 12_000 }, async () => {
-      const pool = createPool({ module, runtime, numberOfWorkers: 1, concurrency: 2, cancelGracePeriod: 100, execArgv: [], fork: { execArgv: [] } });
+    it(`200 aborts on one worker shared with plain calls, then normal calls flow (${runtime})`, { timeout: 30_000 }, async () => {
+      // a grace of 1 s: an aborted cooperative call stops well within it even on a loaded machine
+      const pool = createPool({ module, runtime, numberOfWorkers: 1, concurrency: 2, cancelGracePeriod: 1000, execArgv: [], fork: { execArgv: [] } });
       let online = 0;
       pool.on('online', () => online++);
       try {
@@ -131,8 +132,8 @@ describe('cooperative cancellation', () => {
         assert.equal(normal.length, 50);
         await pool.whenIdle();
         assert.equal(pool.stats.queued, 0);
-        // the last stubborn call holds its slot until its worker is ended: then nothing runs
-        await eventually(() => pool.stats.running === 0, 2000);
+        // whenIdle() waited for the last stubborn call until its worker was ended: nothing runs
+        assert.equal(pool.stats.running, 0);
       } finally {
         await pool.close();
       }
