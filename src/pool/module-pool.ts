@@ -293,7 +293,11 @@ export class ModulePool {
       );
   }
 
-  /** A task queued from inside a worker: light affinity to it, and a lent slot while its group waits. */
+  /**
+   * A task queued from inside a worker: light affinity to it, and a lent slot while its group
+   * waits. A group of a task (id > 0) lends only until that task is answered, even with nested
+   * tasks of it still pending; group 0 (queued after its task ended) lends nothing.
+   */
   #nested(
     worker: ModuleWorker,
     handle: WorkerHandle<Call, unknown>,
@@ -310,7 +314,11 @@ export class ModulePool {
       worker.answerNested(id, false, error);
       return;
     }
-    handle.lending.add(group);
+    // the first pending nested task of a task's group: the group ends when that task is answered
+    // (a task already answered lends nothing); its nested tasks settling after that count nothing
+    let lent = group;
+    if (group > 0 && !handle.lending.has(group) && !worker.whenAnswered(group, () => handle.lending.delete(group))) lent = 0;
+    if (lent !== 0) handle.lending.add(lent);
     this.#submit(
       { method: undefined, args: [args[0]], single: true },
       { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
@@ -322,7 +330,7 @@ export class ModulePool {
       )
       .finally(() => {
         nested.settled(id);
-        handle.lending.remove(group);
+        if (lent !== 0) handle.lending.remove(lent);
       });
   }
 }

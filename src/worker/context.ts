@@ -1,7 +1,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NestedOptions } from './protocol.js';
 
-/** What a worker module sees of its worker: `import { workerContext } from 'workforce/worker'`. */
+/**
+ * What a worker module sees of its worker: `import { workerContext } from 'workforce/worker'`.
+ *
+ * `ctx`, an entry point's 2nd argument, is bound to its task: its `signal`, `taskId` and
+ * `addTask` are that task's wherever they are used. `workerContext` speaks for the task the
+ * calling code belongs to, found in this order:
+ * 1. the task's own context, when its tasks are tracked: always on the main thread (inline
+ *    workers, 'main' affinity); in a thread or process for the tasks that start after the module
+ *    first called `workerContext.addTask`, or read `workerContext.signal` / `taskId` outside the
+ *    synchronous start of a task (tracking costs every promise of the thread a little, so a
+ *    worker that never does either does not pay it);
+ * 2. the task whose synchronous start is running (before its first `await`);
+ * 3. the only task running in this worker, when exactly one is;
+ * 4. none: `signal` throws, `taskId` is undefined, `addTask` queues a task that belongs to no task.
+ * So in a thread or process, the first such call after an await (the one that turns tracking on)
+ * finds its task only when it is the only one running in its worker.
+ */
 export interface WorkerContext {
   /** The pool's id of this worker ('main' on the main thread). */
   readonly workerId: number | string;
@@ -9,17 +25,24 @@ export interface WorkerContext {
   readonly workerData: unknown;
   /**
    * The current task's AbortSignal: fires when the caller aborts or the task times out.
-   * Read it synchronously when the task starts (before its first `await`); `addTask`-style
-   * entry points also get it as `ctx.signal` in their second argument.
+   * Always right at the task's synchronous start and through `ctx.signal`; after an `await`, see
+   * the lookup order above (in a thread or process: right once tracking is on, or while the task
+   * is the only one running in its worker; otherwise it throws).
    */
   readonly signal: AbortSignal;
-  /** Id of the current task (same rule as `signal`). */
+  /** Id of the current task (same lookup as `signal`; undefined where `signal` throws). */
   readonly taskId: number | undefined;
   /** Sends a message to the pool: `pool.onMessage(type, (content, workerId) => …)`. */
   postMessageToPool(type: string, content?: unknown): void;
   /** Listens for `pool.postMessageToWorkers(type, content)`; returns an unsubscribe function. */
   onMessage(type: string, listener: (content: unknown, context: WorkerContext) => void): () => void;
-  /** Queues a task in the pool from inside this worker (light affinity to this worker by default). */
+  /**
+   * Queues a task in the pool from inside this worker (light affinity to this worker by default).
+   * It belongs to the current task (same lookup as `signal`): aborted when that task is aborted or
+   * times out, and while that task runs it lends its worker a slot (so that waiting on it cannot
+   * deadlock). Once that task has ended, a nested task of it still pending keeps running but
+   * lends nothing. One with no task of its own lends a slot until it settles.
+   */
   addTask<T = unknown>(arg: unknown, options?: NestedOptions): Promise<T>;
 }
 
@@ -30,8 +53,9 @@ const STORE = Symbol.for('workforce.workerContextStore');
 type Slots = { [KEY]?: WorkerContext; [STORE]?: AsyncLocalStorage<WorkerContext> };
 
 /**
- * The context of the worker this code runs in: the one a main-thread worker entered (it
- * follows its code across awaits), else the one the runtime set before the user module loaded.
+ * The context of the worker this code runs in: the one entered with runInContext (a task's own,
+ * or a main-thread worker's; it follows its code across awaits), else the one the runtime set
+ * before the user module loaded.
  */
 export function currentContext(): WorkerContext | undefined {
   const slots = globalThis as Slots;
@@ -44,8 +68,9 @@ export function installContext(context: WorkerContext): void {
 
 /**
  * Runs `fn` with `context` as the current context, also after its awaits. For the workers that
- * share the main thread (inline runtime, 'main' affinity); a thread or process has one context
- * and keeps the plain global (no AsyncLocalStorage cost).
+ * share the main thread (inline runtime, 'main' affinity), and for the tasks of a thread or
+ * process once its module asked for tracking (see WorkerContext); until then a thread or
+ * process keeps the plain global (no AsyncLocalStorage cost).
  */
 export function runInContext<T>(context: WorkerContext, fn: () => T): T {
   const slots = globalThis as Slots;

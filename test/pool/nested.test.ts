@@ -240,3 +240,98 @@ describe('probedjs option names inside a worker', () => {
     });
   }
 });
+
+describe('workerContext after an await (thread and process workers)', () => {
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`the first workerContext.addTask, after an await, with one task running: aborting that task aborts the child (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1 }));
+      try {
+        const id = `first-${runtime}`;
+        const ended = childReport(p, id);
+        const controller = new AbortController();
+        const running = childStarted(p, id);
+        const parent = p.addTask({ op: 'parent-after-await', id }, { signal: controller.signal });
+        await running;
+        controller.abort();
+        await assert.rejects(parent, TaskAbortedError);
+        assert.equal((await ended).ended, 'aborted', 'the child was cancelled with its parent');
+        await p.whenIdle();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`once tracked, two parents at once: aborting one aborts the children it queued after an await, not the other's (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 2 }));
+      try {
+        assert.deepEqual(await p.addTask({ op: 'late-parent', wait: 1 }), [2, 4], 'a first workerContext.addTask turns tracking on');
+        const aborted = childReport(p, `a-${runtime}`);
+        const kept = childReport(p, `b-${runtime}`);
+        const bothRun = Promise.all([childStarted(p, `a-${runtime}`), childStarted(p, `b-${runtime}`)]);
+        const controller = new AbortController();
+        // both wait until the other runs too before they queue their children: no "only task running" to fall back on
+        const a = p.addTask({ op: 'parent-after-await', key: runtime, together: 2, children: [`a-${runtime}`] }, { signal: controller.signal });
+        const b = p.addTask({ op: 'parent-after-await', key: runtime, together: 2, children: [`b-${runtime}`], childMs: 800 });
+        await bothRun;
+        controller.abort();
+        await assert.rejects(a, TaskAbortedError);
+        assert.equal((await aborted).ended, 'aborted', "a's child was cancelled with a");
+        assert.deepEqual(await b, ['child done']);
+        assert.equal((await kept).ended, 'done', "b's child ran to its end");
+        await p.whenIdle();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`workerContext.taskId and .signal after an await are the task's own (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 2 }));
+      try {
+        type Seen = { ctx: number; ids: number[]; ownSignal: boolean[] };
+        const check = (seen: Seen, what: string) => {
+          assert.equal(typeof seen.ctx, 'number');
+          assert.deepEqual(seen.ids, [seen.ctx, seen.ctx, seen.ctx], `${what}: taskId before and after awaits`);
+          assert.deepEqual(seen.ownSignal, [true, true, true], `${what}: signal before and after awaits`);
+        };
+        // alone in its worker: the only task running (this read turns tracking on)
+        check(await p.addTask<Seen>({ op: 'ids-after-await' }), 'alone');
+        // two at once, each reading after the other started
+        const pair = await Promise.all([1, 2].map(() => p.addTask<Seen>({ op: 'ids-after-await', key: runtime, together: 2 })));
+        assert.notEqual(pair[0].ctx, pair[1].ctx);
+        for (const [i, seen] of pair.entries()) check(seen, `task ${i + 1} of 2`);
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});
+
+describe('a nested task its parent does not await', () => {
+  for (const runtime of ['thread', 'process', 'inline'] as const) {
+    it(`stops lending its parent's slot once the parent returned, and still completes (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 1 }));
+      try {
+        const id = `forget-${runtime}`;
+        const ended = childReport(p, id, 8000);
+        // the child runs on the slot its parent lends; the parent returns without awaiting it
+        assert.equal(await p.addTask({ op: 'forget', id, childMs: 600, resetPeak: true }), 'returned');
+        // with the slot still lent, these would run beside the child: 2 at once on a worker of concurrency 1
+        const naps = Promise.all([1, 2, 3].map(() => p.addTask({ op: 'nap', ms: 30 })));
+        await new Promise(setImmediate); // dispatched
+        const running = p.stats.perWorker.map((w) => w.running);
+        assert.ok(
+          running.every((n) => n <= 1),
+          `the pool counts no lent slot for the returned parent: running ${running}`,
+        );
+        assert.equal((await ended).ended, 'done', 'the child ran to its end');
+        await naps;
+        assert.equal(await p.addTask({ op: 'peak' }), 1, 'never more calls at once than concurrency once the parent returned');
+        // the child settled after its group had ended: nothing is lent any more either
+        await Promise.all([1, 2, 3].map(() => p.addTask({ op: 'nap', ms: 30 })));
+        assert.equal(await p.addTask({ op: 'peak' }), 1);
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});

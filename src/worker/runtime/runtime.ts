@@ -18,7 +18,7 @@ interface NestedWaiter {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   release: () => void;
-  /** Its lending group (see Op.NESTED). */
+  /** Its lending group (see Op.NESTED); 0 once it lends nothing (its task ended). */
   group: number;
 }
 
@@ -49,7 +49,9 @@ export class WorkerRuntime implements WorkerContext {
     send: (message) => this.link.send(message),
     heap: () => (this.#config.reportHeap ? process.memoryUsage().heapUsed : null),
     invoke: (fn, args, single, task) => this.#invoke(fn, args, single, task),
+    ended: (task) => this.#ended(task),
   });
+  /** The task whose synchronous part is running (its start, until its first await). */
   #current: RunningTask | undefined;
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
   readonly #nested = new Map<number, NestedWaiter>();
@@ -65,12 +67,20 @@ export class WorkerRuntime implements WorkerContext {
    * after an await, so their code runs in its context (AsyncLocalStorage).
    */
   readonly #shared: boolean;
+  /**
+   * Tasks run in their own context (AsyncLocalStorage, see runInContext), so `workerContext`
+   * speaks for the task also after its awaits. Always on a shared main thread. In a thread or
+   * process only once the module asks for it (#track): AsyncLocalStorage installs promise hooks
+   * for the whole thread, a cost on every promise that a worker not using it must not pay.
+   */
+  #tracking: boolean;
 
   constructor(
     private readonly link: Link,
     private readonly exit: (code: number) => void,
   ) {
     this.#shared = link.kind === 'loopback';
+    this.#tracking = this.#shared;
     link.onMessage((message) => this.#receive(message as ToChild));
     // A task that ends the worker (process.exit) must not take the results finished before it along.
     if (link.kind !== 'loopback') process.once('exit', this.#runner.flush);
@@ -82,12 +92,21 @@ export class WorkerRuntime implements WorkerContext {
   get workerData(): unknown {
     return this.#config.workerData;
   }
+  /**
+   * The task's signal. Reached here only from code not running in a task's own context (see
+   * #tracking): the synchronous start of a task, else (turning tracking on) the only task running.
+   */
   get signal(): AbortSignal {
-    if (!this.#current) throw new Error('workerContext.signal is only available while a task runs (read it before the first await)');
-    return this.#current.signal;
+    const task = this.#current ?? this.#untracked();
+    if (!task) {
+      throw new Error(
+        "workerContext.signal: no task found for this code (after an await, with tracking not on for its task, no task or several run in this worker); use the entry point's ctx.signal",
+      );
+    }
+    return task.signal;
   }
   get taskId(): number | undefined {
-    return this.#current?.id;
+    return (this.#current ?? this.#untracked())?.id;
   }
 
   postMessageToPool = (type: string, content?: unknown): void => {
@@ -101,8 +120,26 @@ export class WorkerRuntime implements WorkerContext {
     return () => set.delete(listener);
   };
 
-  /** Belongs to the running task only when called synchronously from it (see `ctx.addTask`). */
-  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => this.#addTask<T>(arg, options, this.#current);
+  /**
+   * `workerContext.addTask` from code not running in a task's own context (within one it is the
+   * task's `ctx.addTask`): it belongs to the task starting synchronously, else to the only task
+   * running, else to none. The first call turns tracking on.
+   */
+  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => {
+    this.#track();
+    return this.#addTask<T>(arg, options, this.#current ?? this.#runner.only());
+  };
+
+  /** The task a context call made after an await belongs to when its own is not tracked: the only one running. Turns tracking on. */
+  #untracked(): RunningTask | undefined {
+    this.#track();
+    return this.#runner.only();
+  }
+
+  /** From now on, tasks that start run in their own context (see #tracking). */
+  #track(): void {
+    this.#tracking = true;
+  }
 
   /** A nested task; aborted by its own signal and by `parent`'s cancellation (abort or timeout). */
   #addTask<T>(arg: unknown, options: NestedOptions | undefined, parent: RunningTask | undefined): Promise<T> {
@@ -128,10 +165,11 @@ export class WorkerRuntime implements WorkerContext {
       const release = () => {
         for (const [signal, listener] of listeners) signal.removeEventListener('abort', listener);
       };
-      // the parent's task id, or for a call whose parent is unknown a group of its own (-id)
-      const group = parent ? parent.id : -id;
+      // the parent's task id while it runs (0, lending nothing, once it has ended), or for a call
+      // whose parent is unknown a group of its own (-id)
+      const group = parent ? (parent.ended ? 0 : parent.id) : -id;
       this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release, group });
-      this.#lending.add(group);
+      if (group !== 0) this.#lending.add(group);
       try {
         this.#send([Op.NESTED, id, payload, wire, group]);
       } catch (error) {
@@ -212,17 +250,28 @@ export class WorkerRuntime implements WorkerContext {
   }
 
   #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
+    // a task may start inside another's synchronous part (its nested call lent a slot): restore that one after
+    const outer = this.#current;
     this.#current = task;
     try {
-      if (this.#shared) {
+      if (this.#tracking) {
         // the task's own context follows it across awaits: its workerId, signal and addTask
         const context = taskContext(this, task, this.#addTaskOf(task));
         return runInContext(context, () => (single ? fn(args[0], context) : fn(...args)));
       }
       return single ? fn(args[0], taskContext(this, task, this.#addTaskOf(task))) : fn(...args);
     } finally {
-      this.#current = undefined;
+      this.#current = outer;
     }
+  }
+
+  /**
+   * A task ended: its group stops lending a slot, even if nested tasks of it are still pending
+   * (they keep running; a parent that fired them and returned must not keep its slot lent).
+   */
+  #ended(task: RunningTask): void {
+    if (this.#lending.size === 0 || !this.#lending.delete(task.id)) return;
+    for (const waiter of this.#nested.values()) if (waiter.group === task.id) waiter.group = 0;
   }
 
   #addTaskOf(task: RunningTask): WorkerContext['addTask'] {
@@ -243,7 +292,7 @@ export class WorkerRuntime implements WorkerContext {
     const waiter = this.#nested.get(id);
     if (!waiter) return undefined;
     this.#nested.delete(id);
-    this.#lending.remove(waiter.group);
+    if (waiter.group !== 0) this.#lending.remove(waiter.group);
     return waiter;
   }
 

@@ -5,6 +5,8 @@ export class RunningTask {
   #controller: AbortController | undefined;
   #reason: unknown;
   cancelled = false;
+  /** It returned or threw (its answer is on its way); its nested tasks may still be pending. */
+  ended = false;
   constructor(readonly id: number) {}
 
   get signal(): AbortSignal {

@@ -15,6 +15,8 @@ export interface RunnerHost {
   heap(): number | null;
   /** Calls the entry point; `task` is current while it runs synchronously. */
   invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown;
+  /** `task` has ended (its answer is on its way): its nested tasks stop lending it a slot. */
+  ended(task: RunningTask): void;
 }
 
 /** Longest stretch of synchronous tasks before finished results are sent anyway, ms. */
@@ -67,6 +69,13 @@ export class TaskRunner {
       }
     }
     return false;
+  }
+
+  /** The task running here when exactly one is (the task a context call belongs to when nothing else says). */
+  only(): RunningTask | undefined {
+    if (this.#running.size !== 1) return undefined;
+    for (const task of this.#running.values()) return task;
+    return undefined;
   }
 
   drain(): void {
@@ -127,25 +136,28 @@ export class TaskRunner {
     try {
       result = this.host.invoke(fn, args, single, task);
     } catch (error) {
-      return this.#done(id, false, error);
+      return this.#done(task, false, error);
     }
     if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
       (result as PromiseLike<unknown>).then(
         (value) => {
-          this.#done(id, true, value);
+          this.#done(task, true, value);
           this.drain();
         },
         (error) => {
-          this.#done(id, false, error);
+          this.#done(task, false, error);
           this.drain();
         },
       );
-    } else this.#done(id, true, result);
+    } else this.#done(task, true, result);
   }
 
-  #done(id: number, ok: boolean, value: unknown): void {
+  #done(task: RunningTask, ok: boolean, value: unknown): void {
+    const id = task.id;
     this.#active--;
     this.#running.delete(id);
+    task.ended = true;
+    this.host.ended(task);
     if (!ok) return this.#reply(id, 0, serializeError(value));
     let encoded: unknown;
     try {
