@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { AsyncQueue, PoolClosedError, WorkPool } from 'workforce';
-import { sleep } from '../helpers.js';
+import { eventually, sleep } from '../helpers.js';
 
 const pools: WorkPool<any, any>[] = [];
 afterEach(async () => {
@@ -106,11 +106,11 @@ describe('process() with failFast', () => {
 describe('process() when the pool stops', () => {
   for (const how of ['shutdown', 'close', 'kill'] as const) {
     test(`${how}() during a process() on an open AsyncQueue: it stops pulling and resolves with stopped: true`, async () => {
-      const { pool, ran } = poolOf(2);
+      const { pool, ran, log } = poolOf(2);
       const queue = new AsyncQueue<number>();
       const running = pool.process(queue);
       queue.add(1, 2);
-      await sleep(40);
+      await eventually(() => log.length === 2); // both items ran and finished
       await pool[how]();
       const summary = await Promise.race([running, sleep(200).then(() => 'still pending')]);
       assert.deepEqual(summary, { completed: 2, failed: 0, errors: [], stopped: true });
@@ -122,10 +122,10 @@ describe('process() when the pool stops', () => {
   }
 
   test('items still running when kill() comes fail with PoolClosedError; the run still resolves', async () => {
-    const { pool } = poolOf(2);
-    const queue = new AsyncQueue<number>([200, 200]);
+    const { pool, ran } = poolOf(2);
+    const queue = new AsyncQueue<number>([1000, 1000]);
     const running = pool.process(queue);
-    await sleep(30);
+    await eventually(() => ran.length === 2); // both items running
     await pool.kill();
     const summary = await running;
     assert.equal(summary.stopped, true);
@@ -142,11 +142,11 @@ describe('process() when the pool stops', () => {
     const source = function* () {
       for (let i = 0; i < 100; i++) {
         pulled++;
-        yield 20;
+        yield 50;
       }
     };
     const running = pool.process(source);
-    await sleep(50);
+    await eventually(() => pulled >= 2);
     await pool.close();
     const summary = await running;
     assert.equal(summary.stopped, true);
@@ -157,17 +157,20 @@ describe('process() when the pool stops', () => {
 
   test('an item the source yields after the pool stopped is not submitted', async () => {
     const { pool, ran } = poolOf(1);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
     async function* source() {
       yield 1;
-      await sleep(80);
+      await gate;
       yield 2;
     }
     const running = pool.process(source());
-    await sleep(30);
+    await eventually(() => ran.length === 1);
     const closed = pool.close();
     const summary = await running;
     await closed;
-    await sleep(80);
+    release(); // the source yields its next item only now, after the pool stopped
+    await sleep(50);
     assert.deepEqual(summary, { completed: 1, failed: 0, errors: [], stopped: true });
     assert.deepEqual(ran, [1]);
   });
