@@ -204,7 +204,7 @@ function start<I, O>(run: (item: I) => Promise<O>, input: I): Promise<O> {
   }
 }
 
-/** Tells a source the run stopped early (an AsyncQueue ends its pending next(); a generator runs its finally blocks). */
+/** Tells a source the run stopped early (an AsyncQueue's consumer ends its own pending next(); a generator runs its finally blocks). */
 function release<I>(iterator: AsyncIterator<I>, fail: (error: unknown) => void): void {
   try {
     const done = iterator.return?.();
