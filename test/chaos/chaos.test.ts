@@ -355,6 +355,15 @@ async function runScenario(t: TestContext, s: Scenario, seed: number): Promise<v
       assert.equal((value as { id: number }).id, id);
     }
     expect('oom', outOfMemory);
+    if (s.runtime === 'thread' && steps.some((step) => step.kind === 'throw') && !seen('error uncaught')) {
+      // A chaos throw comes from a timer after its task started: a termination, or a task of the
+      // same thread exiting or running out of memory, can end the thread first. Then one more runs
+      // alone, on the quiet pool: its uncaught error ends its thread (and its retry returns).
+      const id = steps.length + 1;
+      const result = await pool.addTask({ id, kind: 'throw', once: true, dir, ms: 0 }).catch((error: unknown) => error);
+      if (s.maxRetries === 0) assert.ok(result instanceof WorkerCrashError, String(result));
+      else assert.equal((result as { id: number }).id, id);
+    }
     if (s.runtime === 'thread') expect('throw', 'error uncaught');
     if (s.killEvery) assert.ok(kills > 0 && seen('signal SIGKILL'), 'the driver SIGKILLed no worker');
     if (s.terminateEvery) assert.ok(terminations > 0, 'the driver terminated no thread');
