@@ -293,11 +293,7 @@ export class ModulePool {
       );
   }
 
-  /**
-   * A task queued from inside a worker: light affinity to it, and a lent slot while its group
-   * waits. A group of a task (id > 0) lends only until that task is answered, even with nested
-   * tasks of it still pending; group 0 (queued after its task ended) lends nothing.
-   */
+  /** A task queued from inside a worker: light affinity to it, and a lent slot while its group waits. */
   #nested(
     worker: ModuleWorker,
     handle: WorkerHandle<Call, unknown>,
@@ -314,11 +310,7 @@ export class ModulePool {
       worker.answerNested(id, false, error);
       return;
     }
-    // the first pending nested task of a task's group: the group ends when that task is answered
-    // (a task already answered lends nothing); its nested tasks settling after that count nothing
-    let lent = group;
-    if (group > 0 && !handle.lending.has(group) && !worker.whenAnswered(group, () => handle.lending.delete(group))) lent = 0;
-    if (lent !== 0) handle.lending.add(lent);
+    handle.lending.add(group);
     this.#submit(
       { method: undefined, args: [args[0]], single: true },
       { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
@@ -330,7 +322,7 @@ export class ModulePool {
       )
       .finally(() => {
         nested.settled(id);
-        if (lent !== 0) handle.lending.remove(lent);
+        handle.lending.remove(group);
       });
   }
 }

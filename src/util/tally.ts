@@ -6,24 +6,14 @@ export class Tally<K> {
     return this.#counts.size;
   }
 
-  has(key: K): boolean {
-    return this.#counts.has(key);
-  }
-
   add(key: K): void {
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
   }
 
-  /** One less of `key`; at zero the key is gone. A key not counted (or deleted) is left alone: never below zero. */
+  /** One less of `key`; at zero the key is gone. */
   remove(key: K): void {
-    const count = this.#counts.get(key);
-    if (count === undefined) return;
-    if (count > 1) this.#counts.set(key, count - 1);
+    const left = (this.#counts.get(key) ?? 1) - 1;
+    if (left > 0) this.#counts.set(key, left);
     else this.#counts.delete(key);
-  }
-
-  /** Drops `key` whatever its count; true if it was counted. */
-  delete(key: K): boolean {
-    return this.#counts.delete(key);
   }
 }

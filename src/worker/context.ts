@@ -9,14 +9,17 @@ import type { NestedOptions } from './protocol.js';
  * calling code belongs to, found in this order:
  * 1. the task's own context, when its tasks are tracked: always on the main thread (inline
  *    workers, 'main' affinity); in a thread or process for the tasks that start after the module
- *    first called `workerContext.addTask`, or read `workerContext.signal` / `taskId` outside the
- *    synchronous start of a task (tracking costs every promise of the thread a little, so a
- *    worker that never does either does not pay it);
+ *    first used `workerContext.addTask`, `signal` or `taskId` outside the synchronous start of a
+ *    task, e.g. after an `await` (tracking costs every promise of the thread something, so a
+ *    worker that never does does not pay it);
  * 2. the task whose synchronous start is running (before its first `await`);
- * 3. the only task running in this worker, when exactly one is;
+ * 3. the only task running in this worker that is not tracked, when exactly one is not (tasks
+ *    that started before tracking was on; a tracked task's own code never gets here);
  * 4. none: `signal` throws, `taskId` is undefined, `addTask` queues a task that belongs to no task.
  * So in a thread or process, the first such call after an await (the one that turns tracking on)
- * finds its task only when it is the only one running in its worker.
+ * finds its task only when it is the only one running in its worker; and code outside any task
+ * (a timer, an onMessage listener) is taken for that task if it runs while exactly one untracked
+ * task does — use `ctx` where it matters.
  */
 export interface WorkerContext {
   /** The pool's id of this worker ('main' on the main thread). */
@@ -39,9 +42,8 @@ export interface WorkerContext {
   /**
    * Queues a task in the pool from inside this worker (light affinity to this worker by default).
    * It belongs to the current task (same lookup as `signal`): aborted when that task is aborted or
-   * times out, and while that task runs it lends its worker a slot (so that waiting on it cannot
-   * deadlock). Once that task has ended, a nested task of it still pending keeps running but
-   * lends nothing. One with no task of its own lends a slot until it settles.
+   * times out. Until it settles it lends its worker one slot per task waiting (so that waiting on
+   * it cannot deadlock, also for another task awaiting it after the one that queued it returned).
    */
   addTask<T = unknown>(arg: unknown, options?: NestedOptions): Promise<T>;
 }

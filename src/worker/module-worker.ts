@@ -52,8 +52,6 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   readonly id: number | string;
   #link: Link | undefined;
   readonly #pending = new Map<number, Pending>();
-  /** Run when a call is answered, before its reply (see whenAnswered). */
-  #onAnswer: Map<number, () => void> | undefined;
   #outbox: ToChild[] = [];
   #batch: unknown[] | undefined;
   #transfers: Map<number, readonly Transferable[]> | undefined;
@@ -206,23 +204,6 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     else this.#send([Op.MESSAGE, type, content]);
   }
 
-  /**
-   * Runs `fn` when call `id` is answered (or its worker exits), before the pool hears the answer;
-   * false, and `fn` is dropped, when the call is not pending (already answered).
-   */
-  whenAnswered(id: number, fn: () => void): boolean {
-    if (!this.#pending.has(id)) return false;
-    (this.#onAnswer ??= new Map()).set(id, fn);
-    return true;
-  }
-
-  #answered(id: number): void {
-    const fn = this.#onAnswer?.get(id);
-    if (!fn) return;
-    this.#onAnswer!.delete(id);
-    fn();
-  }
-
   /** Decodes the argument list of a nested task this worker queued. */
   decodeNested(payload: unknown): unknown[] {
     try {
@@ -302,7 +283,6 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     const pending = this.#pending.get(id);
     if (!pending) return;
     this.#pending.delete(id);
-    if (this.#onAnswer?.size) this.#answered(id);
     if (!ok) return pending.answer(false, deserializeError(value, WIRE_ERRORS));
     let decoded: unknown;
     try {
@@ -325,9 +305,6 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     );
     started.reject(crash);
     for (const listener of this.#exitListeners) listener({ exitCode, signal, cause: reason, planned });
-    const onAnswer = this.#onAnswer;
-    this.#onAnswer = undefined;
-    for (const fn of onAnswer?.values() ?? []) fn();
     for (const [, pending] of this.#pending) pending.answer(false, crash.forTask(pending.taskId));
     this.#pending.clear();
     this.#markExited();

@@ -55,8 +55,8 @@ export interface NestedOptions {
   /**
    * Aborts the nested task: its promise rejects with TaskAbortedError and the pool cancels it.
    * A nested task is also aborted when the task that queued it is aborted or times out (queued
-   * through `ctx.addTask`, or `workerContext.addTask` when it finds its task: see WorkerContext),
-   * or when its worker dies.
+   * through `ctx.addTask`, or `workerContext.addTask` before the task's first `await`), or when
+   * its worker dies.
    */
   signal?: AbortSignal;
 }
@@ -85,10 +85,8 @@ export type ToParent =
   | [typeof Op.RESULT, number | null, ...unknown[]]
   | [typeof Op.POST, string, unknown]
   /**
-   * id, argument, options, lending group: the id of the task that queued it, or -id (the nested
-   * call alone) when its parent is unknown, or 0 (lends nothing) when its parent has already
-   * ended. Each group with a nested call pending lends its worker one slot; a task's group stops
-   * lending when the task ends (worker side) / is answered (pool side), even with calls pending.
+   * id, argument, options, lending group: the task that awaits it (or the nested call alone when
+   * its parent is unknown). Each group with a nested call pending lends its worker one slot.
    */
   | [typeof Op.NESTED, number, unknown, NestedWireOptions | undefined, number]
   /** The worker gave up on nested task `id` (its signal fired, or its parent task was cancelled). */

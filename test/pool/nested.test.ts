@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPool, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, WorkPool } from 'workforce';
 import { fixture, sleep } from '../helpers.js';
+import { nextMessage } from './pools.js';
 
 const MODULE = fixture('nested-worker.mjs');
 
@@ -308,27 +309,76 @@ describe('workerContext after an await (thread and process workers)', () => {
 
 describe('a nested task its parent does not await', () => {
   for (const runtime of ['thread', 'process', 'inline'] as const) {
-    it(`stops lending its parent's slot once the parent returned, and still completes (${runtime})`, async () => {
+    it(`another task can await it after the parent returned: no deadlock with concurrency 1 (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 1 }));
+      try {
+        // memo-fire queues a nested task and returns; memo-wait then holds the only slot awaiting it:
+        // the nested task runs on the slot it lends until it settles
+        const both = Promise.all([p.addTask({ op: 'memo-fire' }), p.addTask({ op: 'memo-wait' })]);
+        assert.deepEqual(await Promise.race([both, sleep(5000).then(() => 'deadlock')]), ['fired', 42]);
+      } finally {
+        await p.kill();
+      }
+    });
+
+    it(`still runs to its end after the parent returned (${runtime})`, async () => {
       const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 1 }));
       try {
         const id = `forget-${runtime}`;
         const ended = childReport(p, id, 8000);
-        // the child runs on the slot its parent lends; the parent returns without awaiting it
-        assert.equal(await p.addTask({ op: 'forget', id, childMs: 600, resetPeak: true }), 'returned');
-        // with the slot still lent, these would run beside the child: 2 at once on a worker of concurrency 1
-        const naps = Promise.all([1, 2, 3].map(() => p.addTask({ op: 'nap', ms: 30 })));
-        await new Promise(setImmediate); // dispatched
-        const running = p.stats.perWorker.map((w) => w.running);
-        assert.ok(
-          running.every((n) => n <= 1),
-          `the pool counts no lent slot for the returned parent: running ${running}`,
-        );
+        assert.equal(await p.addTask({ op: 'forget', id, childMs: 300 }), 'returned');
         assert.equal((await ended).ended, 'done', 'the child ran to its end');
-        await naps;
-        assert.equal(await p.addTask({ op: 'peak' }), 1, 'never more calls at once than concurrency once the parent returned');
-        // the child settled after its group had ended: nothing is lent any more either
-        await Promise.all([1, 2, 3].map(() => p.addTask({ op: 'nap', ms: 30 })));
-        assert.equal(await p.addTask({ op: 'peak' }), 1);
+        assert.equal(await p.addTask({ op: 'nap', ms: 1 }), 1);
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});
+
+describe('workerContext in code outside any task', () => {
+  for (const runtime of ['thread', 'process', 'inline'] as const) {
+    it(`with tracking on, a listener is not taken for the task running: its nested task outlives that task's abort (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 1 }));
+      try {
+        await p.addTask({ op: 'track-on' });
+        const controller = new AbortController();
+        const holding = nextMessage(p, 'hold-started');
+        const hold = p.addTask({ op: 'hold', ms: 10_000 }, { signal: controller.signal });
+        hold.catch(() => {});
+        await holding;
+        const id = `probe-${runtime}`;
+        const ended = childReport(p, id);
+        const running = childStarted(p, id);
+        const saw = nextMessage<{ taskId: number | null }>(p, 'probe-saw');
+        p.postMessageToWorkers('probe', { child: id });
+        assert.equal((await saw).taskId, null, 'the listener belongs to no task');
+        await running;
+        controller.abort();
+        await assert.rejects(hold, TaskAbortedError);
+        assert.equal((await ended).ended, 'done', "the listener's nested task was not cancelled with the held task");
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`workerContext.addTask at a task's synchronous start does not turn tracking on (${runtime})`, async () => {
+      const p = await started(pool(runtime, { numberOfWorkers: 1, concurrency: 1 }));
+      try {
+        assert.equal(await p.addTask({ op: 'sync-add' }), 2);
+        const controller = new AbortController();
+        const holding = nextMessage<number>(p, 'hold-started');
+        const hold = p.addTask({ op: 'hold', ms: 10_000 }, { signal: controller.signal });
+        hold.catch(() => {});
+        const holdId = await holding;
+        const saw = nextMessage<{ taskId: number | null }>(p, 'probe-saw');
+        p.postMessageToWorkers('probe', {});
+        // untracked, the one task running is what outside code finds (tracked, it would find none)
+        assert.equal((await saw).taskId, holdId, 'the held task still runs untracked');
+        controller.abort();
+        await assert.rejects(hold, TaskAbortedError);
       } finally {
         await p.close();
       }

@@ -18,7 +18,7 @@ interface NestedWaiter {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   release: () => void;
-  /** Its lending group (see Op.NESTED); 0 once it lends nothing (its task ended). */
+  /** Its lending group (see Op.NESTED). */
   group: number;
 }
 
@@ -49,7 +49,6 @@ export class WorkerRuntime implements WorkerContext {
     send: (message) => this.link.send(message),
     heap: () => (this.#config.reportHeap ? process.memoryUsage().heapUsed : null),
     invoke: (fn, args, single, task) => this.#invoke(fn, args, single, task),
-    ended: (task) => this.#ended(task),
   });
   /** The task whose synchronous part is running (its start, until its first await). */
   #current: RunningTask | undefined;
@@ -122,18 +121,19 @@ export class WorkerRuntime implements WorkerContext {
 
   /**
    * `workerContext.addTask` from code not running in a task's own context (within one it is the
-   * task's `ctx.addTask`): it belongs to the task starting synchronously, else to the only task
-   * running, else to none. The first call turns tracking on.
+   * task's `ctx.addTask`): it belongs to the task starting synchronously, else to the only
+   * untracked task running, else to none. A call after an await turns tracking on.
    */
-  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => {
-    this.#track();
-    return this.#addTask<T>(arg, options, this.#current ?? this.#runner.only());
-  };
+  addTask = <T = unknown>(arg: unknown, options?: NestedOptions): Promise<T> => this.#addTask<T>(arg, options, this.#current ?? this.#untracked());
 
-  /** The task a context call made after an await belongs to when its own is not tracked: the only one running. Turns tracking on. */
+  /**
+   * The task a context call made outside a task's synchronous start belongs to when it runs in
+   * no task's own context: the only task running that is not tracked (code of a tracked task
+   * would have found its own context, so a tracked one is never the caller). Turns tracking on.
+   */
   #untracked(): RunningTask | undefined {
     this.#track();
-    return this.#runner.only();
+    return this.#runner.onlyUntracked();
   }
 
   /** From now on, tasks that start run in their own context (see #tracking). */
@@ -165,11 +165,10 @@ export class WorkerRuntime implements WorkerContext {
       const release = () => {
         for (const [signal, listener] of listeners) signal.removeEventListener('abort', listener);
       };
-      // the parent's task id while it runs (0, lending nothing, once it has ended), or for a call
-      // whose parent is unknown a group of its own (-id)
-      const group = parent ? (parent.ended ? 0 : parent.id) : -id;
+      // the parent's task id, or for a call whose parent is unknown a group of its own (-id)
+      const group = parent ? parent.id : -id;
       this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release, group });
-      if (group !== 0) this.#lending.add(group);
+      this.#lending.add(group);
       try {
         this.#send([Op.NESTED, id, payload, wire, group]);
       } catch (error) {
@@ -177,7 +176,9 @@ export class WorkerRuntime implements WorkerContext {
         return reject(error);
       }
       for (const [signal, listener] of listeners) signal.addEventListener('abort', listener, { once: true });
-      this.#runner.drain(); // this worker waits: a queued call may use the lent slot
+      // this worker waits: a queued call may use the lent slot — once the caller's synchronous code
+      // is done (a call started inside addTask() would run before the caller's next statement)
+      queueMicrotask(() => this.#runner.drain());
     });
   }
 
@@ -256,6 +257,7 @@ export class WorkerRuntime implements WorkerContext {
     try {
       if (this.#tracking) {
         // the task's own context follows it across awaits: its workerId, signal and addTask
+        task.tracked = true;
         const context = taskContext(this, task, this.#addTaskOf(task));
         return runInContext(context, () => (single ? fn(args[0], context) : fn(...args)));
       }
@@ -263,15 +265,6 @@ export class WorkerRuntime implements WorkerContext {
     } finally {
       this.#current = outer;
     }
-  }
-
-  /**
-   * A task ended: its group stops lending a slot, even if nested tasks of it are still pending
-   * (they keep running; a parent that fired them and returned must not keep its slot lent).
-   */
-  #ended(task: RunningTask): void {
-    if (this.#lending.size === 0 || !this.#lending.delete(task.id)) return;
-    for (const waiter of this.#nested.values()) if (waiter.group === task.id) waiter.group = 0;
   }
 
   #addTaskOf(task: RunningTask): WorkerContext['addTask'] {
@@ -292,7 +285,7 @@ export class WorkerRuntime implements WorkerContext {
     const waiter = this.#nested.get(id);
     if (!waiter) return undefined;
     this.#nested.delete(id);
-    if (waiter.group !== 0) this.#lending.remove(waiter.group);
+    this.#lending.remove(waiter.group);
     return waiter;
   }
 

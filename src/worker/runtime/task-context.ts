@@ -5,8 +5,8 @@ export class RunningTask {
   #controller: AbortController | undefined;
   #reason: unknown;
   cancelled = false;
-  /** It returned or threw (its answer is on its way); its nested tasks may still be pending. */
-  ended = false;
+  /** It runs in its own context (AsyncLocalStorage): its code finds it after awaits without the runtime's help. */
+  tracked = false;
   constructor(readonly id: number) {}
 
   get signal(): AbortSignal {

@@ -15,8 +15,6 @@ export interface RunnerHost {
   heap(): number | null;
   /** Calls the entry point; `task` is current while it runs synchronously. */
   invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown;
-  /** `task` has ended (its answer is on its way): its nested tasks stop lending it a slot. */
-  ended(task: RunningTask): void;
 }
 
 /** Longest stretch of synchronous tasks before finished results are sent anyway, ms. */
@@ -71,11 +69,15 @@ export class TaskRunner {
     return false;
   }
 
-  /** The task running here when exactly one is (the task a context call belongs to when nothing else says). */
-  only(): RunningTask | undefined {
-    if (this.#running.size !== 1) return undefined;
-    for (const task of this.#running.values()) return task;
-    return undefined;
+  /** The one task running here that does not run in its own context, when exactly one does not. */
+  onlyUntracked(): RunningTask | undefined {
+    let found: RunningTask | undefined;
+    for (const task of this.#running.values()) {
+      if (task.tracked) continue;
+      if (found) return undefined;
+      found = task;
+    }
+    return found;
   }
 
   drain(): void {
@@ -156,8 +158,6 @@ export class TaskRunner {
     const id = task.id;
     this.#active--;
     this.#running.delete(id);
-    task.ended = true;
-    this.host.ended(task);
     if (!ok) return this.#reply(id, 0, serializeError(value));
     let encoded: unknown;
     try {
