@@ -3,13 +3,11 @@
 // afterwards, and every item added runs exactly once across them.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { AsyncQueue, WorkPool } from 'workforce';
+import { AsyncQueue } from 'workforce';
 import { eventually, sleep } from '../helpers.js';
+import { killMemoryPools, memoryPool } from './memory-pools.js';
 
-const pools: WorkPool<any, any>[] = [];
-afterEach(async () => {
-  for (const pool of pools.splice(0)) await pool.kill();
-});
+afterEach(killMemoryPools);
 
 /** Every input any worker ran, in order. */
 let ran: unknown[] = [];
@@ -17,26 +15,8 @@ afterEach(() => {
   ran = [];
 });
 
-/** In-memory workers: each input waits `ms` (a number input: that many ms), 'bad' fails. */
-function poolOf(max: number, ms = 10) {
-  let ids = 0;
-  const pool = new WorkPool<unknown, unknown>(
-    () => ({
-      id: ++ids,
-      active: true,
-      async execute(input: unknown) {
-        ran.push(input);
-        await sleep(typeof input === 'number' ? input : ms);
-        if (input === 'bad') throw new Error('bad item');
-        return input;
-      },
-      destroy() {},
-    }),
-    { max, min: max },
-  );
-  pools.push(pool);
-  return pool;
-}
+/** A pool of `max` in-memory workers (see memoryPool) recording into `ran`. */
+const poolOf = (max: number, ms = 10) => memoryPool(max, ms, ran).pool;
 
 /** An AsyncQueue that counts the next() calls of all its consumers (to know when a run waits in one). */
 class WatchedQueue<T> extends AsyncQueue<T> {

@@ -2,37 +2,12 @@
 // source, a throwing callback — and that it settles only after the items it submitted settled.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { AsyncQueue, PoolClosedError, WorkPool } from 'workforce';
+import { AsyncQueue, PoolClosedError, type WorkPool } from 'workforce';
 import { eventually, sleep } from '../helpers.js';
+import { killMemoryPools, memoryPool } from './memory-pools.js';
 
-const pools: WorkPool<any, any>[] = [];
-afterEach(async () => {
-  for (const pool of pools.splice(0)) await pool.kill();
-});
-
-/** In-memory workers: each input waits `ms` (a number input: that many ms), 'bad' fails. */
-function poolOf(max: number, ms = 10) {
-  const ran: unknown[] = [];
-  const log: string[] = [];
-  let ids = 0;
-  const pool = new WorkPool<unknown, unknown>(
-    () => ({
-      id: ++ids,
-      active: true,
-      async execute(input: unknown) {
-        ran.push(input);
-        await sleep(typeof input === 'number' ? input : ms);
-        log.push(`done ${input}`);
-        if (input === 'bad') throw new Error('bad item');
-        return input;
-      },
-      destroy() {},
-    }),
-    { max, min: max },
-  );
-  pools.push(pool);
-  return { pool, ran, log };
-}
+afterEach(killMemoryPools);
+const poolOf = memoryPool;
 
 /** 'pending', 'resolved' or 'rejected: message' after `ms`. */
 async function stateAfter(promise: Promise<unknown>, ms: number): Promise<string> {
