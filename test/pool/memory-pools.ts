@@ -1,4 +1,4 @@
-// WorkPools of in-memory workers for the process() tests: no thread or process, just timing.
+// WorkPools of in-memory workers for the process() tests (no thread or process, just timing), and a promise-state probe.
 import { WorkPool } from 'workforce';
 import { sleep } from '../helpers.js';
 
@@ -34,4 +34,15 @@ export function memoryPool(max: number, ms = 10, ran: unknown[] = []): { pool: W
   );
   made.push(pool);
   return { pool, ran, log };
+}
+
+/** 'pending', 'resolved' or 'rejected: message' after `ms`. */
+export async function stateAfter(promise: Promise<unknown>, ms: number): Promise<string> {
+  let state = 'pending';
+  promise.then(
+    () => (state = 'resolved'),
+    (e: Error) => (state = `rejected: ${e.message}`),
+  );
+  await sleep(ms);
+  return state;
 }

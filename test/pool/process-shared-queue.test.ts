@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { AsyncQueue } from 'workforce';
 import { eventually, sleep } from '../helpers.js';
-import { killMemoryPools, memoryPool } from './memory-pools.js';
+import { killMemoryPools, memoryPool, stateAfter } from './memory-pools.js';
 
 afterEach(killMemoryPools);
 
@@ -25,17 +25,6 @@ class WatchedQueue<T> extends AsyncQueue<T> {
     this.calls++;
     return super.next();
   }
-}
-
-/** 'pending', 'resolved' or 'rejected: message' after `ms`. */
-async function stateAfter(promise: Promise<unknown>, ms: number): Promise<string> {
-  let state = 'pending';
-  promise.then(
-    () => (state = 'resolved'),
-    (e: Error) => (state = `rejected: ${e.message}`),
-  );
-  await sleep(ms);
-  return state;
 }
 
 /** Adds `items` a few at a time while the runs consume them. */

@@ -4,21 +4,10 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { AsyncQueue, PoolClosedError, type WorkPool } from 'workforce';
 import { eventually, sleep } from '../helpers.js';
-import { killMemoryPools, memoryPool } from './memory-pools.js';
+import { killMemoryPools, memoryPool, stateAfter } from './memory-pools.js';
 
 afterEach(killMemoryPools);
 const poolOf = memoryPool;
-
-/** 'pending', 'resolved' or 'rejected: message' after `ms`. */
-async function stateAfter(promise: Promise<unknown>, ms: number): Promise<string> {
-  let state = 'pending';
-  promise.then(
-    () => (state = 'resolved'),
-    (e: Error) => (state = `rejected: ${e.message}`),
-  );
-  await sleep(ms);
-  return state;
-}
 
 /** Records unhandled rejections while `body` runs. */
 async function watchUnhandled(body: () => Promise<void>): Promise<unknown[]> {
