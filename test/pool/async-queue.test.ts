@@ -3,6 +3,16 @@ import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { AsyncQueue, ChannelClosedError, InvalidOptionError } from 'workforce';
 
+/** An AsyncQueue subclass overriding next(), as user code may: it counts the items pulled. */
+class Counting<T> extends AsyncQueue<T> {
+  pulls = 0;
+  override async next(): Promise<IteratorResult<T>> {
+    const result = await super.next();
+    if (!result.done) this.pulls++;
+    return result;
+  }
+}
+
 describe('AsyncQueue', () => {
   test('initial items must be iterable: anything else is an InvalidOptionError', () => {
     for (const initial of [5, null, {}, true]) {
@@ -85,21 +95,13 @@ describe('AsyncQueue', () => {
   });
 
   test('a subclass overriding next() still ends on return()', async () => {
-    let pulls = 0;
-    class Counting<T> extends AsyncQueue<T> {
-      override async next(): Promise<IteratorResult<T>> {
-        const result = await super.next();
-        if (!result.done) pulls++;
-        return result;
-      }
-    }
     const queue = new Counting<number>();
     const pending = queue.next();
     await queue.return();
     assert.deepEqual(await pending, { value: undefined, done: true });
     queue.add(7);
     assert.deepEqual(await queue.next(), { value: 7, done: false });
-    assert.equal(pulls, 1);
+    assert.equal(queue.pulls, 1);
   });
 });
 
@@ -256,14 +258,6 @@ describe('AsyncQueue consumers: each [Symbol.asyncIterator]() is a consumer of i
   });
 
   test('a subclass overriding next() sees the pulls of every consumer; each consumer gets its own items', async () => {
-    let pulls = 0;
-    class Counting<T> extends AsyncQueue<T> {
-      override async next(): Promise<IteratorResult<T>> {
-        const result = await super.next();
-        if (!result.done) pulls++;
-        return result;
-      }
-    }
     const queue = new Counting<number>();
     const [a, b] = consumers(queue, 2);
     const abandoned = a.next();
@@ -272,6 +266,6 @@ describe('AsyncQueue consumers: each [Symbol.asyncIterator]() is a consumer of i
     assert.deepEqual(await abandoned, DONE);
     queue.add(1);
     assert.deepEqual(await waiting, { value: 1, done: false });
-    assert.equal(pulls, 1);
+    assert.equal(queue.pulls, 1);
   });
 });
