@@ -1,13 +1,18 @@
 /**
  * Entry point of thread and process workers: speaks the module-worker protocol with the pool.
  */
+
+import { parentPort } from 'node:worker_threads';
 import { childLink } from '../../channel/child-link.js';
 import { serializeError } from '../../errors/remote-error.js';
 import { Op } from '../protocol.js';
 import { WorkerRuntime } from './runtime.js';
 
+// No top-level await in this module: a worker thread ended (terminate(), process.exit) while its
+// entry module's top-level await is pending can abort the whole process in V8 ("Check failed:
+// (location_) != nullptr", nodejs/node#43182).
 const link = childLink();
-const isProcess = typeof process.send === 'function' && !(await import('node:worker_threads')).parentPort;
+const isProcess = typeof process.send === 'function' && !parentPort;
 
 new WorkerRuntime(link, (code) => process.exit(code));
 
