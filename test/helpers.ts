@@ -21,6 +21,19 @@ export function pidAlive(pid: number): boolean {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What `process` emits as `event` (warnings, unhandled rejections, …) while `body` runs. */
+export async function processEventsDuring<T = unknown>(event: string, body: () => Promise<void>): Promise<T[]> {
+  const seen: T[] = [];
+  const listener = (value: T) => seen.push(value);
+  process.on(event, listener);
+  try {
+    await body();
+  } finally {
+    process.off(event, listener);
+  }
+  return seen;
+}
+
 /** Polls `check` until it returns true or `ms` pass. */
 export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000, step = 20): Promise<void> {
   const end = Date.now() + ms;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { AsyncQueue, ChannelClosedError, InvalidOptionError } from 'workforce';
+import { processEventsDuring } from '../helpers.js';
 
 /** An AsyncQueue subclass overriding next(), as user code may: it counts the items pulled. */
 class Counting<T> extends AsyncQueue<T> {
@@ -79,19 +80,15 @@ describe('AsyncQueue', () => {
   }
 
   test('throw(error) called without awaiting raises no unhandled rejection', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    let result: Promise<IteratorResult<number>> | undefined;
+    const unhandled = await processEventsDuring('unhandledRejection', async () => {
       const queue = new AsyncQueue<number>();
-      const result = queue.throw(new Error('producer failed'));
+      result = queue.throw(new Error('producer failed'));
       await tick();
       await tick();
-      assert.deepEqual(unhandled, []);
-      assert.deepEqual(await result, { value: undefined, done: true });
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    assert.deepEqual(unhandled, []);
+    assert.deepEqual(await result, { value: undefined, done: true });
   });
 
   test('a subclass overriding next() still ends on return()', async () => {

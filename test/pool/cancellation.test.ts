@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPool, TaskAbortedError } from 'workforce';
-import { eventually, fixture, pidAlive, RUNTIMES, sleep } from '../helpers.js';
+import { eventually, fixture, pidAlive, processEventsDuring, RUNTIMES, sleep } from '../helpers.js';
 
 const module = fixture('cancel-worker.mjs');
 
@@ -170,10 +170,7 @@ describe('cooperative cancellation', () => {
   }
 
   it('kill() and close() under load never leave an unhandled rejection', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const unhandled = await processEventsDuring('unhandledRejection', async () => {
       for (const runtime of RUNTIMES) {
         for (const [wait, end] of [
           [20, (p: ReturnType<typeof createPool>) => p.kill()],
@@ -189,9 +186,7 @@ describe('cooperative cancellation', () => {
         }
       }
       await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(unhandled, []);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    assert.deepEqual(unhandled, []);
   });
 });

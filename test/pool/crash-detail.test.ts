@@ -19,7 +19,7 @@ import {
   WorkerCrashError,
 } from 'workforce';
 import { running as isRunning } from '../chaos/proc.js';
-import { eventually, fixture, RUNTIMES, sleep, tempDirs } from '../helpers.js';
+import { eventually, fixture, processEventsDuring, RUNTIMES, sleep, tempDirs } from '../helpers.js';
 import { durPool as pool, type Who } from './pools.js';
 
 const tmp = tempDirs('workforce-crash-');
@@ -164,9 +164,6 @@ describe('crash detail, more', () => {
 
 describe('never an unhandled rejection', () => {
   it('crashes, retries, timeouts, start failures and close() / kill() at every stage (both runtimes)', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
     const open: ModulePool[] = [];
     const make = (runtime: Runtime, options: Partial<PoolOptions> = {}) => {
       const p = pool(runtime, options);
@@ -174,62 +171,63 @@ describe('never an unhandled rejection', () => {
       return p;
     };
     try {
-      await Promise.all(
-        RUNTIMES.map(async (runtime) => {
-          // close() right away and kill() right away, while the workers are still starting
-          await make(runtime, { numberOfWorkers: 2 }).close();
-          await make(runtime, { numberOfWorkers: 2 }).kill();
+      const unhandled = await processEventsDuring('unhandledRejection', async () => {
+        await Promise.all(
+          RUNTIMES.map(async (runtime) => {
+            // close() right away and kill() right away, while the workers are still starting
+            await make(runtime, { numberOfWorkers: 2 }).close();
+            await make(runtime, { numberOfWorkers: 2 }).kill();
 
-          // kill() with calls waiting for workers that are starting
-          let p = make(runtime, { numberOfWorkers: 2 });
-          let calls = [p.run(1), p.runMethod('sleep', 100, 1)].map((c) => c.catch((e: Error) => e));
-          await sleep(5);
-          await p.kill();
-          for (const e of await Promise.all(calls)) assert.ok(e instanceof PoolClosedError, String(e));
+            // kill() with calls waiting for workers that are starting
+            let p = make(runtime, { numberOfWorkers: 2 });
+            let calls = [p.run(1), p.runMethod('sleep', 100, 1)].map((c) => c.catch((e: Error) => e));
+            await sleep(5);
+            await p.kill();
+            for (const e of await Promise.all(calls)) assert.ok(e instanceof PoolClosedError, String(e));
 
-          // a worker crashes while close() waits for its call: the call is retried, then given up
-          p = make(runtime, { maxRetries: 2 });
-          await p.run(0);
-          calls = [p.runMethod('poison', tmp(), 'exit'), p.runMethod('tagged', 'ok', 20)].map((c) => c.catch((e: Error) => e));
-          await sleep(5);
-          await p.close();
-          const [poisoned, fine] = await Promise.all(calls);
-          assert.ok(poisoned instanceof CallMaxRetryError && poisoned.reason instanceof WorkerCrashError, String(poisoned));
-          assert.equal((fine as { value: string }).value, 'ok');
+            // a worker crashes while close() waits for its call: the call is retried, then given up
+            p = make(runtime, { maxRetries: 2 });
+            await p.run(0);
+            calls = [p.runMethod('poison', tmp(), 'exit'), p.runMethod('tagged', 'ok', 20)].map((c) => c.catch((e: Error) => e));
+            await sleep(5);
+            await p.close();
+            const [poisoned, fine] = await Promise.all(calls);
+            assert.ok(poisoned instanceof CallMaxRetryError && poisoned.reason instanceof WorkerCrashError, String(poisoned));
+            assert.equal((fine as { value: string }).value, 'ok');
 
-          // kill() in the middle of crash retries
-          p = make(runtime, { maxRetries: 50 });
-          await p.run(0);
-          const crashing = p.runMethod('poison', tmp(), 'exit').catch((e: Error) => e);
-          await sleep(120);
-          await p.kill();
-          assert.ok((await crashing) instanceof PoolClosedError);
+            // kill() in the middle of crash retries
+            p = make(runtime, { maxRetries: 50 });
+            await p.run(0);
+            const crashing = p.runMethod('poison', tmp(), 'exit').catch((e: Error) => e);
+            await sleep(120);
+            await p.kill();
+            assert.ok((await crashing) instanceof PoolClosedError);
 
-          // a stubborn call times out; close() during its grace period
-          p = make(runtime, { timeout: 50, maxRetries: 0, cancelGracePeriod: 2000 });
-          const stuck = p.runMethod('stubborn', tmp(), 5000).catch((e: Error) => e);
-          assert.ok((await stuck) instanceof TimeoutError);
-          await p.kill();
+            // a stubborn call times out; close() during its grace period
+            p = make(runtime, { timeout: 50, maxRetries: 0, cancelGracePeriod: 2000 });
+            const stuck = p.runMethod('stubborn', tmp(), 5000).catch((e: Error) => e);
+            assert.ok((await stuck) instanceof TimeoutError);
+            await p.kill();
 
-          // start failures with no caller at all: the pool fails on its own, then is closed
-          p = createPool({ module: fixture('syntax-error.mjs'), runtime, numberOfWorkers: 2, fork: { execArgv: [] } });
-          open.push(p);
-          await sleep(300);
-          await assert.rejects(p.run(1), ModuleLoadError);
-          await p.close();
-          p = createPool({ module: fixture('slow-start.mjs'), runtime, numberOfWorkers: 1, startTimeout: 50, maxStartFailures: 2, fork: { execArgv: [] } });
-          open.push(p);
-          await sleep(300);
-          await p.kill();
-        }),
-      );
-      await sleep(50);
+            // start failures with no caller at all: the pool fails on its own, then is closed
+            p = createPool({ module: fixture('syntax-error.mjs'), runtime, numberOfWorkers: 2, fork: { execArgv: [] } });
+            open.push(p);
+            await sleep(300);
+            await assert.rejects(p.run(1), ModuleLoadError);
+            await p.close();
+            p = createPool({ module: fixture('slow-start.mjs'), runtime, numberOfWorkers: 1, startTimeout: 50, maxStartFailures: 2, fork: { execArgv: [] } });
+            open.push(p);
+            await sleep(300);
+            await p.kill();
+          }),
+        );
+        await sleep(50);
+      });
       assert.deepEqual(
         unhandled.map((r) => String(r)),
         [],
       );
     } finally {
-      process.off('unhandledRejection', onUnhandled);
       await Promise.all(open.map((p) => p.kill()));
     }
   });

@@ -4,24 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPool, InvalidOptionError, type ModulePool, PoolClosedError } from 'workforce';
-import { eventually, fixture, RUNTIMES } from '../helpers.js';
+import { eventually, fixture, processEventsDuring, RUNTIMES } from '../helpers.js';
 
 function make(runtime: (typeof RUNTIMES)[number]): ModulePool {
   // execArgv []: plain-JS fixture, the workers need not load the runner's tsx
   return createPool({ module: fixture('mp-esm.mjs'), runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] } });
-}
-
-/** The warnings the process emits while `body` runs. */
-async function warningsDuring(body: () => Promise<void>): Promise<Error[]> {
-  const warnings: Error[] = [];
-  const listener = (warning: Error) => warnings.push(warning);
-  process.on('warning', listener);
-  try {
-    await body();
-  } finally {
-    process.off('warning', listener);
-  }
-  return warnings;
 }
 
 for (const runtime of RUNTIMES) {
@@ -82,7 +69,7 @@ for (const runtime of RUNTIMES) {
         throw new Error('unheard listener bug');
       });
       try {
-        const warnings = await warningsDuring(async () => {
+        const warnings = await processEventsDuring<Error>('warning', async () => {
           assert.equal(await pool.runMethod('emit', 1), 1);
           await new Promise((resolve) => setImmediate(resolve));
         });

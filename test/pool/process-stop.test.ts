@@ -3,29 +3,21 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { AsyncQueue, PoolClosedError, type WorkPool } from 'workforce';
-import { eventually, sleep } from '../helpers.js';
+import { eventually, processEventsDuring, sleep } from '../helpers.js';
 import { killMemoryPools, memoryPool, stateAfter } from './memory-pools.js';
 
 afterEach(killMemoryPools);
-const poolOf = memoryPool;
 
-/** Records unhandled rejections while `body` runs. */
-async function watchUnhandled(body: () => Promise<void>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const onUnhandled = (reason: unknown) => seen.push(reason);
-  process.on('unhandledRejection', onUnhandled);
-  try {
+/** Unhandled rejections while `body` runs, and for 20 ms after. */
+const watchUnhandled = (body: () => Promise<void>) =>
+  processEventsDuring('unhandledRejection', async () => {
     await body();
     await sleep(20);
-  } finally {
-    process.off('unhandledRejection', onUnhandled);
-  }
-  return seen;
-}
+  });
 
 describe('process() with failFast', () => {
   test('on an open AsyncQueue: rejects once the failure and in-flight items settled, without waiting for another item', async () => {
-    const { pool, ran } = poolOf(2);
+    const { pool, ran } = memoryPool(2);
     const queue = new AsyncQueue<unknown>();
     const running = pool.process(queue, { failFast: true });
     queue.add(30, 'bad');
@@ -38,7 +30,7 @@ describe('process() with failFast', () => {
   });
 
   test('rejects with the first error only after every in-flight item settled', async () => {
-    const { pool, log } = poolOf(2);
+    const { pool, log } = memoryPool(2);
     await assert.rejects(
       pool.process([120, 'bad', 1, 2, 3], { failFast: true }).finally(() => log.push('process settled')),
       /bad item/,
@@ -47,7 +39,7 @@ describe('process() with failFast', () => {
   });
 
   test('an async source waiting in next() is not awaited, and the item it yields later is not run', async () => {
-    const { pool, ran } = poolOf(2);
+    const { pool, ran } = memoryPool(2);
     let finished = false;
     async function* source() {
       try {
@@ -70,7 +62,7 @@ describe('process() with failFast', () => {
 describe('process() when the pool stops', () => {
   for (const how of ['shutdown', 'close', 'kill'] as const) {
     test(`${how}() during a process() on an open AsyncQueue: it stops pulling and resolves with stopped: true`, async () => {
-      const { pool, ran, log } = poolOf(2);
+      const { pool, ran, log } = memoryPool(2);
       const queue = new AsyncQueue<number>();
       const running = pool.process(queue);
       queue.add(1, 2);
@@ -86,7 +78,7 @@ describe('process() when the pool stops', () => {
   }
 
   test('items still running when kill() comes fail with PoolClosedError; the run still resolves', async () => {
-    const { pool, ran } = poolOf(2);
+    const { pool, ran } = memoryPool(2);
     const queue = new AsyncQueue<number>([1000, 1000]);
     const running = pool.process(queue);
     await eventually(() => ran.length === 2); // both items running
@@ -101,7 +93,7 @@ describe('process() when the pool stops', () => {
   });
 
   test('close() during an array run: the in-flight items finish, the rest is not pulled', async () => {
-    const { pool } = poolOf(1);
+    const { pool } = memoryPool(1);
     let pulled = 0;
     const source = function* () {
       for (let i = 0; i < 100; i++) {
@@ -120,7 +112,7 @@ describe('process() when the pool stops', () => {
   });
 
   test('an item the source yields after the pool stopped is not submitted', async () => {
-    const { pool, ran } = poolOf(1);
+    const { pool, ran } = memoryPool(1);
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     async function* source() {
@@ -140,7 +132,7 @@ describe('process() when the pool stops', () => {
   });
 
   test('process() on a closed pool rejects with PoolClosedError and leaves the source alone', async () => {
-    const { pool } = poolOf(1);
+    const { pool } = memoryPool(1);
     await pool.close();
     let called = false;
     await assert.rejects(
@@ -154,7 +146,7 @@ describe('process() when the pool stops', () => {
   });
 
   test('a source that ended before the pool stopped: stopped is false', async () => {
-    const { pool } = poolOf(2);
+    const { pool } = memoryPool(2);
     const running = pool.process([60]);
     await sleep(20);
     await pool.close();
@@ -164,7 +156,7 @@ describe('process() when the pool stops', () => {
 
 describe('process() over a failing source', () => {
   test('a source whose next() throws: rejects with its error after the pulled items settled', async () => {
-    const { pool, log } = poolOf(3);
+    const { pool, log } = memoryPool(3);
     function* source() {
       yield 60;
       yield 61;
@@ -176,7 +168,7 @@ describe('process() over a failing source', () => {
 
   test('AsyncQueue.fail(error) (or throw) ends the run with that error after in-flight items; nothing unhandled', async () => {
     const unhandled = await watchUnhandled(async () => {
-      const { pool, log } = poolOf(2);
+      const { pool, log } = memoryPool(2);
       const queue = new AsyncQueue<number>();
       const running = pool.process(queue).catch((e: Error) => log.push(`rejected: ${e.message}`));
       queue.add(60);
@@ -205,7 +197,7 @@ describe('process() with a throwing callback', () => {
     test(`a throwing ${name}: no unhandled rejection; process() stops pulling and rejects with it after in-flight items`, async () => {
       let outcome = '';
       const unhandled = await watchUnhandled(async () => {
-        const { pool, ran, log } = poolOf(2);
+        const { pool, ran, log } = memoryPool(2);
         const bug = new Error('listener bug');
         // 40 runs while the second item settles and its callback throws
         const inputs = [40, name === 'itemError' ? 'bad' : 2, 5, 6, 7, 8, 9, 10];
@@ -228,7 +220,7 @@ function throwOf(error: Error): never {
 
 describe('process() options', () => {
   test('onResult that is not a function, or a non-boolean failFast: InvalidOptionError, nothing pulled', async () => {
-    const { pool, ran } = poolOf(1);
+    const { pool, ran } = memoryPool(1);
     let pulled = 0;
     const source = function* () {
       pulled++;
