@@ -40,9 +40,14 @@ export interface EngineOptions {
 
 export type ResolvedEngineOptions = Required<EngineOptions>;
 
-export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
+/**
+ * Validated options with their defaults. Without `maxWorkers`: `minWorkers`, else the CPU count.
+ * Without `minWorkers`: `defaultMinWorkers` if given (a pool that grows under load), else
+ * `maxWorkers` (a fixed-size pool).
+ */
+export function resolveEngineOptions(o: EngineOptions, defaultMinWorkers?: number): ResolvedEngineOptions {
   const maxWorkers = count('maxWorkers', o.maxWorkers ?? o.minWorkers ?? availableParallelism(), 1);
-  const minWorkers = count('minWorkers', o.minWorkers ?? maxWorkers, 0);
+  const minWorkers = count('minWorkers', o.minWorkers ?? defaultMinWorkers ?? maxWorkers, 0);
   if (minWorkers > maxWorkers) throw new InvalidOptionError('minWorkers', minWorkers, `at most maxWorkers (${maxWorkers})`);
   return {
     minWorkers,

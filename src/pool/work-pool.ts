@@ -63,13 +63,11 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     if (typeof factory !== 'function') throw new InvalidOptionError('factory', factory, 'a function returning a worker');
     if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
     const { max, min, idleTimeout, ...rest } = options;
-    const resolved = resolveEngineOptions({
-      ...rest,
-      maxWorkers: rest.maxWorkers ?? max,
-      // travetto's default: one worker at rest, growing to max under load
-      minWorkers: rest.minWorkers ?? min ?? 1,
-      maxIdleTime: rest.maxIdleTime ?? idleTimeout,
-    });
+    const resolved = resolveEngineOptions(
+      { ...rest, maxWorkers: rest.maxWorkers ?? max, minWorkers: rest.minWorkers ?? min, maxIdleTime: rest.maxIdleTime ?? idleTimeout },
+      // travetto's default: one worker at rest, growing to max (the CPU count unless given) under load
+      1,
+    );
     const core: PoolCore<I, O> = {
       options: resolved,
       scheduler: new Scheduler<I, O>(

@@ -1,6 +1,7 @@
 // The generic WorkPool's lifecycle: defaults, start timeouts, travetto's `active` flag, bad
 // per-call options, close() arguments and killAll().
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { type ExecuteContext, InvalidOptionError, killAll, ModuleLoadError, type Worker, WorkPool } from 'workforce';
 import { eventually } from '../helpers.js';
@@ -36,6 +37,20 @@ describe('WorkPool lifecycle', () => {
       assert.equal(made.length, 1, 'no more workers while idle');
       assert.deepEqual(await Promise.all([1, 2, 3, 4, 5, 6].map((n) => pool.submit(n))), [2, 4, 6, 8, 10, 12]);
       assert.ok(made.length > 1 && made.length <= 3, `grew under load to ${made.length}`);
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
+  it('without max, it grows to the CPU count under load (min still 1)', async () => {
+    const made: Doubler[] = [];
+    const pool = new WorkPool<number, number, Doubler>(({ id }) => made[made.push(new Doubler(id)) - 1]);
+    try {
+      await eventually(() => made.length === 1);
+      const load = Array.from({ length: 4 * availableParallelism() }, (_, n) => pool.submit(n));
+      await eventually(() => made.length === availableParallelism());
+      assert.equal((await Promise.all(load)).length, load.length);
+      assert.equal(made.length, availableParallelism(), 'no more than the CPU count');
     } finally {
       await pool.shutdown();
     }
