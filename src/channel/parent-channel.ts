@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { MessagePort, Worker as NodeWorker } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { delay, MAX_DELAY } from '../util/validate.js';
+import { timerDelay } from '../util/validate.js';
 import { Channel, type ChannelMessage, type MessageMap } from './channel.js';
 import type { Link } from './link.js';
 import { PortLink } from './port-link.js';
@@ -36,7 +36,7 @@ export function checkKillOptions(options: ParentChannelOptions): Required<Parent
     throw new InvalidOptionError('killSignal', killSignal, "a signal name such as 'SIGTERM'");
   }
   // Infinity: wait as long as a timer can (about 24.8 days)
-  return { killTimeout: Math.min(delay('killTimeout', options.killTimeout ?? 1000, 0), MAX_DELAY), killSignal };
+  return { killTimeout: timerDelay('killTimeout', options.killTimeout ?? 1000, 0), killSignal };
 }
 
 /**

@@ -9,7 +9,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { checkSerializerSpec, loadSerializer, type SerializerSpec } from '../serializer/resolve.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { StructuredSerializer } from '../serializer/structured.js';
-import { count, delay, limit, MAX_DELAY } from '../util/validate.js';
+import { count, limit, timerDelay } from '../util/validate.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
 import { type ForkOptions, processConnector } from '../worker/process-worker.js';
@@ -89,9 +89,8 @@ export class ModulePool {
     const spec = checkSerializerSpec(options.serializer ?? options.serializerPath ?? 'structured');
     let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
     serializer.then((s) => (serializer = s)).catch(() => {});
-    // Infinity (wait for ever) becomes the longest timer setTimeout keeps
-    const killTimeout = Math.min(delay('killTimeout', options.killTimeout ?? 500, 0), MAX_DELAY);
-    const startTimeout = Math.min(delay('startTimeout', options.startTimeout ?? 30_000, 1), MAX_DELAY);
+    const killTimeout = timerDelay('killTimeout', options.killTimeout ?? 500, 0);
+    const startTimeout = timerDelay('startTimeout', options.startTimeout ?? 30_000, 1);
     const size = options.numberOfWorkers === undefined ? undefined : count('numberOfWorkers', options.numberOfWorkers, 1);
     const engine = {
       ...options,

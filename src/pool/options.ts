@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { count, delay, flag, limit, MAX_DELAY } from '../util/validate.js';
+import { count, delay, flag, limit, timerDelay } from '../util/validate.js';
 
 /** Options of the scheduling engine, shared by `WorkPool` and `createPool`. */
 export interface EngineOptions {
@@ -59,8 +59,7 @@ export function resolveEngineOptions(o: EngineOptions, defaultMinWorkers?: numbe
     timeout: delay('timeout', o.timeout ?? Number.POSITIVE_INFINITY, 1),
     ttl: limit('ttl', o.ttl ?? Number.POSITIVE_INFINITY, 1),
     maxIdleTime: delay('maxIdleTime', o.maxIdleTime ?? Number.POSITIVE_INFINITY, 0),
-    // Infinity (never terminate) becomes the longest timer setTimeout keeps
-    cancelGracePeriod: Math.min(delay('cancelGracePeriod', o.cancelGracePeriod ?? 1000, 0), MAX_DELAY),
+    cancelGracePeriod: timerDelay('cancelGracePeriod', o.cancelGracePeriod ?? 1000, 0),
     strongAffinityThreshold: count('strongAffinityThreshold', o.strongAffinityThreshold ?? 4, 0),
     maxStartFailures: count('maxStartFailures', o.maxStartFailures ?? 5, 1),
     prefetch: count('prefetch', o.prefetch ?? 64, 0),

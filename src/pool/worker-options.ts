@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { flag } from '../util/validate.js';
+import { flag, strings } from '../util/validate.js';
 
 /** The pool options handed as they are to worker_threads and child_process. */
 export interface WorkerOptions {
@@ -44,10 +44,4 @@ function object(name: string, value: unknown): Record<string, unknown> | undefin
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, value, 'an object');
   return value as Record<string, unknown>;
-}
-
-/** undefined, or an array of strings. */
-function strings(name: string, value: unknown): void {
-  if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
-    throw new InvalidOptionError(name, value, 'an array of strings');
 }

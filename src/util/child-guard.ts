@@ -28,7 +28,7 @@ export function guardChild(child: ChildProcess): void {
   release ??= onExit(killChildren);
   child.once('exit', () => {
     children.delete(pid);
-    reaper.ended(pid, children.size === 0);
+    reaper.ended(pid);
     if (children.size > 0) return;
     release?.();
     release = undefined;

@@ -39,10 +39,10 @@ export class Reaper {
     this.#tell(`+${pid}`);
   }
 
-  /** Child `pid` ended; with none left the shell is let go (EOF: it kills nothing, its list is empty). */
-  ended(pid: number, noneLeft: boolean): void {
+  /** Child `pid` ended (already gone from `live`); with none left the shell is let go (EOF: it kills nothing, its list is empty). */
+  ended(pid: number): void {
     this.#tell(`-${pid}`);
-    if (!noneLeft || !this.#shell) return;
+    if (this.live.size > 0 || !this.#shell) return;
     const done = this.#shell;
     this.#shell = undefined;
     done.stdin?.end();

@@ -28,6 +28,17 @@ export function delay(name: string, value: unknown, min: number): number {
   return ms;
 }
 
+/** A delay for a timer that always fires: Infinity (wait for ever) becomes MAX_DELAY, the longest setTimeout keeps. */
+export function timerDelay(name: string, value: unknown, min: number): number {
+  return Math.min(delay(name, value, min), MAX_DELAY);
+}
+
+/** undefined, or an array of strings. */
+export function strings(name: string, value: unknown): void {
+  if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
+    throw new InvalidOptionError(name, value, 'an array of strings');
+}
+
 export function flag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new InvalidOptionError(name, value, 'a boolean');
   return value;

@@ -5,6 +5,7 @@ import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardChild } from '../util/child-guard.js';
+import { strings } from '../util/validate.js';
 import { childExecArgv } from './runtime-entry.js';
 import type { ExecuteContext, ExitInfo, Worker } from './types.js';
 
@@ -148,8 +149,7 @@ function checkSpawnConfig(command: unknown, config: unknown): void {
   if (typeof command !== 'string' || command === '') throw new InvalidOptionError('command', command, 'a program or script path');
   if (config === null || typeof config !== 'object') throw new InvalidOptionError('config', config, 'an object with handlers');
   const { args, opts, handlers } = config as Record<string, unknown>;
-  if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string')))
-    throw new InvalidOptionError('args', args, 'an array of strings');
+  strings('args', args);
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new InvalidOptionError('opts', opts, 'an object');
   if (handlers === null || typeof handlers !== 'object') throw new InvalidOptionError('handlers', handlers, 'an object with an execute function');
   const { init, execute, destroy } = handlers as Record<string, unknown>;

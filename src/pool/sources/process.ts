@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { PoolClosedError } from '../../errors/pool-closed-error.js';
+import { flag } from '../../util/validate.js';
 import { PoolEvents } from '../events.js';
 import type { FeedGate } from './feed-gate.js';
 import { type InputSource, toAsyncIterator } from './input-source.js';
@@ -50,7 +51,7 @@ export async function processSource<I, O>(
 ): Promise<ProcessSummary<I>> {
   if (gate.stopped) throw new PoolClosedError('The pool was closed before process() started');
   if (options.onResult !== undefined && typeof options.onResult !== 'function') throw new InvalidOptionError('onResult', options.onResult, 'a function');
-  if (options.failFast !== undefined && typeof options.failFast !== 'boolean') throw new InvalidOptionError('failFast', options.failFast, 'a boolean');
+  if (options.failFast !== undefined) flag('failFast', options.failFast);
   const iterator = toAsyncIterator(source);
   const summary: ProcessSummary<I> = { completed: 0, failed: 0, errors: [], stopped: false };
   let inflight = 0;

@@ -251,8 +251,6 @@ export class WorkerRuntime implements WorkerContext {
   }
 
   #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
-    // a task may start inside another's synchronous part (its nested call lent a slot): restore that one after
-    const outer = this.#current;
     this.#current = task;
     try {
       if (this.#tracking) {
@@ -263,7 +261,7 @@ export class WorkerRuntime implements WorkerContext {
       }
       return single ? fn(args[0], taskContext(this, task, this.#addTaskOf(task))) : fn(...args);
     } finally {
-      this.#current = outer;
+      this.#current = undefined;
     }
   }
 

@@ -138,24 +138,23 @@ export class TaskRunner {
     try {
       result = this.host.invoke(fn, args, single, task);
     } catch (error) {
-      return this.#done(task, false, error);
+      return this.#done(id, false, error);
     }
     if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
       (result as PromiseLike<unknown>).then(
         (value) => {
-          this.#done(task, true, value);
+          this.#done(id, true, value);
           this.drain();
         },
         (error) => {
-          this.#done(task, false, error);
+          this.#done(id, false, error);
           this.drain();
         },
       );
-    } else this.#done(task, true, result);
+    } else this.#done(id, true, result);
   }
 
-  #done(task: RunningTask, ok: boolean, value: unknown): void {
-    const id = task.id;
+  #done(id: number, ok: boolean, value: unknown): void {
     this.#active--;
     this.#running.delete(id);
     if (!ok) return this.#reply(id, 0, serializeError(value));
