@@ -172,14 +172,16 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     }
   }
 
-  #failed(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): void {
+  /** Settles `attempt`'s task with its final error, or tries it again: now, or with `retryLater` once the attempt let go of its worker. */
+  #failed(attempt: Attempt<I, O>, error: unknown, workerDied: boolean, retryLater = false): void {
     const { task } = attempt;
     clearTimeout(attempt.timer);
     if (task.attempt === attempt) task.attempt = undefined;
     if (task.state === 'done') return;
     const final = this.#finalError(attempt, error, workerDied);
     if (final !== undefined) return this.settle(task, false, final);
-    this.#requeue(attempt, error);
+    if (retryLater) attempt.retryAfter = error;
+    else this.#requeue(attempt, error);
   }
 
   /** The error `attempt`'s task settles with, or undefined when it is tried again. */
@@ -220,12 +222,7 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     attempt.timer = undefined;
     if (attempt.taskDone) return;
     attempt.taskDone = true;
-    const { task } = attempt;
-    if (task.attempt === attempt) task.attempt = undefined;
-    const error = new TimeoutError(this.core.options.timeout, task.id);
-    const final = this.#finalError(attempt, error, false);
-    if (final !== undefined) this.settle(task, false, final);
-    else attempt.retryAfter = error;
+    this.#failed(attempt, new TimeoutError(this.core.options.timeout, attempt.task.id), false, true);
     this.#cancel(attempt, 'timed out');
   }
 
