@@ -118,14 +118,9 @@ export class StatsRecorder {
  * neither queued nor running.
  */
 function sentAheadOf(h: WorkerHandle<unknown, unknown>): { ahead: number; withdrawing: number } {
-  let ahead = 0;
-  let withdrawing = 0;
-  if (h.running <= h.concurrency + h.waiting) return { ahead, withdrawing };
   const started = h.concurrency + h.waiting;
-  h.inflight.toArray().forEach((attempt, i) => {
-    if (i < started) return;
-    if (attempt.taskDone) withdrawing++;
-    else ahead++;
-  });
-  return { ahead, withdrawing };
+  if (h.running <= started) return { ahead: 0, withdrawing: 0 };
+  const beyond = h.inflight.toArray().slice(started);
+  const withdrawing = beyond.filter((attempt) => attempt.taskDone).length;
+  return { ahead: beyond.length - withdrawing, withdrawing };
 }
