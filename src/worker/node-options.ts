@@ -1,4 +1,4 @@
-import { DEBUG_FLAG } from './runtime-entry.js';
+import { DEBUG_FLAG, optionGroups } from './runtime-entry.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -38,20 +38,11 @@ function tokens(text: string): { raw: string; value: string }[] {
 export function workerEnv(env: Env, inspect: boolean): Env {
   const options = env.NODE_OPTIONS;
   if (!options || !/--(inspect|debug)/.test(options)) return env;
-  const list = tokens(options);
-  const kept: string[] = [];
-  let dropped = false;
-  for (let i = 0; i < list.length; i++) {
-    const { raw, value } = list[i];
-    if (!DEBUG_FLAG.test(value)) {
-      kept.push(raw);
-      continue;
-    }
-    dropped = true;
-    // a value given as the next option (`--inspect-port 9229`) goes too
-    if (!value.includes('=') && i + 1 < list.length && !list[i + 1].value.startsWith('-')) i++;
-  }
-  if (!dropped) return env;
-  if (inspect) kept.push('--inspect=0');
-  return { ...env, NODE_OPTIONS: kept.join(' ') };
+  // a debugger flag's value given as the next option (`--inspect-port 9229`) goes too
+  const groups = optionGroups(tokens(options), (token) => token.value);
+  const kept = groups.filter(([flag]) => !DEBUG_FLAG.test(flag.value));
+  if (kept.length === groups.length) return env;
+  const args = kept.flat().map((token) => token.raw);
+  if (inspect) args.push('--inspect=0');
+  return { ...env, NODE_OPTIONS: args.join(' ') };
 }

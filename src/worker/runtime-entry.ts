@@ -8,18 +8,31 @@ export const RUNTIME_PATH = fileURLToPath(RUNTIME_URL);
 export const DEBUG_FLAG = /^--(inspect|debug)/;
 
 /**
+ * Node options split into options: a flag, with its value when that is given as the next argument
+ * (`--test-name-pattern foo`: the flag has no `=` and the next argument is not a flag), so that a
+ * dropped flag takes its value along (or a child would take the value for its script).
+ */
+export function optionGroups<T>(items: readonly T[], text: (item: T) => string): T[][] {
+  const out: T[][] = [];
+  for (const item of items) {
+    const last = out.at(-1);
+    if (last && last.length === 1 && !text(item).startsWith('-') && !text(last[0]).includes('=')) last.push(item);
+    else out.push([item]);
+  }
+  return out;
+}
+
+/** An option a child worker may inherit: not a debugger or test-runner flag. */
+export const forChild = ([flag]: readonly string[]): boolean => !DEBUG_FLAG.test(flag) && !/^--test/.test(flag);
+
+/**
  * The parent's execArgv without debugger and test-runner flags. A parent under --inspect gives
  * each forked child `--inspect=0` (a port of its own, so no EADDRINUSE) when `inspect` is set.
  */
 export function childExecArgv(execArgv: readonly string[] = process.execArgv, inspect = false): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i];
-    if (!DEBUG_FLAG.test(arg) && !/^--test/.test(arg)) kept.push(arg);
-    // A dropped flag's value given as the next argument (`--test-name-pattern foo`) goes too,
-    // or the child would take it for its script.
-    else if (!arg.includes('=') && i + 1 < execArgv.length && !execArgv[i + 1].startsWith('-')) i++;
-  }
+  const kept = optionGroups(execArgv, (arg) => arg)
+    .filter(forChild)
+    .flat();
   if (inspect && execArgv.some((arg) => DEBUG_FLAG.test(arg))) kept.push('--inspect=0');
   return kept;
 }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { childExecArgv } from './runtime-entry.js';
+import { forChild, optionGroups } from './runtime-entry.js';
 
 /** worker_threads' answer per option (a flag and its separate value, joined by NUL). */
 const answers = new Map<string, boolean>();
@@ -12,21 +12,10 @@ const answers = new Map<string, boolean>();
  * `--expose-gc`, `--stack-size`, `--title`, …; ERR_WORKER_INVALID_EXEC_ARGV): those are dropped.
  */
 export function threadExecArgv(execArgv: readonly string[] = process.execArgv): string[] | undefined {
-  const kept = childExecArgv(execArgv);
-  if (kept.length === execArgv.length) return undefined;
-  return options(kept).filter(accepted).flat();
-}
-
-/** execArgv split into options: a flag with the value given as the next argument, if any. */
-function options(args: readonly string[]): string[][] {
-  const out: string[][] = [];
-  for (const arg of args) {
-    const last = out.at(-1);
-    // execArgv holds no script: an argument that is not a flag is the previous flag's value
-    if (last && last.length === 1 && !arg.startsWith('-') && !last[0].includes('=')) last.push(arg);
-    else out.push([arg]);
-  }
-  return out;
+  const options = optionGroups(execArgv, (arg) => arg);
+  const kept = options.filter(forChild);
+  if (kept.length === options.length) return undefined;
+  return kept.filter(accepted).flat();
 }
 
 function accepted(option: string[]): boolean {
