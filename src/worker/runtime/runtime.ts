@@ -186,9 +186,7 @@ export class WorkerRuntime implements WorkerContext {
   #abortNested(id: number, reason: unknown): void {
     const waiter = this.#forget(id);
     if (!waiter) return;
-    waiter.release();
     this.#send([Op.NESTED_CANCEL, id]);
-    queueMicrotask(() => this.#runner.drain());
     waiter.reject(new TaskAbortedError(reason));
   }
 
@@ -278,20 +276,20 @@ export class WorkerRuntime implements WorkerContext {
     return this.#shared ? runInContext(this, fn) : fn();
   }
 
-  /** Drops nested call `id` and its share of its lending group. */
+  /** Drops nested call `id`: its signal listeners and its share of its lending group (the runner then drains with the new limit). */
   #forget(id: number): NestedWaiter | undefined {
     const waiter = this.#nested.get(id);
     if (!waiter) return undefined;
     this.#nested.delete(id);
     this.#lending.remove(waiter.group);
+    waiter.release();
+    queueMicrotask(() => this.#runner.drain());
     return waiter;
   }
 
   #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
     const waiter = this.#forget(id);
     if (!waiter) return;
-    waiter.release();
-    queueMicrotask(() => this.#runner.drain());
     if (!ok) return waiter.reject(deserializeError(value));
     try {
       waiter.resolve(this.#serializer.decode(value));
