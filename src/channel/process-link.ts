@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { getSystemErrorName } from 'node:util';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
+import { hasExited } from '../util/child-exit.js';
 import type { Link } from './link.js';
 
 /** Errors of a message sent to a child whose channel is gone. */
@@ -118,8 +119,4 @@ export class ProcessLink implements Link {
     const timer = setTimeout(report, released ? 0 : 200);
     child.once('close', report);
   }
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
 }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { onExit } from 'signal-exit';
+import { hasExited } from './child-exit.js';
 import { Reaper } from './reaper.js';
 
 /** Guarded children still running: signal-exit and the reaper act on these. */
@@ -22,7 +23,7 @@ let release: (() => void) | undefined;
  */
 export function guardChild(child: ChildProcess): void {
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (pid === undefined || hasExited(child)) return;
   children.set(pid, child);
   reaper.started(pid);
   release ??= onExit(killChildren);
