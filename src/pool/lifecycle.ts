@@ -133,20 +133,17 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     handle.state = 'dead';
     clearTimeout(handle.idleTimer);
     this.core.scheduler.remove(handle);
-    const pid = (handle.worker as { pid?: number } | undefined)?.pid;
+    const { name, pid } = named(handle);
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`;
     const cause = info.cause instanceof Error ? `: ${info.cause.message}` : '';
     const terminated = this.#terminated.get(handle);
-    const crash = new WorkerCrashError(
-      `Worker ${handle.id}${pid ? ` (pid ${pid})` : ''} ${terminated ? `was terminated (${terminated}) and ` : ''}${how}${cause}`,
-      {
-        workerId: handle.id,
-        exitCode: info.exitCode,
-        signal: info.signal,
-        pid,
-        cause: info.cause,
-      },
-    );
+    const crash = new WorkerCrashError(`${name} ${terminated ? `was terminated (${terminated}) and ` : ''}${how}${cause}`, {
+      workerId: handle.id,
+      exitCode: info.exitCode,
+      signal: info.signal,
+      pid,
+      cause: info.cause,
+    });
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
     this.dispatcher.failInflight(handle, crash);
     const startFailure = (wasStarting || diedYoung) && !planned;
@@ -238,8 +235,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const worker = handle.worker;
     handle.state = 'stopping';
     this.core.scheduler.remove(handle);
-    const pid = (worker as { pid?: number } | undefined)?.pid;
-    const crash = new WorkerCrashError(`Worker ${handle.id}${pid ? ` (pid ${pid})` : ''} was terminated: ${why}`, { workerId: handle.id, pid });
+    const { name, pid } = named(handle);
+    const crash = new WorkerCrashError(`${name} was terminated: ${why}`, { workerId: handle.id, pid });
     // Its running calls are retried once it is gone (died), not now: a terminated thread or
     // process runs on for a moment, and a task must never run on two workers at once.
     this.#terminated.set(handle, why);
@@ -365,4 +362,10 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     }
     return scheduler.queued - room;
   }
+}
+
+/** A worker as error messages name it (`Worker 3 (pid 1234)`), and its pid (process workers). */
+function named<I, O>(handle: WorkerHandle<I, O>): { name: string; pid: number | undefined } {
+  const pid = (handle.worker as { pid?: number } | undefined)?.pid;
+  return { name: `Worker ${handle.id}${pid ? ` (pid ${pid})` : ''}`, pid };
 }

@@ -1,7 +1,7 @@
 import { ModuleLoadError } from '../errors/module-load-error.js';
 
 /** Backoff before the n-th consecutive respawn after start failures: 50 ms doubling, capped at 2 s. */
-export function startBackoff(failures: number): number {
+function startBackoff(failures: number): number {
   return Math.min(2000, 50 * 2 ** Math.max(0, failures - 1));
 }
 
