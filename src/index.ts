@@ -1,21 +1,12 @@
 /**
  * workforce: run work in parallel on worker threads, child processes and spawned programs.
- * This is the only public entry point (worker modules import 'workforce/worker').
+ * The public entry point, one name per concept (worker modules import 'workforce/worker'; the
+ * names of the libraries workforce grew from are in 'workforce/compat').
  */
 
 export type { ChannelMessage, DataArgs, MessageListener, MessageMap } from './channel/channel.js';
 export { ChildChannel } from './channel/child-channel.js';
 export { type ChannelExit, type ChannelTarget, ParentChannel, type ParentChannelOptions } from './channel/parent-channel.js';
-export { WorkerPool, type WorkerPoolOptions } from './compat/probedjs.js';
-export {
-  type DataExecutionSource,
-  type ExecutionFunction,
-  type ExecutionJob,
-  ExecutionPool,
-  QueueExecutionSource,
-} from './compat/travetto.js';
-export { create, kill, serializers } from './compat/workestrator.js';
-/** Workestrator's and DESIGN.md's names for the same error classes. */
 export {
   CallMaxRetryError,
   ChannelClosedError,
@@ -25,21 +16,18 @@ export {
   ModuleLoadError,
   PoolClosedError,
   QueueFullError,
-  QueueFullError as MaxConcurrentCallsError,
   SerializationError,
   TaskAbortedError,
   TimeoutError,
   WorkerCrashError,
-  WorkerCrashError as WorkerExitError,
-  WorkerCrashError as WorkerTerminatedError,
   WorkforceError,
 } from './errors/index.js';
 export { type PoolEventName, PoolEvents } from './pool/events.js';
-export { createPool, ModulePool, type PoolOptions, type Runtime } from './pool/module-pool.js';
-export type { EngineOptions } from './pool/options.js';
+export { createPool, type ModulePool, type PoolOptions, type Runtime } from './pool/module-pool.js';
+export { MAX_WORKERS } from './pool/options.js';
 export { killAll } from './pool/registry.js';
-export { AsyncQueue, DynamicAsyncIterator } from './pool/sources/async-queue.js';
-export { type InputSource, IterableInputSource } from './pool/sources/input-source.js';
+export { AsyncQueue } from './pool/sources/async-queue.js';
+export type { InputSource } from './pool/sources/input-source.js';
 export type { ItemResult, ProcessOptions, ProcessSummary } from './pool/sources/process.js';
 export type { Percentiles, PoolStats, WorkerStats } from './pool/stats.js';
 export type { AffinityStrength, TaskOptions } from './pool/task.js';

@@ -13,15 +13,15 @@ class ImageCompressor extends WorkPool {
       () =>
         spawnedWorker(converter, {
           handlers: {
-            init: (channel) => channel.listenOnce('ready'),
+            init: (channel) => channel.once('ready'),
             async execute(channel, path) {
-              const done = channel.listenOnce('converted');
+              const done = channel.once('converted');
               channel.send('convert', { path });
               return done;
             },
           },
         }),
-      { max: 2 },
+      { maxWorkers: 2 },
     );
     this.on('item', (path, { output, pid }) => console.log(`${path} -> ${output} (process ${pid})`));
   }
@@ -39,7 +39,7 @@ class ImageCompressor extends WorkPool {
   async finish(running) {
     this.pendingImages.close();
     const summary = await running;
-    await this.shutdown();
+    await this.close();
     return summary;
   }
 }

@@ -1,7 +1,8 @@
-// travetto's "Spawning Pool": every input goes to a child process that doubles it.
+// travetto's "Spawning Pool" as written, through workforce/compat (travetto's names): every input
+// goes to a child process that doubles it.
 // Run after a build: node examples/spawned/spawner.mjs
 import { fileURLToPath } from 'node:url';
-import { IterableInputSource, spawnedWorker, WorkPool } from 'workforce';
+import { IterableInputSource, spawnedWorker, WorkPool } from 'workforce/compat';
 
 const child = fileURLToPath(new URL('./spawned.mjs', import.meta.url));
 

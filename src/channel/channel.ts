@@ -16,7 +16,7 @@ export type MessageMap = Record<string, unknown>;
 /** `data` may be left out when its type accepts undefined (e.g. `{ ready: undefined }`). */
 export type DataArgs<M, K extends keyof M> = undefined extends M[K] ? [data?: M[K]] : [data: M[K]];
 
-/** A message listener; the second argument unsubscribes it (travetto's `complete`). */
+/** A message listener; the second argument unsubscribes it. */
 export type MessageListener<D> = (data: D, unsubscribe: () => void) => void;
 
 export function isChannelMessage(value: unknown): value is ChannelMessage {
@@ -79,11 +79,6 @@ export abstract class Channel<Out extends MessageMap = Record<string, any>, In e
     return off;
   }
 
-  /** travetto's name of `on`. */
-  listenFor<K extends keyof In & string>(type: K, listener: MessageListener<In[K]>): () => void {
-    return this.on(type, listener);
-  }
-
   /** Calls `listener` with every message, whatever its type; returns an unsubscribe function. */
   listen(listener: (message: ChannelMessage<keyof In & string>, unsubscribe: () => void) => void): () => void {
     const entry = (message: ChannelMessage) => listener(message as ChannelMessage<keyof In & string>, off);
@@ -117,11 +112,6 @@ export abstract class Channel<Out extends MessageMap = Record<string, any>, In e
       : Promise.reject(new ChannelClosedError(`Stopped waiting for '${type}': the channel to ${this.describe()} is closed`));
     waiting.catch(() => {});
     return waiting;
-  }
-
-  /** travetto's name of `once`. */
-  listenOnce<K extends keyof In & string>(type: K): Promise<In[K]> {
-    return this.once(type);
   }
 
   /** Called once when the channel closes (the other end is gone, or destroy()); returns an unsubscribe function. */

@@ -19,7 +19,7 @@ interface Side {
  * its parent but cannot end it; it can only `exit()` its own thread or process.
  *
  * Liveness: the channel holds the event loop open only while it has message listeners
- * (`on`/`listenFor`/`listen`) or pending `once()` waits. Its raw 'message'/'disconnect' listeners
+ * (`on`/`listen`) or pending `once()` waits. Its raw 'message'/'disconnect' listeners
  * are added with the first of them and removed with the last, so Node's own ref counting of the
  * IPC channel / parentPort applies: a child that listens for requests stays up, a child that has
  * stopped listening ends when nothing else keeps it busy (no keep-alive timer needed). Messages

@@ -1,3 +1,4 @@
+/** travetto v0's executors (any object) as Workers, with their `active` flag read as "busy". */
 import type { Worker } from '../worker/types.js';
 
 /** One job of an ExecutionPool: `run(input, executor)` on a borrowed executor. */

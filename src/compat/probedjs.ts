@@ -1,3 +1,4 @@
+/** @probedjs/work-pool's WorkerPool: a module pool with probedjs's constructor, `workerAffinity` and `dispose()`. */
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { ModulePool, type PoolOptions } from '../pool/module-pool.js';
 import type { TaskOptions } from '../pool/task.js';
@@ -6,6 +7,9 @@ export interface WorkerPoolOptions<E> extends Omit<PoolOptions, 'module'> {
   /** Typing only: pass the entry point so `addTask` is typed by it. */
   entryPoint?: E;
 }
+
+/** addTask's options with probedjs's name of `affinity`. */
+export type WorkerPoolTaskOptions = TaskOptions & { workerAffinity?: number | string; method?: string };
 
 type Arg<E> = E extends (arg: infer A, ...rest: any[]) => unknown ? A : unknown;
 type Result<E> = E extends (...args: any[]) => infer R ? Awaited<R> : unknown;
@@ -24,14 +28,14 @@ export class WorkerPool<E = (arg: unknown) => unknown> extends ModulePool {
     super({ ...rest, module });
   }
 
-  override addTask<R = Result<E>>(arg: Arg<E>, options: (TaskOptions & { workerAffinity?: number | string; method?: string }) | null = {}): Promise<R> {
+  override addTask<R = Result<E>>(arg: Arg<E>, options: WorkerPoolTaskOptions | null = {}): Promise<R> {
     // null (no options) and the wrong types: as ModulePool.addTask takes them
     if (options === null || typeof options !== 'object') return super.addTask<R>(arg, options);
     const { workerAffinity, ...rest } = options;
-    return super.addTask<R>(arg, workerAffinity === undefined ? rest : { ...rest, affinity: workerAffinity });
+    return super.addTask<R>(arg, workerAffinity === undefined || rest.affinity !== undefined ? rest : { ...rest, affinity: workerAffinity });
   }
 
-  /** Ends the pool (running and queued tasks finish first). */
+  /** probedjs's name of close(): ends the pool (running and queued tasks finish first). */
   dispose(): Promise<void> {
     return this.close();
   }

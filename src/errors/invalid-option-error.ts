@@ -1,15 +1,25 @@
 import { WorkforceError } from './workforce-error.js';
 
-/** An option passed to a pool, worker or channel has the wrong type or range. */
+/** An option passed to a pool, worker or channel has the wrong type or range, or is not an option at all. */
 export class InvalidOptionError extends WorkforceError {
   override name = 'InvalidOptionError';
   override readonly code = 'ERR_WORKFORCE_INVALID_OPTION';
+  /** For an unknown option: the nearest valid name, when one is close. */
+  readonly suggestion: string | undefined;
   constructor(
     readonly option: string,
     readonly value: unknown,
     expected: string,
+    detail?: { message?: string; suggestion?: string },
   ) {
-    super(`Invalid option "${option}": expected ${expected}, got ${describe(value)}`);
+    super(detail?.message ?? `Invalid option "${option}": expected ${expected}, got ${describe(value)}`);
+    this.suggestion = detail?.suggestion;
+  }
+
+  /** `option` is not a name `where` knows; `suggestion` is the valid name it most likely meant. */
+  static unknown(option: string, value: unknown, where: string, suggestion: string | undefined): InvalidOptionError {
+    const hint = suggestion === undefined ? '' : ` — did you mean '${suggestion}'?`;
+    return new InvalidOptionError(option, value, `an option of ${where}`, { message: `Unknown option '${option}' of ${where}${hint}`, suggestion });
   }
 }
 

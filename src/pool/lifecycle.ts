@@ -272,11 +272,21 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     if (handle.state !== 'starting') {
       if (handle.state === 'stopping' || handle.state === 'dead') return;
     }
-    // A worker that reports its own exits (thread, process, spawned) and says it is inactive died
-    // while starting; its exit report is on its way. A plain object's `active` is consulted only
-    // after a call: travetto's workers use it as "busy", false until their first call.
+    // A worker that says it is inactive died while starting. One that reports its own exits
+    // (thread, process, spawned) has its exit report on its way; any other is ended here, as
+    // answered() does, since it may still hold resources.
     const worker = handle.worker;
-    if (worker?.onExit && worker.active === false) return this.died(handle, { exitCode: null, signal: null, planned: false });
+    if (worker?.active === false) {
+      if (!worker.onExit)
+        this.#track(
+          handle,
+          Promise.resolve(worker.destroy({ force: true })).then(
+            () => {},
+            (error) => this.core.emitError(worker, error),
+          ),
+        );
+      return this.died(handle, { exitCode: null, signal: null, planned: false });
+    }
     handle.state = 'ready';
     handle.onlineAt = performance.now();
     debug('worker %s online', handle.id);

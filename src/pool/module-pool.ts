@@ -1,65 +1,32 @@
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import type { ResourceLimits } from 'node:worker_threads';
 import createDebug from 'debug';
 import type { Link } from '../channel/link.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { checkSerializerSpec, loadSerializer, type SerializerSpec } from '../serializer/resolve.js';
+import { loadSerializer } from '../serializer/resolve.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { StructuredSerializer } from '../serializer/structured.js';
-import { count, limit, timerDelay } from '../util/validate.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
-import { type ForkOptions, processConnector } from '../worker/process-worker.js';
+import { processConnector } from '../worker/process-worker.js';
 import type { Call, NestedWireOptions } from '../worker/protocol.js';
-import { resolveModule } from '../worker/runtime/module-loader.js';
 import { threadConnector } from '../worker/thread-worker.js';
 import type { PoolEventName } from './events.js';
 import { MessageListeners } from './message-listeners.js';
 import { NestedTasks } from './nested-tasks.js';
-import type { EngineOptions } from './options.js';
+import { TASK_OPTION_NAMES, unknownOption } from './options.js';
+import { type PoolOptions, type Runtime, resolvePoolOptions } from './pool-options.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import { type CloseOptions, WorkPool } from './work-pool.js';
 import type { WorkerHandle } from './worker-handle.js';
-import { checkWorkerOptions } from './worker-options.js';
 
 const debug = createDebug('workforce:pool');
 
-export type Runtime = 'thread' | 'process' | 'inline';
+export type { PoolOptions, Runtime } from './pool-options.js';
 
-export interface PoolOptions extends EngineOptions {
-  /** Absolute path (or file: URL) of the worker module: .js, .mjs, .cjs or .ts. */
-  module: string | URL;
-  /** Default 'thread'. */
-  runtime?: Runtime;
-  /** Fixed pool size: sets minWorkers and maxWorkers. Default: CPU count. */
-  numberOfWorkers?: number;
-  /** Workestrator's name of `concurrency`. */
-  maxConcurrentCallsPerWorker?: number;
-  /** ms a worker gets to exit gracefully before it is killed. Default 500. */
-  killTimeout?: number;
-  /** ms a worker gets to load its module and come online. Default 30000. */
-  startTimeout?: number;
-  /** 'structured' (default) | 'json' | 'cbor' | absolute path of a Serializer module. */
-  serializer?: SerializerSpec;
-  /** Workestrator's name of `serializer`. */
-  serializerPath?: SerializerSpec;
-  /** Given to every worker as `workerContext.workerData`. */
-  workerData?: unknown;
-  /** Environment of the workers (process workers: `fork.env` when given, else this). */
-  env?: Record<string, string | undefined>;
-  /** worker_threads resource limits (thread runtime). */
-  resourceLimits?: ResourceLimits;
-  /** Node flags of thread workers (process workers: `fork.execArgv`). */
-  execArgv?: string[];
-  /** child_process.fork options (process runtime). */
-  fork?: ForkOptions;
-  /** Recycle a worker whose heap grew past this many bytes (checked after each call). */
-  maxHeapBeforeRecycle?: number;
-}
+/** addTask's options: a task's, and the method to call. */
+const ADD_TASK_OPTION_NAMES = [...TASK_OPTION_NAMES, 'method'];
 
 export type PoolListener = (...args: any[]) => void;
 
@@ -77,34 +44,14 @@ export class ModulePool {
   readonly runtime: Runtime;
 
   constructor(options: PoolOptions) {
-    if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object with a module path');
-    const moduleUrl = resolveModule(options.module);
-    this.modulePath = fileURLToPath(moduleUrl);
-    const runtime = options.runtime ?? 'thread';
-    if (runtime !== 'thread' && runtime !== 'process' && runtime !== 'inline')
-      throw new InvalidOptionError('runtime', runtime, "'thread', 'process' or 'inline'");
+    const resolved = resolvePoolOptions(options);
+    const { moduleUrl, modulePath, runtime, serializer: spec, killTimeout, startTimeout, maxHeapBeforeRecycle: maxHeap, engine } = resolved;
+    this.modulePath = modulePath;
     this.runtime = runtime;
-    // Options handed to worker_threads / child_process: a wrong type fails here, not in every worker.
-    checkWorkerOptions(options);
-    const spec = checkSerializerSpec(options.serializer ?? options.serializerPath ?? 'structured');
     let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
     serializer.then((s) => (serializer = s)).catch(() => {});
-    const killTimeout = timerDelay('killTimeout', options.killTimeout ?? 500, 0);
-    const startTimeout = timerDelay('startTimeout', options.startTimeout ?? 30_000, 1);
-    const size = options.numberOfWorkers === undefined ? undefined : count('numberOfWorkers', options.numberOfWorkers, 1);
-    const engine = {
-      ...options,
-      maxWorkers: options.maxWorkers ?? size,
-      // a fixed-size pool unless told otherwise (WorkPool's own default is travetto's min 1)
-      minWorkers: options.minWorkers ?? size ?? options.maxWorkers ?? availableParallelism(),
-      concurrency: count('concurrency', options.concurrency ?? options.maxConcurrentCallsPerWorker ?? 1, 1),
-      // each ModuleWorker times its own start, with an error naming the module
-      startTimeout: Number.POSITIVE_INFINITY,
-    };
-    const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
-    const connect = connector(runtime, options);
-    const modulePath = this.modulePath;
-    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean, concurrency = engine.concurrency) =>
+    const connect = connector(runtime, resolved.given);
+    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean, concurrency = resolved.concurrency) =>
       new ModuleWorker({
         id,
         connect: link,
@@ -113,7 +60,7 @@ export class ModulePool {
           module: moduleUrl,
           workerId: id,
           serializer: codecSpec,
-          workerData: options.workerData,
+          workerData: resolved.workerData,
           reportHeap: maxHeap !== undefined,
           concurrency,
         },
@@ -146,6 +93,8 @@ export class ModulePool {
   addTask<R = unknown>(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<R> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    const unknown = unknownOption(options, ADD_TASK_OPTION_NAMES, 'addTask');
+    if (unknown) return Promise.reject(unknown);
     const { method, ...taskOptions } = options;
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);

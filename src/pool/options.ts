@@ -1,14 +1,21 @@
-import { availableParallelism } from 'node:os';
+/** The engine's options: their names, their checks and defaults, and the unknown-name check every pool option object goes through. */
+import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { nearest } from '../util/nearest.js';
 import { count, delay, flag, limit, timerDelay } from '../util/validate.js';
+import type { TaskOptions } from './task.js';
 
 /** Options of the scheduling engine, shared by `WorkPool` and `createPool`. */
 export interface EngineOptions {
-  /** Workers kept alive even when idle. Default: maxWorkers (a fixed-size pool). */
+  /**
+   * Workers kept alive even when idle. Default: `WorkPool`, 1 (it grows under load up to
+   * maxWorkers); `createPool`, `numberOfWorkers`, else `maxWorkers`, else the CPU count (a
+   * fixed-size pool).
+   */
   minWorkers?: number;
-  /** Upper bound on live workers; the pool grows under queued load. Default: CPU count. */
+  /** Upper bound on live workers; the pool grows under queued load. Default: minWorkers if given, else the CPU count. At most MAX_WORKERS. */
   maxWorkers?: number;
-  /** Calls one worker runs at once (maxConcurrentCallsPerWorker). Default 1. */
+  /** Calls one worker runs at once. Default 1. */
   concurrency?: number;
   /** Queued + running calls; beyond it a call rejects with QueueFullError. Default Infinity. */
   maxConcurrentCalls?: number;
@@ -34,11 +41,70 @@ export interface EngineOptions {
    * and no `timeout` is set; 0 disables it. Default 64.
    */
   prefetch?: number;
-  /** ms a worker's init() may take before the start fails (counted in maxStartFailures). Default 30000. */
+  /**
+   * ms a worker gets to start: for `WorkPool`, its init() to settle; for `createPool`, to load
+   * its module and come online. A start that takes longer fails (counted in maxStartFailures).
+   * Default 30000.
+   */
   startTimeout?: number;
 }
 
 export type ResolvedEngineOptions = Required<EngineOptions>;
+
+/** Every engine option name (checked against EngineOptions by the compiler). */
+export const ENGINE_OPTION_NAMES: readonly (keyof EngineOptions)[] = Object.keys({
+  minWorkers: true,
+  maxWorkers: true,
+  concurrency: true,
+  maxConcurrentCalls: true,
+  maxRetries: true,
+  retryOnError: true,
+  timeout: true,
+  ttl: true,
+  maxIdleTime: true,
+  cancelGracePeriod: true,
+  strongAffinityThreshold: true,
+  maxStartFailures: true,
+  prefetch: true,
+  startTimeout: true,
+} satisfies Record<keyof EngineOptions, true>) as (keyof EngineOptions)[];
+
+/** Bytes one worker costs at the least (an idle thread worker's RSS is about 7 MB). */
+const WORKER_COST = 8 * 2 ** 20;
+
+/**
+ * The most workers a pool may have: as many as this machine's memory could hold at 8 MiB each
+ * (`os.totalmem() / 8 MiB`, at least the CPU count). A larger count could never run: it would
+ * only exhaust the heap while spawning.
+ */
+export const MAX_WORKERS = Math.max(availableParallelism(), Math.floor(totalmem() / WORKER_COST));
+
+/** A worker count: a whole number from `min` to MAX_WORKERS. */
+export function workerCount(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_WORKERS) {
+    throw new InvalidOptionError(name, value, `an integer from ${min} to ${MAX_WORKERS} (one worker per 8 MiB of this machine's memory)`);
+  }
+  return value;
+}
+
+/**
+ * The first own key of `options` that is not in `known`, as an InvalidOptionError naming it and
+ * the nearest valid name; `where` names the options in the message ('createPool', 'a task').
+ */
+export function unknownOption(options: object, known: readonly string[], where: string): InvalidOptionError | undefined {
+  for (const key in options) {
+    if (Object.hasOwn(options, key) && !known.includes(key)) {
+      return InvalidOptionError.unknown(key, (options as Record<string, unknown>)[key], where, nearest(key, known));
+    }
+  }
+  return undefined;
+}
+
+/** Throws unknownOption()'s error, if any. */
+export function checkOptionNames(options: object, known: readonly string[], where: string): void {
+  const error = unknownOption(options, known, where);
+  if (error) throw error;
+}
 
 /**
  * Validated options with their defaults. Without `maxWorkers`: `minWorkers`, else the CPU count.
@@ -46,8 +112,8 @@ export type ResolvedEngineOptions = Required<EngineOptions>;
  * `maxWorkers` (a fixed-size pool).
  */
 export function resolveEngineOptions(o: EngineOptions, defaultMinWorkers?: number): ResolvedEngineOptions {
-  const maxWorkers = count('maxWorkers', o.maxWorkers ?? o.minWorkers ?? availableParallelism(), 1);
-  const minWorkers = count('minWorkers', o.minWorkers ?? defaultMinWorkers ?? maxWorkers, 0);
+  const maxWorkers = workerCount('maxWorkers', o.maxWorkers ?? o.minWorkers ?? availableParallelism(), 1);
+  const minWorkers = workerCount('minWorkers', o.minWorkers ?? defaultMinWorkers ?? maxWorkers, 0);
   if (minWorkers > maxWorkers) throw new InvalidOptionError('minWorkers', minWorkers, `at most maxWorkers (${maxWorkers})`);
   return {
     minWorkers,
@@ -66,3 +132,11 @@ export function resolveEngineOptions(o: EngineOptions, defaultMinWorkers?: numbe
     startTimeout: delay('startTimeout', o.startTimeout ?? 30_000, 1),
   };
 }
+
+/** Every task option name (checked against TaskOptions by the compiler). */
+export const TASK_OPTION_NAMES: readonly (keyof TaskOptions)[] = Object.keys({
+  affinity: true,
+  affinityStrength: true,
+  signal: true,
+  transfer: true,
+} satisfies Record<keyof TaskOptions, true>) as (keyof TaskOptions)[];

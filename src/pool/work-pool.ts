@@ -9,7 +9,7 @@ import type { PoolCore } from './core.js';
 import { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
 import { Lifecycle } from './lifecycle.js';
-import { type EngineOptions, resolveEngineOptions } from './options.js';
+import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, resolveEngineOptions, TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { register, unregister } from './registry.js';
 import { Scheduler } from './scheduler.js';
 import { FeedGate } from './sources/feed-gate.js';
@@ -20,14 +20,8 @@ import type { WorkerHandle } from './worker-handle.js';
 
 const debug = createDebug('workforce:pool');
 
-export interface WorkPoolOptions extends EngineOptions {
-  /** travetto name of maxWorkers. */
-  max?: number;
-  /** travetto name of minWorkers (default 1 for WorkPool: it grows under load). */
-  min?: number;
-  /** travetto name of maxIdleTime. */
-  idleTimeout?: number;
-}
+/** WorkPool's options: the engine's (minWorkers defaults to 1: the pool grows under load). */
+export type WorkPoolOptions = EngineOptions;
 
 export interface CloseOptions {
   /** Reject queued calls with PoolClosedError instead of running them first. */
@@ -62,12 +56,9 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     super();
     if (typeof factory !== 'function') throw new InvalidOptionError('factory', factory, 'a function returning a worker');
     if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
-    const { max, min, idleTimeout, ...rest } = options;
-    const resolved = resolveEngineOptions(
-      { ...rest, maxWorkers: rest.maxWorkers ?? max, minWorkers: rest.minWorkers ?? min, maxIdleTime: rest.maxIdleTime ?? idleTimeout },
-      // travetto's default: one worker at rest, growing to max (the CPU count unless given) under load
-      1,
-    );
+    checkOptionNames(options, ENGINE_OPTION_NAMES, 'WorkPool');
+    // one worker at rest, growing to maxWorkers (the CPU count unless given) under load
+    const resolved = resolveEngineOptions(options, 1);
     const core: PoolCore<I, O> = {
       options: resolved,
       scheduler: new Scheduler<I, O>(
@@ -155,13 +146,14 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    */
   process(source: InputSource<I>, options: ProcessOptions<I, O> = {}): Promise<ProcessSummary<I>> {
     if (typeof options !== 'object' || options === null) {
-      // travetto v0's process(source, (input, executor) => …) is ExecutionPool's
-      return Promise.reject(new InvalidOptionError('options', options, 'an options object (a function per input needs ExecutionPool)'));
+      return Promise.reject(
+        new InvalidOptionError('options', options, 'an options object (a function run per input with a borrowed worker is ExecutionPool, in workforce/compat)'),
+      );
     }
     return this.feed(source, (item) => this.submit(item), options);
   }
 
-  /** process() with another way to run each item (the travetto v0 compat layer runs a function on a worker). */
+  /** process() with another way to run each item (a subclass may run a function on a worker, say). */
   protected feed<T, R>(source: InputSource<T>, run: (item: T) => Promise<R>, options: ProcessOptions<T, R>): Promise<ProcessSummary<T>> {
     return processSource(source, run, this.#gate, this, options);
   }
@@ -197,11 +189,6 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
       unregister(this);
     })();
     return this.#closing;
-  }
-
-  /** travetto's name: drains and destroys every worker. */
-  shutdown(): Promise<void> {
-    return this.close();
   }
 
   /** Ends everything now: queued and running calls reject with PoolClosedError, workers are terminated. */
@@ -266,6 +253,16 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     if (this.#closing && !nested) return new PoolClosedError();
     if (this.#lifecycle.failure) return this.#lifecycle.failure;
     if (typeof options !== 'object') return new InvalidOptionError('options', options, 'an object');
+    if (options !== NO_OPTIONS) {
+      const unknown = unknownOption(options, TASK_OPTION_NAMES, 'a task');
+      if (unknown) return unknown;
+      const { affinity } = options;
+      if (affinity !== undefined) {
+        if (typeof affinity !== 'number' && typeof affinity !== 'string') return new InvalidOptionError('affinity', affinity, 'a worker id');
+        // a worker still starting counts; one that is gone (or never was) cannot take the task
+        if (!this.#core.scheduler.byId(affinity)) return new InvalidOptionError('affinity', affinity, 'the id of a live worker of this pool');
+      }
+    }
     const { signal } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal)) return new InvalidOptionError('signal', signal, 'an AbortSignal');
     if (signal?.aborted) return new TaskAbortedError(signal.reason);

@@ -17,8 +17,9 @@ const builtIn: Record<string, () => Serializer | Promise<Serializer>> = {
   structured: () => new StructuredSerializer(),
 };
 
+/** One of the three names (own keys only: 'toString' or '__proto__' is not a serializer). */
 export function isBuiltInSerializer(spec: string): boolean {
-  return spec in builtIn;
+  return Object.hasOwn(builtIn, spec);
 }
 
 export function checkSerializerSpec(spec: unknown): SerializerSpec {
@@ -38,8 +39,7 @@ export function checkSerializerSpec(spec: unknown): SerializerSpec {
 
 /** Builds the serializer named by `spec`; a path is imported (ESM or CJS) and its class instantiated. */
 export async function loadSerializer(spec: SerializerSpec): Promise<Serializer> {
-  const make = builtIn[spec];
-  if (make) return make();
+  if (isBuiltInSerializer(spec)) return builtIn[spec]();
   const url = spec.startsWith('file:') ? spec : pathToFileURL(spec).href;
   const mod = (await import(url)) as Record<string, unknown>;
   const Ctor = pickClass(mod);

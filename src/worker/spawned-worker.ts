@@ -1,6 +1,6 @@
 import { type ChildProcess, fork, type ForkOptions as NodeForkOptions, type SpawnOptions, type StdioOptions, spawn } from 'node:child_process';
 import type { MessageMap } from '../channel/channel.js';
-import { type ChannelExit, checkKillOptions, ParentChannel } from '../channel/parent-channel.js';
+import { type ChannelExit, type ChannelTarget, checkKillOptions, ParentChannel, type ParentChannelOptions } from '../channel/parent-channel.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
@@ -23,9 +23,9 @@ export interface SpawnedProcessOptions extends Omit<NodeForkOptions & SpawnOptio
 
 /** What runs on the pool's side of a spawned worker; each gets the worker's ParentChannel first. */
 export interface SpawnedWorkerHandlers<I, O, Out extends MessageMap, In extends MessageMap> {
-  /** Runs once before the first input, e.g. `channel.listenOnce('ready')`. */
+  /** Runs once before the first input, e.g. `channel.once('ready')`. */
   init?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
-  /** Runs one input: typically `send` a request and `listenOnce` the answer. Its result is the task's output. */
+  /** Runs one input: typically `send` a request and `once` the answer. Its result is the task's output. */
   execute(channel: ParentChannel<Out, In>, input: I, context: ExecuteContext): Promise<O> | O;
   /** Runs before the child is ended on a graceful destroy, while the channel is open. */
   destroy?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
@@ -65,12 +65,27 @@ export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<
   command: string,
   config: SpawnedWorkerConfig<I, O, Out, In>,
 ): SpawnedWorker<I, O, Out, In> {
+  return spawnedWorkerOn(ParentChannel, command, config);
+}
+
+/** What spawnedWorkerOn builds its channel with: ParentChannel or a subclass of it. */
+export type ParentChannelClass = new <Out extends MessageMap, In extends MessageMap>(
+  target: ChannelTarget,
+  options: ParentChannelOptions,
+) => ParentChannel<Out, In>;
+
+/** spawnedWorker() whose channel is an instance of `Channel` (the compat layer's ParentChannel, with its extra method names). */
+export function spawnedWorkerOn<I, O, Out extends MessageMap, In extends MessageMap>(
+  Channel: ParentChannelClass,
+  command: string,
+  config: SpawnedWorkerConfig<I, O, Out, In>,
+): SpawnedWorker<I, O, Out, In> {
   // everything is checked before the child starts: a bad call must not leave a process behind
   checkSpawnConfig(command, config);
   const { args = [], opts = {}, handlers } = config;
   const { killTimeout: wait, killSignal: signal, ...launchOptions } = opts;
   const { killTimeout, killSignal } = checkKillOptions({ killTimeout: wait, killSignal: signal });
-  const channel = new ParentChannel<Out, In>(launch(command, args, launchOptions), { killTimeout, killSignal });
+  const channel = new Channel<Out, In>(launch(command, args, launchOptions), { killTimeout, killSignal });
   const running = new Set<(exit: ChannelExit) => void>();
   const exitListeners: ((info: ExitInfo) => void)[] = [];
   let destroying = false;

@@ -40,7 +40,7 @@ async function assertClosed(target: ChannelTarget): Promise<ChannelExit> {
   const channel = new ParentChannel(target, { killTimeout: 200 });
   assert.equal(channel.active, false);
   assert.throws(() => channel.send('x', 1), ChannelClosedError);
-  await assert.rejects(within(channel.listenOnce('y'), 500, 'listenOnce'), ChannelClosedError);
+  await assert.rejects(within(channel.once('y'), 500, 'once'), ChannelClosedError);
   let closed = false;
   channel.onClose(() => {
     closed = true;
@@ -123,7 +123,7 @@ describe('ParentChannel over a target that is already gone', () => {
     const channel = new ParentChannel(child, { killTimeout: 200 });
     assert.equal(channel.active, false);
     assert.throws(() => channel.send('x', 1), ChannelClosedError);
-    await assert.rejects(within(channel.listenOnce('y'), 500, 'listenOnce'), ChannelClosedError);
+    await assert.rejects(within(channel.once('y'), 500, 'once'), ChannelClosedError);
     await within(new Promise<void>((resolve) => channel.onClose(resolve)), 500, 'onClose');
     assert.equal(channel.exit, undefined, 'the process still runs');
     assert.deepEqual(await within(channel.destroy(), 2000, 'destroy()'), { exitCode: null, signal: 'SIGTERM' });

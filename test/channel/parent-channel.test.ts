@@ -58,7 +58,7 @@ for (const kind of ['process', 'thread'] as const) {
         assert.equal(channel.pid, undefined);
       }
       const payload = { n: 1, list: [1, 2, 3], nested: { s: 'x' } };
-      const answer = channel.listenOnce('echo');
+      const answer = channel.once('echo');
       channel.send('echo', payload);
       assert.deepEqual(await answer, payload);
       await channel.destroy();
@@ -69,7 +69,7 @@ for (const kind of ['process', 'thread'] as const) {
       const seen: number[] = [];
       const firstTwo: number[] = [];
       const off = channel.on('tick', (i) => seen.push(i));
-      channel.listenFor('tick', (i, unsubscribe) => {
+      channel.on('tick', (i, unsubscribe) => {
         firstTwo.push(i);
         if (firstTwo.length === 2) unsubscribe();
       });
@@ -95,10 +95,10 @@ for (const kind of ['process', 'thread'] as const) {
       await channel.destroy();
     });
 
-    test('listenOnce rejects with ChannelClosedError when the child exits first', async () => {
+    test('once rejects with ChannelClosedError when the child exits first', async () => {
       const channel = await open(kind);
       const closed = new Promise<void>((resolve) => channel.onClose(resolve));
-      const never = channel.listenOnce('never');
+      const never = channel.once('never');
       const bye = channel.once('bye');
       channel.send('exit', 3);
       assert.equal(await bye, 3, 'a message sent just before exit() arrives');
@@ -128,7 +128,7 @@ for (const kind of ['process', 'thread'] as const) {
       const closed = new Promise<void>((resolve) => channel.onClose(resolve));
       const exits: unknown[] = [];
       channel.onExit((e) => exits.push(e));
-      const pending = channel.listenOnce('never');
+      const pending = channel.once('never');
       const exit = await channel.destroy();
       await assert.rejects(pending, ChannelClosedError);
       await closed;

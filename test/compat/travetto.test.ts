@@ -4,17 +4,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import {
-  AsyncQueue,
-  DynamicAsyncIterator,
-  ExecutionPool,
-  InvalidOptionError,
-  IterableInputSource,
-  type ProcessSummary,
-  QueueExecutionSource,
-  type Worker,
-  WorkPool,
-} from 'workforce';
+import { AsyncQueue, InvalidOptionError, type ProcessSummary, type Worker } from 'workforce';
+import { DynamicAsyncIterator, ExecutionPool, IterableInputSource, QueueExecutionSource, WorkPool } from 'workforce/compat';
 import { eventually, pidAlive } from '../helpers.js';
 
 /** The stand-in for `convert`: a child that lives 40 ms. Tracks how many run per owner at once. */

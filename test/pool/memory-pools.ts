@@ -30,7 +30,7 @@ export function memoryPool(max: number, ms = 10, ran: unknown[] = []): { pool: W
       },
       destroy() {},
     }),
-    { max, min: max },
+    { maxWorkers: max, minWorkers: max },
   );
   made.push(pool);
   return { pool, ran, log };

@@ -65,7 +65,7 @@ function sleeper(): WorkPool<number, number> {
       },
       destroy() {},
     }),
-    { max: 1 },
+    { maxWorkers: 1 },
   );
 }
 

@@ -50,7 +50,7 @@ function countingQueue(count: number, tally: { pulled: number; settled: number; 
 
 describe('process() backpressure across the pool', () => {
   test('maxConcurrentCalls below maxWorkers × concurrency: process() waits instead of getting QueueFullError', async () => {
-    const { pool, seen } = poolOf({ max: 4, min: 4, maxConcurrentCalls: 2 });
+    const { pool, seen } = poolOf({ maxWorkers: 4, minWorkers: 4, maxConcurrentCalls: 2 });
     const tally = { pulled: 0, settled: 0, maxHeld: 0 };
     const summary = await pool.process(countingQueue(8, tally), { onResult: () => tally.settled++ });
     assert.deepEqual(summary, { completed: 8, failed: 0, errors: [], stopped: false });
@@ -59,7 +59,7 @@ describe('process() backpressure across the pool', () => {
   });
 
   test('two process() calls on one pool share the bound', async () => {
-    const { pool, seen } = poolOf({ max: 2, min: 2 });
+    const { pool, seen } = poolOf({ maxWorkers: 2, minWorkers: 2 });
     const tally = { pulled: 0, settled: 0, maxHeld: 0 };
     const onResult = () => tally.settled++;
     const [a, b] = await Promise.all([pool.process(countingQueue(15, tally), { onResult }), pool.process(countingQueue(15, tally), { onResult })]);
@@ -69,7 +69,7 @@ describe('process() backpressure across the pool', () => {
   });
 
   test('calls submitted directly count: process() pulls nothing while they fill the pool', async () => {
-    const { pool } = poolOf({ max: 2, min: 2 }, 60);
+    const { pool } = poolOf({ maxWorkers: 2, minWorkers: 2 }, 60);
     const tally = { pulled: 0, settled: 0, maxHeld: 0 };
     const direct = [pool.submit(100), pool.submit(101)];
     const running = pool.process(countingQueue(3, tally), { onResult: () => tally.settled++ });
@@ -80,7 +80,7 @@ describe('process() backpressure across the pool', () => {
   });
 
   test('a process() waiting on an empty source holds no slot: submit() and other feeds run meanwhile', async () => {
-    const { pool } = poolOf({ max: 1, min: 1, maxConcurrentCalls: 1 });
+    const { pool } = poolOf({ maxWorkers: 1, minWorkers: 1, maxConcurrentCalls: 1 });
     const idle = new AsyncQueue<number>();
     const waiting = pool.process(idle);
     await sleep(10);
@@ -92,7 +92,7 @@ describe('process() backpressure across the pool', () => {
   });
 
   test('an item added just before close() is reported as not run, never dropped', async () => {
-    const { pool } = poolOf({ max: 1, min: 1 });
+    const { pool } = poolOf({ maxWorkers: 1, minWorkers: 1 });
     const queue = new AsyncQueue<number>();
     const running = pool.process(queue);
     await sleep(10);

@@ -60,7 +60,7 @@ describe('process() with failFast', () => {
 });
 
 describe('process() when the pool stops', () => {
-  for (const how of ['shutdown', 'close', 'kill'] as const) {
+  for (const how of ['close', 'kill'] as const) {
     test(`${how}() during a process() on an open AsyncQueue: it stops pulling and resolves with stopped: true`, async () => {
       const { pool, ran, log } = memoryPool(2);
       const queue = new AsyncQueue<number>();

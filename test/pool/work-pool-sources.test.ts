@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AsyncQueue, DynamicAsyncIterator, type InputSource, IterableInputSource, type SpawnedWorker, WorkPool } from 'workforce';
+import { AsyncQueue, type InputSource, type SpawnedWorker, WorkPool } from 'workforce';
+import { DynamicAsyncIterator, IterableInputSource } from 'workforce/compat';
 import { doubler, type FromChild, type ToChild } from '../fixtures/spawned-doubler.js';
 import { eventually, pidAlive, sleep } from '../helpers.js';
 
@@ -16,7 +17,7 @@ function doublingPool(max: number, delay = 0, onExecute?: (input: unknown) => ()
       pids.add(worker.pid!);
       return worker;
     },
-    { max, min },
+    { maxWorkers: max, minWorkers: min },
   );
   return { pool, pids };
 }
@@ -30,7 +31,7 @@ async function run(pool: WorkPool<unknown, number, any>, source: InputSource<unk
 describe('WorkPool.process over spawned doublers: every source kind', () => {
   const { pool, pids } = doublingPool(2);
   after(async () => {
-    await pool.shutdown();
+    await pool.close();
     for (const pid of pids) assert.equal(pidAlive(pid), false, `pid ${pid} is gone`);
   });
 
@@ -152,7 +153,7 @@ describe('WorkPool.process backpressure', () => {
   pool.on('online', () => online++);
   before(() => eventually(() => online === 2));
   after(async () => {
-    await pool.shutdown();
+    await pool.close();
     for (const pid of pids) assert.equal(pidAlive(pid), false, `pid ${pid} is gone`);
   });
 

@@ -242,8 +242,8 @@ for (const runtime of RUNTIMES) {
   });
 
   describe(`serializer module options (${runtime})`, () => {
-    it('a file: URL under the Workestrator name serializerPath works too', async () => {
-      const pool = make(runtime, { serializerPath: pathToFileURL(CUSTOM).href });
+    it('a serializer module given as a file: URL works too', async () => {
+      const pool = make(runtime, { serializer: pathToFileURL(CUSTOM).href });
       try {
         assert.deepEqual(await pool.runMethod('details', new Date(DATE)), [`Date:${ISO}`]);
         assert.ok((await pool.runMethod<{ decode: number }>('serStats')).decode > 0);

@@ -32,9 +32,9 @@ function track<W extends SpawnedWorker<any, any, any, any>>(worker: W): W {
 
 /** The seed's handlers: wait for 'ready'; per input, send a request and return the answer's data. */
 const seedHandlers = {
-  init: (channel: ParentChannel) => channel.listenOnce('ready'),
+  init: (channel: ParentChannel) => channel.once('ready'),
   async execute(channel: ParentChannel, input: number): Promise<number> {
-    const res = channel.listenOnce('response');
+    const res = channel.once('response');
     channel.send('request', { data: input });
     return (await res).data;
   },
@@ -49,7 +49,7 @@ function poolOf(factory: () => SpawnedWorker<unknown, number, any, any>, max: nu
       if (worker.pid !== undefined) pids.add(worker.pid);
       return worker;
     },
-    { max },
+    { maxWorkers: max },
   );
   pools.add(pool);
   return { pool, pids };
@@ -126,11 +126,11 @@ describe('spawnedWorker', () => {
     assert.equal(pids.size, 2, 'a replacement worker was started');
     assert.deepEqual(exits, [7]);
     assert.equal(await pool.submit(6), 12);
-    await pool.shutdown();
+    await pool.close();
     for (const pid of pids) assert.equal(pidAlive(pid), false, `pid ${pid} is gone`);
   });
 
-  test('shutdown() leaves no child process', async () => {
+  test('close() leaves no child process', async () => {
     const { pool, pids } = poolOf(() => doubler({ delay: 5 }), 3);
     const inputs = Array.from({ length: 30 }, (_, i) => i);
     const outputs: number[] = [];
@@ -141,7 +141,7 @@ describe('spawnedWorker', () => {
       inputs.map((i) => i * 2),
     );
     assert.ok(pids.size >= 1 && pids.size <= 3, `${pids.size} workers`);
-    await pool.shutdown();
+    await pool.close();
     for (const pid of pids) assert.equal(pidAlive(pid), false, `pid ${pid} is gone`);
     assert.equal(pool.workers.length, 0);
   });
@@ -209,7 +209,7 @@ describe('spawnedWorker: any program speaking JSON over the IPC descriptor', () 
       [['x', "not a number: 'x'"]],
     );
     assert.equal(await pool.submit(50), 100);
-    await pool.shutdown();
+    await pool.close();
     assert.ok(pids.size >= 1);
     for (const pid of pids) assert.equal(pidAlive(pid), false, `pid ${pid} is gone`);
   });

@@ -158,12 +158,3 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     for (const waiter of released) waiter.resolve(DONE);
   }
 }
-
-/**
- * travetto v1's name. `add` takes one item or an array of items (flattened one level), as there.
- */
-export class DynamicAsyncIterator<T> extends AsyncQueue<T> {
-  override add(...items: (T | T[])[]): this {
-    return super.add(...items.flatMap((i) => (Array.isArray(i) ? (i as T[]) : [i as T])));
-  }
-}

@@ -1,3 +1,4 @@
+/** What `WorkPool.process()` reads from, and how any of those is read one item at a time. */
 import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 
 /** Anything `WorkPool.process()` accepts. */
@@ -7,22 +8,7 @@ export type InputSource<T> =
   | AsyncIterable<T>
   | Iterator<T>
   | AsyncIterator<T>
-  | (() => Iterable<T> | AsyncIterable<T> | Iterator<T> | AsyncIterator<T>)
-  | IterableInputSource<T>;
-
-/**
- * travetto's input source: wraps an array, an Iterable, an AsyncIterable, an iterator or a
- * generator function, and hands items out one `next()` at a time.
- */
-export class IterableInputSource<T> implements AsyncIterable<T> {
-  readonly #source: Exclude<InputSource<T>, IterableInputSource<T>>;
-  constructor(source: Exclude<InputSource<T>, IterableInputSource<T>>) {
-    this.#source = source;
-  }
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return toAsyncIterator(this.#source);
-  }
-}
+  | (() => Iterable<T> | AsyncIterable<T> | Iterator<T> | AsyncIterator<T>);
 
 export function toAsyncIterator<T>(source: InputSource<T>): AsyncIterator<T> {
   let s: unknown = source;

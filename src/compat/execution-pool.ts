@@ -1,13 +1,11 @@
-import { AsyncQueue } from '../pool/sources/async-queue.js';
+/** travetto v0's ExecutionPool: a function per input, run with an executor borrowed from the pool. */
 import type { InputSource } from '../pool/sources/input-source.js';
 import type { ProcessOptions, ProcessSummary } from '../pool/sources/process.js';
-import { WorkPool, type WorkPoolOptions } from '../pool/work-pool.js';
 import { type ExecutionJob, ExecutorWorker } from './executor-worker.js';
+import type { WorkPoolOptions } from './travetto-options.js';
+import { WorkPool } from './travetto-pool.js';
 
 export type { ExecutionJob } from './executor-worker.js';
-
-/** travetto v0's name of what `process()` accepts: an array, an iterator or a queue. */
-export type DataExecutionSource<T> = InputSource<T>;
 
 /** What `ExecutionPool.process` runs for each input, with a borrowed executor. */
 export type ExecutionFunction<T, X> = (input: T, executor: X) => unknown;
@@ -15,7 +13,7 @@ export type ExecutionFunction<T, X> = (input: T, executor: X) => unknown;
 /**
  * travetto v0's pool: its factory returns any object (an "executor"), and
  * `process(source, async (input, executor) => …)` runs the function for each input with an
- * executor borrowed from the pool. A WorkPool over ExecutorWorker wrappers — the same engine,
+ * executor borrowed from the pool. A (travetto) WorkPool over ExecutorWorker wrappers — the same engine,
  * backpressure and stop rules as `WorkPool.process`. An executor's `active` flag means busy (see
  * ExecutorWorker); it is ended with its `destroy()`, or else `kill()`.
  */
@@ -44,12 +42,5 @@ export class ExecutionPool<X extends object> extends WorkPool<ExecutionJob<any, 
     if (typeof runOrOptions !== 'function') return super.process(source as InputSource<ExecutionJob<any, X>>, runOrOptions);
     const run = runOrOptions;
     return this.feed(source as InputSource<T>, (input: T) => this.submit({ input, run }), options);
-  }
-}
-
-/** travetto v0's queue source: an AsyncQueue whose `enqueue(item)` adds one item. */
-export class QueueExecutionSource<T> extends AsyncQueue<T> {
-  enqueue(item: T): this {
-    return this.add(item);
   }
 }

@@ -1,0 +1,132 @@
+/** createPool's options: their names, and the one place they are checked and given their defaults. */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { checkSerializerSpec, type SerializerSpec } from '../serializer/resolve.js';
+import { count, limit, timerDelay } from '../util/validate.js';
+import type { ForkOptions } from '../worker/process-worker.js';
+import { resolveModule } from '../worker/runtime/module-loader.js';
+import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, workerCount } from './options.js';
+import { checkWorkerOptions } from './worker-options.js';
+
+export type Runtime = 'thread' | 'process' | 'inline';
+
+export interface PoolOptions extends EngineOptions {
+  /** Absolute path (or file: URL) of the worker module: .js, .mjs, .cjs or .ts. */
+  module: string | URL;
+  /** Default 'thread'. */
+  runtime?: Runtime;
+  /** Fixed pool size: sets minWorkers and maxWorkers. Default: CPU count. At most MAX_WORKERS. */
+  numberOfWorkers?: number;
+  /** ms a worker gets to exit gracefully before it is killed. Default 500. */
+  killTimeout?: number;
+  /** 'structured' (default) | 'json' | 'cbor' | absolute path of a Serializer module. */
+  serializer?: SerializerSpec;
+  /** Given to every worker as `workerContext.workerData`; must survive structuredClone (thread and process runtimes). */
+  workerData?: unknown;
+  /** Environment of the workers (process workers: `fork.env` when given, else this). */
+  env?: Record<string, string | undefined>;
+  /** worker_threads resource limits (thread runtime). */
+  resourceLimits?: ResourceLimits;
+  /** Node flags of thread workers (process workers: `fork.execArgv`). */
+  execArgv?: string[];
+  /** child_process.fork options (process runtime). */
+  fork?: ForkOptions;
+  /** Recycle a worker whose heap grew past this many bytes (checked after each call). */
+  maxHeapBeforeRecycle?: number;
+}
+
+/** Every createPool option name (checked against PoolOptions by the compiler). */
+export const POOL_OPTION_NAMES: readonly (keyof PoolOptions)[] = [
+  ...ENGINE_OPTION_NAMES,
+  ...(Object.keys({
+    module: true,
+    runtime: true,
+    numberOfWorkers: true,
+    killTimeout: true,
+    serializer: true,
+    workerData: true,
+    env: true,
+    resourceLimits: true,
+    execArgv: true,
+    fork: true,
+    maxHeapBeforeRecycle: true,
+  } satisfies Record<Exclude<keyof PoolOptions, keyof EngineOptions>, true>) as (keyof PoolOptions)[]),
+];
+
+/** createPool's options, checked, with their defaults. */
+export interface ResolvedPoolOptions {
+  /** file: URL of the worker module. */
+  moduleUrl: string;
+  modulePath: string;
+  runtime: Runtime;
+  serializer: SerializerSpec;
+  killTimeout: number;
+  /** ms a module worker gets to load its module and come online. */
+  startTimeout: number;
+  concurrency: number;
+  maxHeapBeforeRecycle: number | undefined;
+  workerData: unknown;
+  /** What the engine (WorkPool) gets: sizes resolved for a fixed-size pool unless told otherwise. */
+  engine: EngineOptions;
+  /** The options as given (env, execArgv, fork, resourceLimits: for the runtime's connector). */
+  given: PoolOptions;
+}
+
+/**
+ * Checks every createPool option once (unknown names included) and fills in the defaults; each
+ * failure is an InvalidOptionError (or ModuleLoadError for a missing module or serializer file).
+ */
+export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object with a module path');
+  checkOptionNames(options, POOL_OPTION_NAMES, 'createPool');
+  const moduleUrl = resolveModule(options.module);
+  const runtime = options.runtime ?? 'thread';
+  if (runtime !== 'thread' && runtime !== 'process' && runtime !== 'inline')
+    throw new InvalidOptionError('runtime', runtime, "'thread', 'process' or 'inline'");
+  // Options handed to worker_threads / child_process: a wrong type fails here, not in every worker.
+  checkWorkerOptions(options);
+  const serializer = checkSerializerSpec(options.serializer ?? 'structured');
+  const killTimeout = timerDelay('killTimeout', options.killTimeout ?? 500, 0);
+  const startTimeout = timerDelay('startTimeout', options.startTimeout ?? 30_000, 1);
+  const size = options.numberOfWorkers === undefined ? undefined : workerCount('numberOfWorkers', options.numberOfWorkers, 1);
+  const concurrency = count('concurrency', options.concurrency ?? 1, 1);
+  const maxHeapBeforeRecycle = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
+  // thread and process workers get a copy: a value that cannot be copied fails here, not at the first call
+  if (runtime !== 'inline' && options.workerData !== undefined) {
+    try {
+      structuredClone(options.workerData);
+    } catch (error) {
+      throw new InvalidOptionError('workerData', options.workerData, `a value structuredClone can copy (${(error as Error).message})`);
+    }
+  }
+  const engine: EngineOptions = {
+    ...pickEngine(options),
+    maxWorkers: options.maxWorkers ?? size,
+    // a fixed-size pool unless told otherwise (WorkPool's own default is min 1)
+    minWorkers: options.minWorkers ?? size ?? options.maxWorkers ?? availableParallelism(),
+    concurrency,
+    // each ModuleWorker times its own start, with an error naming the module
+    startTimeout: Number.POSITIVE_INFINITY,
+  };
+  return {
+    moduleUrl,
+    modulePath: fileURLToPath(moduleUrl),
+    runtime,
+    serializer,
+    killTimeout,
+    startTimeout,
+    concurrency,
+    maxHeapBeforeRecycle,
+    workerData: options.workerData,
+    engine,
+    given: options,
+  };
+}
+
+function pickEngine(options: PoolOptions): EngineOptions {
+  const engine: Record<string, unknown> = {};
+  for (const name of ENGINE_OPTION_NAMES) if (options[name] !== undefined) engine[name] = options[name];
+  return engine as EngineOptions;
+}

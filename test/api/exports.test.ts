@@ -1,0 +1,131 @@
+// The public entry points as a user gets them (the built package, through its "exports"): the root
+// has one name per concept and no seed alias; the seeds' names live in 'workforce/compat'.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every name the root entry may export: values, then types. A new name is added here on purpose. */
+const ROOT_VALUES = [
+  'AsyncQueue',
+  'CallMaxRetryError',
+  'CborSerializer',
+  'ChannelClosedError',
+  'ChildChannel',
+  'InvalidOptionError',
+  'JsonSerializer',
+  'MAX_WORKERS',
+  'MethodNotFoundError',
+  'ModuleLoadError',
+  'ParentChannel',
+  'PoolClosedError',
+  'PoolEvents',
+  'QueueFullError',
+  'SerializationError',
+  'Serializer',
+  'StructuredSerializer',
+  'TaskAbortedError',
+  'TimeoutError',
+  'WorkPool',
+  'WorkerCrashError',
+  'WorkforceError',
+  'createPool',
+  'killAll',
+  'spawnedWorker',
+];
+
+/** The seeds' names (Workestrator, probedjs, travetto): none may be a root export, value or type. */
+const SEED_NAMES = [
+  'create',
+  'kill',
+  'serializers',
+  'MaxConcurrentCallsError',
+  'WorkerExitError',
+  'WorkerTerminatedError',
+  'WorkerPool',
+  'WorkerPoolOptions',
+  'ExecutionPool',
+  'ExecutionJob',
+  'ExecutionFunction',
+  'QueueExecutionSource',
+  'DataExecutionSource',
+  'DynamicAsyncIterator',
+  'IterableInputSource',
+  'WorkUtil',
+  'ParentCommChannel',
+  'ChildCommChannel',
+];
+
+/** Names the built .d.ts of an entry exports (values and types). */
+function declaredExports(dts: string): string[] {
+  const program = ts.createProgram([dts], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(dts);
+  assert.ok(source, `${dts} is built`);
+  const symbol = checker.getSymbolAtLocation(source);
+  assert.ok(symbol);
+  return checker.getExportsOfModule(symbol).map((s) => s.name);
+}
+
+describe("the root entry ('workforce')", () => {
+  it('exports exactly the allowed values', async () => {
+    const mod = await import('workforce');
+    assert.deepEqual(Object.keys(mod).sort(), [...ROOT_VALUES].sort());
+  });
+
+  it('never exports one value under two names (an alias)', async () => {
+    const mod: Record<string, unknown> = await import('workforce');
+    const byValue = new Map<unknown, string>();
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value !== 'function' && (typeof value !== 'object' || value === null)) continue;
+      assert.equal(byValue.get(value), undefined, `${name} is another name of ${byValue.get(value)}`);
+      byValue.set(value, name);
+    }
+  });
+
+  it('has no seed name among its values or types', () => {
+    const names = declaredExports(join(root, 'dist/index.d.ts'));
+    for (const value of ROOT_VALUES) assert.ok(names.includes(value), `${value} is declared`);
+    for (const seed of SEED_NAMES) assert.ok(!names.includes(seed), `${seed} belongs in workforce/compat`);
+    // one name per concept among the types too: the engine's options are WorkPool's
+    assert.ok(!names.includes('EngineOptions'), 'EngineOptions is WorkPoolOptions');
+  });
+});
+
+describe("the compat entry ('workforce/compat')", () => {
+  it('has every seed name, and its error names are the root classes themselves (instanceof works either way)', async () => {
+    const compat: Record<string, unknown> = await import('workforce/compat');
+    const core = await import('workforce');
+    for (const name of [
+      'create',
+      'kill',
+      'serializers',
+      'WorkerPool',
+      'ExecutionPool',
+      'QueueExecutionSource',
+      'DynamicAsyncIterator',
+      'IterableInputSource',
+      'WorkUtil',
+    ]) {
+      assert.ok(compat[name] !== undefined, `${name} is exported`);
+    }
+    assert.equal(compat.MaxConcurrentCallsError, core.QueueFullError);
+    assert.equal(compat.WorkerExitError, core.WorkerCrashError);
+    assert.equal(compat.WorkerTerminatedError, core.WorkerCrashError);
+    assert.equal(compat.kill, core.killAll);
+    const types = declaredExports(join(root, 'dist/compat/index.d.ts'));
+    for (const name of ['WorkPoolOptions', 'WorkerPoolOptions', 'WorkestratorOptions', 'ExecutionJob', 'DataExecutionSource'])
+      assert.ok(types.includes(name), `${name} is declared`);
+  });
+
+  it('is a subclass where it keeps a core name (WorkPool, ParentChannel, ChildChannel)', async () => {
+    const compat = await import('workforce/compat');
+    const core = await import('workforce');
+    assert.ok(compat.WorkPool.prototype instanceof core.WorkPool);
+    assert.ok(compat.ParentChannel.prototype instanceof core.ParentChannel);
+    assert.ok(compat.ChildChannel.prototype instanceof core.ChildChannel);
+  });
+});
