@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
-import type { Transferable } from '../worker/types.js';
 import type { Link } from './link.js';
+import type { Transferable } from './transferable.js';
 
 /**
  * The child's side: the parent thread (worker_threads `parentPort`) or the parent process

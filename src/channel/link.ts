@@ -1,4 +1,4 @@
-import type { Transferable } from '../worker/types.js';
+import type { Transferable } from './transferable.js';
 /**
  * A link is the raw two-way pipe under a channel or a module worker: a worker_threads Worker,
  * a MessagePort, a child process, or (inside a child) the parent. Messages are structured-cloned

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
-import type { Transferable } from '../worker/types.js';
 import type { Link } from './link.js';
+import type { Transferable } from './transferable.js';
 
 /**
  * One end of a raw MessagePort (a `MessageChannel` half, possibly handed to a thread). The port

@@ -1,6 +1,6 @@
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import type { Transferable } from '../worker/types.js';
 import type { Link } from './link.js';
+import type { Transferable } from './transferable.js';
 
 /**
  * Parent side of a worker_threads Worker. A Worker that has already exited (Node sets its

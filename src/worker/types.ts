@@ -1,7 +1,7 @@
-import type { TransferListItem } from 'node:worker_threads';
+/** The Worker contract every worker honours, and the types that travel with a call. */
+import type { Transferable } from '../channel/transferable.js';
 
-/** Objects that can be moved to a thread instead of copied (ArrayBuffer, MessagePort, …). */
-export type Transferable = TransferListItem;
+export type { Transferable } from '../channel/transferable.js';
 
 /** What the pool hands a worker with each input. */
 export interface ExecuteContext {
