@@ -1,5 +1,16 @@
-import { Encoder } from 'cbor-x';
+/** The 'cbor' serializer: cbor-x, loaded on first use (importing workforce must not load it). */
+import { createRequire } from 'node:module';
+import type { Encoder as CborEncoder } from 'cbor-x';
 import { Serializer } from './serializer.js';
+
+const require = createRequire(import.meta.url);
+let Encoder: typeof CborEncoder | undefined;
+
+/** cbor-x's Encoder class, required the first time a CborSerializer is made. */
+function encoder(): typeof CborEncoder {
+  Encoder ??= (require('cbor-x') as typeof import('cbor-x')).Encoder;
+  return Encoder;
+}
 
 const OPTIONS = { useRecords: false, mapsAsObjects: true, structuredClone: true, largeBigIntToFloat: false } as const;
 
@@ -10,11 +21,11 @@ const OPTIONS = { useRecords: false, mapsAsObjects: true, structuredClone: true,
  * were lost), while Maps stay Maps (structuredClone tags them).
  */
 export class CborSerializer extends Serializer {
-  readonly #codec = new Encoder(OPTIONS);
+  readonly #codec = new (encoder())(OPTIONS);
   /** cbor-x writes -0 as the integer 0; a value holding a -0 is encoded with floats only (made on first use). */
-  #floats: Encoder | undefined;
+  #floats: CborEncoder | undefined;
   encode(data: unknown): Uint8Array {
-    const codec = scan(data, new Set()) ? (this.#floats ??= new Encoder({ ...OPTIONS, alwaysUseFloat: true })) : this.#codec;
+    const codec = scan(data, new Set()) ? (this.#floats ??= new (encoder())({ ...OPTIONS, alwaysUseFloat: true })) : this.#codec;
     // cbor-x hands out a view into its shared 8 KB buffer; structured clone (thread postMessage)
     // would copy the whole buffer with every message, so send exactly the encoded bytes.
     const bytes = codec.encode(data);
