@@ -1,6 +1,8 @@
+/** The onMessage listeners of a module pool, by message type, each isolated from the others. */
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 
-export type MessageListener = (content: unknown, workerId: number | string) => unknown;
+/** An onMessage listener: what a worker posted, and that worker's id. */
+export type PoolMessageListener = (content: unknown, workerId: number | string) => unknown;
 
 /**
  * The pool's `onMessage` listeners, by message type. A listener that throws (or returns a promise
@@ -8,14 +10,14 @@ export type MessageListener = (content: unknown, workerId: number | string) => u
  * its error goes to the `failed` callback of `deliver`.
  */
 export class MessageListeners {
-  readonly #byType = new Map<unknown, Set<MessageListener>>();
+  readonly #byType = new Map<unknown, Set<PoolMessageListener>>();
 
   /** Adds `listener` for `type`; returns the function that removes it. */
   add(type: unknown, listener: unknown): () => void {
     if (typeof listener !== 'function') throw new InvalidOptionError('listener', listener, 'a function (content, workerId) => …');
     let set = this.#byType.get(type);
     if (!set) this.#byType.set(type, (set = new Set()));
-    const added = listener as MessageListener;
+    const added = listener as PoolMessageListener;
     set.add(added);
     return () => set.delete(added);
   }

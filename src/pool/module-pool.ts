@@ -1,25 +1,17 @@
+/** The module pool's call API (createPool): run, runMethod, addTask, broadcasts, messages, events, close. */
 import createDebug from 'debug';
-import type { Link } from '../channel/link.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
-import { SerializationError } from '../errors/serialization-error.js';
-import { loadSerializer } from '../serializer/resolve.js';
-import type { Serializer } from '../serializer/serializer.js';
-import { StructuredSerializer } from '../serializer/structured.js';
-import { inlineConnector } from '../worker/inline-worker.js';
-import { ModuleWorker } from '../worker/module-worker.js';
-import { processConnector } from '../worker/process-worker.js';
-import type { Call, NestedWireOptions } from '../worker/protocol.js';
-import { threadConnector } from '../worker/thread-worker.js';
+import type { ModuleWorker } from '../worker/module-worker.js';
 import type { PoolEventName } from './events.js';
-import { MessageListeners } from './message-listeners.js';
-import { NestedTasks } from './nested-tasks.js';
+import type { PoolMessageListener } from './message-listeners.js';
+import { ModuleEngine } from './module-engine.js';
 import { TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { type PoolOptions, type Runtime, resolvePoolOptions } from './pool-options.js';
+import { RuntimeFactory } from './runtime-factory.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
-import { type CloseOptions, WorkPool } from './work-pool.js';
-import type { WorkerHandle } from './worker-handle.js';
+import type { CloseOptions } from './work-pool.js';
 
 const debug = createDebug('workforce:pool');
 
@@ -32,61 +24,32 @@ export type PoolListener = (...args: any[]) => void;
 
 /**
  * A pool of workers running one module: `run`, `runMethod`, `addTask`, broadcasts, messages
- * both ways. It is the generic WorkPool engine over ModuleWorkers, with the call shape fixed.
+ * both ways. The calls go to a ModuleEngine (the generic WorkPool over ModuleWorkers made by a
+ * RuntimeFactory, with a MessageBus and a NestedBridge); options are checked by resolvePoolOptions.
  */
 export class ModulePool {
-  readonly #pool: WorkPool<Call, unknown, ModuleWorker>;
-  readonly #listeners = new MessageListeners();
-  /** postMessageToWorkers() messages for workers the factory has not made yet; sent by #wire. */
-  readonly #unsent = new WeakMap<WorkerHandle<Call, unknown>, [string, unknown][]>(); // weak: a worker that is never made must not pin its messages
-  readonly #mainWorker: () => ModuleWorker;
+  readonly #engine: ModuleEngine;
   readonly modulePath: string;
   readonly runtime: Runtime;
 
   constructor(options: PoolOptions) {
     const resolved = resolvePoolOptions(options);
-    const { moduleUrl, modulePath, runtime, serializer: spec, killTimeout, startTimeout, maxHeapBeforeRecycle: maxHeap, engine } = resolved;
-    this.modulePath = modulePath;
-    this.runtime = runtime;
-    let serializer: Serializer | Promise<Serializer> = loadSerializer(spec);
-    serializer.then((s) => (serializer = s)).catch(() => {});
-    const connect = connector(runtime, resolved.given);
-    const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean, concurrency = resolved.concurrency) =>
-      new ModuleWorker({
-        id,
-        connect: link,
-        movesTransfers,
-        init: {
-          module: moduleUrl,
-          workerId: id,
-          serializer: codecSpec,
-          workerData: resolved.workerData,
-          reportHeap: maxHeap !== undefined,
-          concurrency,
-        },
-        serializer: codec,
-        startTimeout,
-        killTimeout,
-        modulePath,
-      });
-    // its handle sends it every task pinned to 'main' at once (unbounded): it runs them all at once
-    this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false, Number.POSITIVE_INFINITY);
-    debug('creating a %s pool of %s (serializer %s)', runtime, this.modulePath, spec);
-    this.#pool = new WorkPool<Call, unknown, ModuleWorker>(async ({ id }) => worker(id, connect(id), await serializer, spec, runtime === 'thread'), engine);
-    this.#pool.onWorker = (w, handle) => this.#wire(w, handle);
-    if (maxHeap !== undefined) this.#pool.recycleWhen = (w) => w.heapUsed > maxHeap;
+    this.modulePath = resolved.modulePath;
+    this.runtime = resolved.runtime;
+    debug('creating a %s pool of %s (serializer %s)', resolved.runtime, resolved.modulePath, resolved.serializer);
+    this.#engine = new ModuleEngine(new RuntimeFactory(resolved), resolved);
   }
 
   /** Calls the module's default export (or `workerEntrypoint`) with `args`. */
   run<R = unknown>(...args: unknown[]): Promise<R> {
-    return this.#pool.submit({ method: undefined, args }) as Promise<R>;
+    return this.#engine.submit({ method: undefined, args }) as Promise<R>;
   }
 
   /** Calls the named export `method` with `args`. */
   runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#pool.submit({ method, args }) as Promise<R>;
+    return this.#engine.submit({ method, args }) as Promise<R>;
   }
 
   /** One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`. */
@@ -98,7 +61,7 @@ export class ModulePool {
     const { method, ...taskOptions } = options;
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#submit({ method, args: [arg], single: true }, taskOptions) as Promise<R>;
+    return this.#engine.call({ method, args: [arg], single: true }, taskOptions) as Promise<R>;
   }
 
   /** Runs the default export on every live worker: `[successes, failures]`. */
@@ -113,28 +76,12 @@ export class ModulePool {
     return this.#broadcast<R>(method, args);
   }
 
-  /** Sends a message to every live worker (`workerContext.onMessage(type, …)`); throws PoolClosedError once the pool is closing. */
+  /**
+   * Sends a message to every live worker (`workerContext.onMessage(type, …)`), and to workers still
+   * being made once they exist; throws PoolClosedError once the pool is closing.
+   */
   postMessageToWorkers(type: string, content?: unknown): void {
-    if (typeof type !== 'string') throw new InvalidOptionError('type', type, 'a string naming the message');
-    // like every other call: a message nobody can receive is an error, not silently dropped
-    if (this.#pool.closed) throw new PoolClosedError();
-    // Workers still being made get the message once they exist (#wire); check it can be sent now.
-    const later = this.#pool.handles.filter((handle) => handle.live && !handle.worker);
-    if (later.length > 0) {
-      try {
-        structuredClone(content);
-      } catch (error) {
-        throw new SerializationError(`Message "${type}" could not be sent: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    for (const handle of later) this.#unsent.set(handle, [...(this.#unsent.get(handle) ?? []), [type, content]]);
-    for (const worker of this.#pool.workers) {
-      try {
-        worker.post(type, content);
-      } catch (error) {
-        if (worker.active) throw new SerializationError(`Message "${type}" could not be sent: ${(error as Error).message}`, { cause: error });
-      }
-    }
+    this.#engine.bus.post(type, content);
   }
 
   /**
@@ -142,67 +89,54 @@ export class ModulePool {
    * What the listener throws (or its promise rejects with) is the pool's 'error' event
    * (worker, error), or a process warning when nothing listens to it: it does not crash the host.
    */
-  onMessage(type: string, listener: (content: unknown, workerId: number | string) => unknown): () => void {
-    return this.#listeners.add(type, listener);
+  onMessage(type: string, listener: PoolMessageListener): () => void {
+    return this.#engine.bus.onMessage(type, listener);
   }
 
   on(event: PoolEventName, listener: PoolListener): this {
-    this.#pool.on(event, listener);
+    this.#engine.on(event, listener);
     return this;
   }
 
   once(event: PoolEventName, listener: PoolListener): this {
-    this.#pool.once(event, listener);
+    this.#engine.once(event, listener);
     return this;
   }
 
   off(event: PoolEventName, listener: PoolListener): this {
-    this.#pool.off(event, listener);
+    this.#engine.off(event, listener);
     return this;
   }
 
   whenIdle(): Promise<void> {
-    return this.#pool.whenIdle();
+    return this.#engine.whenIdle();
   }
 
   /** Lets accepted calls finish, then ends every worker (see CloseOptions.force). */
   close(options?: CloseOptions): Promise<void> {
-    return this.#pool.close(options);
+    return this.#engine.close(options);
   }
 
   /** Ends every worker now; queued and running calls reject with PoolClosedError. */
   kill(): Promise<void> {
-    return this.#pool.kill();
+    return this.#engine.kill();
   }
 
   get stats(): PoolStats {
-    return this.#pool.stats;
+    return this.#engine.stats;
   }
 
   /** Live workers (id, pid for processes, threadId for threads). */
   get workers(): readonly ModuleWorker[] {
-    return this.#pool.workers;
-  }
-
-  /**
-   * Tasks pinned to 'main' run on a main-thread worker (started on first use), never moved.
-   * A nested task (queued by a running task) is still accepted while close() lets running calls finish.
-   */
-  #submit(call: Call, options: TaskOptions, nested = false): Promise<unknown> {
-    if (options.affinity === 'main') {
-      if (nested ? !this.#pool.admitsNested : this.#pool.closed) return this.#pool.submit(call, options); // refused, before a worker is started
-      this.#pool.spawnPinned('main', this.#mainWorker);
-      options = { ...options, affinityStrength: 'force' };
-    }
-    return nested ? this.#pool.submitNested(call, options) : this.#pool.submit(call, options);
+    return this.#engine.workers;
   }
 
   async #broadcast<R>(method: string | undefined, args: unknown[]): Promise<[R[], Error[]]> {
     // a closed pool has no worker to reach: say so, like every other call, rather than [[], []]
-    if (this.#pool.closed) throw new PoolClosedError();
-    const targets = this.#pool.handles.filter((h) => h.accepting && !h.pinnedOnly);
+    if (this.#engine.closed) throw new PoolClosedError();
+    const targets = this.#engine.slots.filter((h) => h.accepting && !h.pinnedOnly);
     const outcomes = await Promise.allSettled(
-      targets.map((h) => this.#pool.submit({ method, args }, { affinity: h.id, affinityStrength: 'force' }) as Promise<R>),
+      targets.map((h) => this.#engine.submit({ method, args }, { affinity: h.id, affinityStrength: 'force' }) as Promise<R>),
     );
     const successes: R[] = [];
     const failures: Error[] = [];
@@ -212,86 +146,12 @@ export class ModulePool {
     }
     return [successes, failures];
   }
-
-  #wire(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>): void {
-    const pool = this.#pool;
-    for (const [type, content] of this.#unsent.get(handle) ?? []) worker.post(type, content);
-    this.#unsent.delete(handle);
-    worker.on('message', (type: string, content: unknown) => {
-      pool.emit('message', worker, type, content);
-      this.#listeners.deliver(type, content, worker.id, (error) => this.#listenerFailed(worker, type, error));
-    });
-    for (const event of ['disconnect', 'close'] as const) worker.on(event, (...args: unknown[]) => pool.emit(event, worker, ...args));
-    worker.on('error', (error: unknown) => pool.reportError(worker, error));
-    const nested = new NestedTasks();
-    worker.on('nested', (id: number, payload: unknown, options: NestedWireOptions | undefined, group: number) => {
-      this.#nested(worker, handle, nested, id, payload, options, group);
-    });
-    worker.on('nested-cancel', (id: number) => nested.cancel(id, `worker ${worker.id} gave up on it`));
-    worker.onExit(() => nested.workerGone(`worker ${worker.id} that queued it is gone`));
-  }
-
-  /** An onMessage listener threw: the pool's 'error' event, else a warning (never an uncaught exception). */
-  #listenerFailed(worker: ModuleWorker, type: string, error: unknown): void {
-    if (this.#pool.listenerCount('error') > 0) this.#pool.emit('error', worker, error);
-    else
-      process.emitWarning(
-        `A pool.onMessage(${JSON.stringify(type)}) listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        'WorkforceWarning',
-      );
-  }
-
-  /** A task queued from inside a worker: light affinity to it, and a lent slot while its group waits. */
-  #nested(
-    worker: ModuleWorker,
-    handle: WorkerHandle<Call, unknown>,
-    nested: NestedTasks,
-    id: number,
-    payload: unknown,
-    options: NestedWireOptions = {},
-    group = -id,
-  ): void {
-    let args: unknown[];
-    try {
-      args = worker.decodeNested(payload);
-    } catch (error) {
-      worker.answerNested(id, false, error);
-      return;
-    }
-    handle.lending.add(group);
-    this.#submit(
-      { method: undefined, args: [args[0]], single: true },
-      { affinity: options.affinity ?? worker.id, affinityStrength: options.affinityStrength ?? 'light', signal: nested.open(id) },
-      true,
-    )
-      .then(
-        (value) => worker.answerNested(id, true, value),
-        (error) => worker.answerNested(id, false, error),
-      )
-      .finally(() => {
-        nested.settled(id);
-        handle.lending.remove(group);
-      });
-  }
 }
 
 /** A method name is a non-empty string (the module's exports are looked up by it in the worker). */
 function badMethod(method: unknown): InvalidOptionError | undefined {
   if (typeof method !== 'string' || method === '') return new InvalidOptionError('method', method, 'the name of an exported function');
   return undefined;
-}
-
-function connector(runtime: Runtime, options: PoolOptions): (id: number | string) => () => Link {
-  if (runtime === 'inline') return () => inlineConnector();
-  if (runtime === 'thread') return (id) => threadConnector(options, `workforce-${id}`);
-  const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
-  const extra = [...(options.execArgv ?? []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
-  // the top-level `env` serves processes too, unless `fork.env` is given
-  const fork =
-    options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object'
-      ? { ...options.fork, env: options.env }
-      : (options.fork ?? {});
-  return () => processConnector(fork, extra);
 }
 
 /** Creates a module pool (see PoolOptions). */

@@ -82,6 +82,9 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
       answered: (handle) => this.#lifecycle.answered(handle),
     });
     this.#lifecycle = new Lifecycle(core, factory, this.#dispatcher);
+    // the subclass API's two hooks, installed only when overridden (recycling is checked after every call)
+    if (this.onWorker !== WorkPool.prototype.onWorker) this.#lifecycle.onWorker = (worker, handle) => this.onWorker(worker, handle);
+    if (this.shouldRecycle !== WorkPool.prototype.shouldRecycle) this.#lifecycle.recycleWhen = (worker) => this.shouldRecycle(worker);
     this.#lifecycle.ensureSize();
     register(this);
   }
@@ -93,15 +96,15 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   }
 
   /**
-   * @internal A task queued by a running task (the module pool's nested tasks): accepted while
+   * Subclass API — a task queued by a running task (the module pool's nested tasks): accepted while
    * close() lets the running calls finish, refused after kill() or close({ force }).
    */
-  submitNested(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
+  protected submitNested(input: I, options: TaskOptions = NO_OPTIONS): Promise<O> {
     return this.#enqueue(input, options, this.admitsNested ? this.#refusal(options, true) : new PoolClosedError());
   }
 
-  /** @internal submitNested() would take a task (as far as closing goes). */
-  get admitsNested(): boolean {
+  /** Subclass API — submitNested() would take a task (as far as closing goes). */
+  protected get admitsNested(): boolean {
     return !this.#refuseNested && !this.#lifecycle.closed;
   }
 
@@ -217,11 +220,11 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   }
 
   /**
-   * @internal Emits `error` (worker, error) when someone listens (an unheard 'error' would throw),
+   * Subclass API — emits `error` (worker, error) when someone listens (an unheard 'error' would throw),
    * once per error object: a thread's uncaught error is reported by the thread and again as the
    * cause of its exit.
    */
-  reportError(worker: unknown, error: unknown): void {
+  protected reportError(worker: unknown, error: unknown): void {
     if (typeof error === 'object' && error !== null) {
       if (this.#reported.has(error)) return;
       this.#reported.add(error);
@@ -229,24 +232,25 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
     if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, worker, error);
   }
 
-  /** @internal the scheduler's handles, for the module pool. */
-  get handles(): readonly WorkerHandle<I, O>[] {
+  /** Subclass API — every worker slot the scheduler knows (starting, ready, retiring; 'main' included). */
+  protected get handles(): readonly WorkerHandle<I, O>[] {
     return this.#core.scheduler.handles;
   }
 
-  /** @internal lets the module pool wire each worker before it starts. */
-  set onWorker(hook: (worker: W, handle: WorkerHandle<I, O>) => void) {
-    this.#lifecycle.onWorker = hook;
+  /**
+   * Subclass API — called with each new worker before it starts (after the factory returned it),
+   * to wire its events and messages. Does nothing here.
+   */
+  protected onWorker(_worker: W, _handle: WorkerHandle<I, O>): void {}
+
+  /** Subclass API — an extra recycling rule checked after each call (besides `ttl`). False here. */
+  protected shouldRecycle(_worker: W): boolean {
+    return false;
   }
 
-  /** @internal starts a worker outside routing that runs only tasks pinned to `id` (the module pool's 'main'). */
-  spawnPinned(id: string, factory: WorkerFactory<I, O, W>): void {
+  /** Subclass API — starts a worker outside routing that runs only tasks pinned to `id` (the module pool's 'main'), once. */
+  protected spawnPinned(id: string, factory: WorkerFactory<I, O, W>): void {
     if (!this.#core.scheduler.byId(id)) this.#lifecycle.spawn({ id, factory });
-  }
-
-  /** @internal extra recycling rule checked after each call. */
-  set recycleWhen(rule: (worker: W) => boolean) {
-    this.#lifecycle.recycleWhen = rule;
   }
 
   #refusal(options: TaskOptions, nested = false): Error | undefined {

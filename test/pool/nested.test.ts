@@ -53,20 +53,30 @@ function childStarted(p: ModulePool, id: string): Promise<void> {
   });
 }
 
-/** A WorkPool of one worker whose calls wait `n` ms. */
-function sleeper(): WorkPool<number, number> {
-  return new WorkPool<number, number>(
-    ({ id }) => ({
-      id,
-      active: true,
-      execute: async (n: number) => {
-        await sleep(n);
-        return n;
-      },
-      destroy() {},
-    }),
-    { maxWorkers: 1 },
-  );
+/** A WorkPool of one worker whose calls wait `n` ms; `nested()` is WorkPool's subclass API submitNested(). */
+class Sleeper extends WorkPool<number, number> {
+  constructor() {
+    super(
+      ({ id }) => ({
+        id,
+        active: true,
+        execute: async (n: number) => {
+          await sleep(n);
+          return n;
+        },
+        destroy() {},
+      }),
+      { maxWorkers: 1 },
+    );
+  }
+
+  nested(n: number): Promise<number> {
+    return this.submitNested(n);
+  }
+}
+
+function sleeper(): Sleeper {
+  return new Sleeper();
 }
 
 describe('nested tasks while the pool closes', () => {
@@ -91,16 +101,16 @@ describe('nested tasks while the pool closes', () => {
     await sleep(20);
     const closed = draining.close();
     await assert.rejects(draining.submit(1), PoolClosedError, 'a new call is refused');
-    assert.equal(await draining.submitNested(5), 5, 'a nested task is taken and run');
+    assert.equal(await draining.nested(5), 5, 'a nested task is taken and run');
     assert.equal(await running, 150);
     await closed;
-    await assert.rejects(draining.submitNested(1), PoolClosedError, 'the workers are gone');
+    await assert.rejects(draining.nested(1), PoolClosedError, 'the workers are gone');
 
     const killed = sleeper();
     const doomed = killed.submit(150).catch((e: unknown) => e);
     await sleep(20);
     const gone = killed.kill();
-    await assert.rejects(killed.submitNested(1), PoolClosedError);
+    await assert.rejects(killed.nested(1), PoolClosedError);
     assert.ok((await doomed) instanceof PoolClosedError);
     await gone;
 
@@ -108,7 +118,7 @@ describe('nested tasks while the pool closes', () => {
     const finishing = forced.submit(150);
     await sleep(20);
     const stopped = forced.close({ force: true });
-    await assert.rejects(forced.submitNested(1), PoolClosedError);
+    await assert.rejects(forced.nested(1), PoolClosedError);
     assert.equal(await finishing, 150);
     await stopped;
   });
