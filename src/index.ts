@@ -4,7 +4,7 @@
  * names of the libraries workforce grew from are in 'workforce/compat').
  */
 
-export type { ChannelMessage, DataArgs, MessageListener, MessageMap } from './channel/channel.js';
+export type { ChannelListener, ChannelMessage, DataArgs, MessageMap } from './channel/channel.js';
 export { ChildChannel } from './channel/child-channel.js';
 export { type ChannelExit, type ChannelTarget, ParentChannel, type ParentChannelOptions } from './channel/parent-channel.js';
 export {
@@ -17,12 +17,14 @@ export {
   PoolClosedError,
   QueueFullError,
   SerializationError,
+  StartTimeoutError,
   TaskAbortedError,
   TimeoutError,
   WorkerCrashError,
   WorkforceError,
 } from './errors/index.js';
 export { type PoolEventName, PoolEvents } from './pool/events.js';
+export type { PoolMessageListener } from './pool/message-listeners.js';
 export { createPool, type ModulePool, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export { MAX_WORKERS } from './pool/options.js';
 export { killAll } from './pool/registry.js';
@@ -44,4 +46,4 @@ export {
   spawnedWorker,
 } from './worker/spawned-worker.js';
 export type { ThreadOptions } from './worker/thread-worker.js';
-export type { ExecuteContext, ExitInfo, Transferable, Worker, WorkerFactory } from './worker/types.js';
+export type { ExecuteContext, ExitInfo, PoolWorker, Transferable, WorkerFactory } from './worker/types.js';

@@ -1,5 +1,5 @@
 /** `workforce/worker`: what a worker module imports. */
-export type { ChannelMessage, MessageListener, MessageMap } from './channel/channel.js';
+export type { ChannelListener, ChannelMessage, MessageMap } from './channel/channel.js';
 export { ChildChannel } from './channel/child-channel.js';
 export { type WorkerContext, workerContext } from './worker/context.js';
 export type { NestedOptions } from './worker/protocol.js';

@@ -16,8 +16,8 @@ export type MessageMap = Record<string, unknown>;
 /** `data` may be left out when its type accepts undefined (e.g. `{ ready: undefined }`). */
 export type DataArgs<M, K extends keyof M> = undefined extends M[K] ? [data?: M[K]] : [data: M[K]];
 
-/** A message listener; the second argument unsubscribes it. */
-export type MessageListener<D> = (data: D, unsubscribe: () => void) => void;
+/** A channel's listener of one message type; the second argument unsubscribes it. */
+export type ChannelListener<D> = (data: D, unsubscribe: () => void) => void;
 
 export function isChannelMessage(value: unknown): value is ChannelMessage {
   return typeof value === 'object' && value !== null && typeof (value as ChannelMessage).type === 'string';
@@ -66,7 +66,7 @@ export abstract class Channel<Out extends MessageMap = Record<string, any>, In e
   }
 
   /** Calls `listener` with the data of every message of this type; returns an unsubscribe function. */
-  on<K extends keyof In & string>(type: K, listener: MessageListener<In[K]>): () => void {
+  on<K extends keyof In & string>(type: K, listener: ChannelListener<In[K]>): () => void {
     let set = this.#byType.get(type);
     if (!set) this.#byType.set(type, (set = new Set()));
     const entries = set;

@@ -1,5 +1,5 @@
 /** travetto's channel method names (listenFor, listenOnce), on channels and on spawnedWorker's channel. */
-import type { MessageListener, MessageMap } from '../channel/channel.js';
+import type { ChannelListener, MessageMap } from '../channel/channel.js';
 import { ChildChannel as EngineChildChannel } from '../channel/child-channel.js';
 import { ParentChannel as EngineParentChannel } from '../channel/parent-channel.js';
 import { type SpawnedWorker, type SpawnedWorkerConfig, spawnedWorkerOn } from '../worker/spawned-worker.js';
@@ -8,7 +8,7 @@ import type { ExecuteContext } from '../worker/types.js';
 /** travetto's ParentCommChannel: a ParentChannel that also answers to `listenFor` and `listenOnce`. */
 export class ParentChannel<Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>> extends EngineParentChannel<Out, In> {
   /** travetto's name of `on`. */
-  listenFor<K extends keyof In & string>(type: K, listener: MessageListener<In[K]>): () => void {
+  listenFor<K extends keyof In & string>(type: K, listener: ChannelListener<In[K]>): () => void {
     return this.on(type, listener);
   }
 
@@ -21,7 +21,7 @@ export class ParentChannel<Out extends MessageMap = Record<string, any>, In exte
 /** travetto's ChildCommChannel: a ChildChannel that also answers to `listenFor` and `listenOnce`. */
 export class ChildChannel<Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>> extends EngineChildChannel<Out, In> {
   /** travetto's name of `on`. */
-  listenFor<K extends keyof In & string>(type: K, listener: MessageListener<In[K]>): () => void {
+  listenFor<K extends keyof In & string>(type: K, listener: ChannelListener<In[K]>): () => void {
     return this.on(type, listener);
   }
 

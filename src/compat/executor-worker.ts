@@ -1,5 +1,5 @@
 /** travetto v0's executors (any object) as Workers, with their `active` flag read as "busy". */
-import type { Worker } from '../worker/types.js';
+import type { PoolWorker } from '../worker/types.js';
 
 /** One job of an ExecutionPool: `run(input, executor)` on a borrowed executor. */
 export interface ExecutionJob<T = any, X = any> {
@@ -12,14 +12,14 @@ const BUSY_POLL_MS = 5;
 
 /**
  * A travetto v0 executor — any object, such as the seed's ImageProcessor with `convert()` and
- * `kill()` — as a Worker, so the ordinary WorkPool engine schedules it. Each call runs a job's
+ * `kill()` — as a PoolWorker, so the ordinary WorkPool engine schedules it. Each call runs a job's
  * function with the executor. The executor's own `active` flag reads as "busy", as in the v0
  * example (false at rest, true while converting): when it was off as the job started and is on
  * once the function returned (the example does not await `convert`), the executor takes its next
  * job only once it is off again. It never marks the worker dead. Ends with the executor's
  * `destroy()`, or else its `kill()`.
  */
-export class ExecutorWorker<X extends object> implements Worker<ExecutionJob<any, X>, unknown> {
+export class ExecutorWorker<X extends object> implements PoolWorker<ExecutionJob<any, X>, unknown> {
   readonly id: number;
   readonly executor: X;
   #ended = false;

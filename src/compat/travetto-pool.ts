@@ -1,6 +1,6 @@
 /** travetto v1's WorkPool: the engine's WorkPool with travetto's option names, `shutdown()` and its reading of `active`. */
 import { WorkPool as EngineWorkPool } from '../pool/work-pool.js';
-import type { Worker, WorkerFactory } from '../worker/types.js';
+import type { PoolWorker, WorkerFactory } from '../worker/types.js';
 import { fromTravettoOptions, type WorkPoolOptions } from './travetto-options.js';
 import { travettoWorker } from './travetto-worker.js';
 
@@ -11,7 +11,7 @@ export type { WorkPoolOptions } from './travetto-options.js';
  * `shutdown()` and travetto's `active` flag (see travettoWorker). The workers the pool lists
  * and names in its events are views of the factory's objects (`instanceof` still holds).
  */
-export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<I, O>> extends EngineWorkPool<I, O, W> {
+export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = PoolWorker<I, O>> extends EngineWorkPool<I, O, W> {
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
     super(typeof factory === 'function' ? async (context) => travettoWorker(await factory(context)) : factory, fromTravettoOptions(options));
   }

@@ -1,5 +1,5 @@
 /** travetto v1's reading of a worker's `active` flag ("busy": false until its first call), as the engine's ("alive"). */
-import type { Worker } from '../worker/types.js';
+import type { PoolWorker } from '../worker/types.js';
 import { ExecutorWorker } from './executor-worker.js';
 
 /**
@@ -10,7 +10,7 @@ import { ExecutorWorker } from './executor-worker.js';
  * as true. A worker that reports its own exits (spawnedWorker) means "alive" already and is
  * returned as it is, and so is an ExecutorWorker (v0's executors: it reads their flag itself). Everything else is the worker's own (methods bound to it, so private fields work).
  */
-export function travettoWorker<W extends Worker<any, any>>(worker: W): W {
+export function travettoWorker<W extends PoolWorker<any, any>>(worker: W): W {
   if (worker === null || typeof worker !== 'object' || typeof worker.onExit === 'function' || worker instanceof ExecutorWorker) return worker;
   let called = false;
   const bound = new Map<PropertyKey, { fn: unknown; view: unknown }>();

@@ -7,6 +7,7 @@ export { PoolClosedError } from './pool-closed-error.js';
 export { QueueFullError } from './queue-full-error.js';
 export { deserializeError, type SerializedError, serializeError } from './remote-error.js';
 export { SerializationError } from './serialization-error.js';
+export { StartTimeoutError } from './start-timeout-error.js';
 export { TaskAbortedError } from './task-aborted-error.js';
 export { TimeoutError } from './timeout-error.js';
 export { type CrashDetail, WorkerCrashError } from './worker-crash-error.js';

@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
+import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { ExitInfo, Worker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
@@ -116,7 +117,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ModuleLoadError(`Worker ${id} did not start within ${startTimeout} ms (its init() did not settle)`, undefined, { phase: 'start' })),
+        () => reject(new StartTimeoutError(`Worker ${id} did not start within ${startTimeout} ms (its init() did not settle)`, startTimeout)),
         startTimeout,
       );
     });

@@ -4,7 +4,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
-import type { Worker, WorkerFactory } from '../worker/types.js';
+import type { PoolWorker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
 import { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
@@ -37,7 +37,7 @@ const NO_OPTIONS: TaskOptions = Object.freeze({});
  * fed by `submit()` or by input sources through `process()`. The module pool (`createPool`) is
  * this same engine over thread, process and inline workers.
  */
-export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<I, O>> extends EventEmitter {
+export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = PoolWorker<I, O>> extends EventEmitter {
   readonly #core: PoolCore<I, O>;
   readonly #dispatcher: Dispatcher<I, O>;
   readonly #lifecycle: Lifecycle<I, O, W>;

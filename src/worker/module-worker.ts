@@ -6,6 +6,7 @@ import { MethodNotFoundError } from '../errors/method-not-found-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { deserializeError, serializeError } from '../errors/remote-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
+import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
@@ -105,9 +106,11 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
       this.#link = link;
       const timer = setTimeout(() => {
         reject(
-          new ModuleLoadError(`Worker ${this.id} for ${options.modulePath} did not come online within ${options.startTimeout} ms`, options.modulePath, {
-            phase: 'start',
-          }),
+          new StartTimeoutError(
+            `Worker ${this.id} for ${options.modulePath} did not come online within ${options.startTimeout} ms`,
+            options.startTimeout,
+            options.modulePath,
+          ),
         );
         this.#stopping = true;
         link.kill();

@@ -7,7 +7,7 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardChild } from '../util/child-guard.js';
 import { strings } from '../util/validate.js';
 import { childExecArgv } from './runtime-entry.js';
-import type { ExecuteContext, ExitInfo, Worker } from './types.js';
+import type { ExecuteContext, ExitInfo, PoolWorker } from './types.js';
 
 /** How the child is started: child_process fork/spawn options, plus how it is ended. */
 export interface SpawnedProcessOptions extends Omit<NodeForkOptions & SpawnOptions, 'stdio'> {
@@ -37,9 +37,9 @@ export interface SpawnedWorkerConfig<I, O, Out extends MessageMap, In extends Me
   handlers: SpawnedWorkerHandlers<I, O, Out, In>;
 }
 
-/** A Worker backed by a child program; usable by WorkPool. */
+/** A PoolWorker backed by a child program; usable by WorkPool. */
 export interface SpawnedWorker<I = unknown, O = unknown, Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>>
-  extends Worker<I, O> {
+  extends PoolWorker<I, O> {
   readonly id: number;
   readonly channel: ParentChannel<Out, In>;
   readonly pid: number | undefined;

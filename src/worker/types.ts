@@ -1,4 +1,4 @@
-/** The Worker contract every worker honours, and the types that travel with a call. */
+/** The PoolWorker contract every worker honours, and the types that travel with a call. */
 import type { Transferable } from '../channel/transferable.js';
 
 export type { Transferable } from '../channel/transferable.js';
@@ -23,7 +23,7 @@ export interface Reply {
  * any object a user writes for `WorkPool`. `execute` may be called again before an earlier
  * call settles when the pool's `concurrency` is above 1.
  */
-export interface Worker<I = unknown, O = unknown> {
+export interface PoolWorker<I = unknown, O = unknown> {
   readonly id: number | string;
   /** False once the worker is dead or destroyed; the pool replaces inactive workers. */
   readonly active: boolean;
@@ -66,4 +66,10 @@ export interface ExitInfo {
 }
 
 /** Called with the id the pool assigned; may return the worker or a promise of it. */
-export type WorkerFactory<I = unknown, O = unknown, W extends Worker<I, O> = Worker<I, O>> = (context: { id: number }) => W | Promise<W>;
+export type WorkerFactory<I = unknown, O = unknown, W extends PoolWorker<I, O> = PoolWorker<I, O>> = (context: { id: number }) => W | Promise<W>;
+
+/**
+ * The engine files' older name of PoolWorker (lifecycle, worker-handle, module-worker), kept
+ * until they are renamed; the public name is PoolWorker (it does not shadow node's Worker).
+ */
+export type Worker<I = unknown, O = unknown> = PoolWorker<I, O>;

@@ -26,6 +26,7 @@ const ROOT_VALUES = [
   'QueueFullError',
   'SerializationError',
   'Serializer',
+  'StartTimeoutError',
   'StructuredSerializer',
   'TaskAbortedError',
   'TimeoutError',

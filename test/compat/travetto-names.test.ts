@@ -2,14 +2,14 @@
 // call), shutdown(), and channels / spawnedWorker with listenFor and listenOnce.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParentChannel as CoreParentChannel, type Worker } from 'workforce';
+import { ParentChannel as CoreParentChannel, type PoolWorker } from 'workforce';
 import { ParentChannel, spawnedWorker, WorkPool, WorkUtil } from 'workforce/compat';
 import { fixture, pidAlive } from '../helpers.js';
 
 describe("travetto's WorkPool", () => {
   it('reads `active` as travetto does: false before the first call is not a death; false after a call replaces the worker', async () => {
     // travetto v1's ImageProcessor: active is false until execute() sets it, and false again after
-    class ImageProcessor implements Worker<string, string> {
+    class ImageProcessor implements PoolWorker<string, string> {
       active = false;
       #calls = 0; // a private field: methods must run on the object itself, not on a view of it
       constructor(readonly id: number) {}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { AsyncQueue, InvalidOptionError, type ProcessSummary, type Worker } from 'workforce';
+import { AsyncQueue, InvalidOptionError, type PoolWorker, type ProcessSummary } from 'workforce';
 import { DynamicAsyncIterator, ExecutionPool, IterableInputSource, QueueExecutionSource, WorkPool } from 'workforce/compat';
 import { eventually, pidAlive } from '../helpers.js';
 
@@ -192,7 +192,7 @@ describe('travetto v1', () => {
     const convert = converter();
     const started: string[] = [];
 
-    class ImageProcessor implements Worker<string> {
+    class ImageProcessor implements PoolWorker<string> {
       active = false;
       proc!: { process: ChildProcess };
 

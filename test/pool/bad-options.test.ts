@@ -3,7 +3,7 @@
 // with InvalidOptionError, and the pool (when there is one) serves on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, MAX_WORKERS, type PoolOptions, type Worker, WorkPool } from 'workforce';
+import { createPool, InvalidOptionError, MAX_WORKERS, type PoolOptions, type PoolWorker, WorkPool } from 'workforce';
 import { eventually, fixture } from '../helpers.js';
 
 const MODULE = fixture('basic.mjs');
@@ -14,7 +14,7 @@ const invalid = (option: string) => (error: unknown) => {
   return true;
 };
 
-const doubler = ({ id }: { id: number }): Worker<number, number> => ({ id, active: true, execute: (n: number) => n * 2, destroy() {} });
+const doubler = ({ id }: { id: number }): PoolWorker<number, number> => ({ id, active: true, execute: (n: number) => n * 2, destroy() {} });
 
 describe('worker counts beyond what the machine could run (finding 6)', () => {
   it('MAX_WORKERS is stated: at least the CPU count, one worker per 8 MiB of memory', async () => {
@@ -77,7 +77,7 @@ describe('affinity that names no worker (finding 8)', () => {
   });
 
   it('a WorkPool refuses an unknown id, also that of a worker that is gone', async () => {
-    const made: Worker<number, number>[] = [];
+    const made: PoolWorker<number, number>[] = [];
     const pool = new WorkPool<number, number>(
       (context) => {
         const worker = doubler(context);

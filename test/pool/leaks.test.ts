@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createPool, type Worker, WorkPool } from 'workforce';
+import { createPool, type PoolWorker, WorkPool } from 'workforce';
 import { childPids, osThreads, running } from '../chaos/proc.js';
 import { eventually, fixture, RUNTIMES, sleep } from '../helpers.js';
 
@@ -117,7 +117,7 @@ describe('no leaks across create / run / close cycles', () => {
   it('a pool that recycles its workers (ttl) lets go of the ones it ended', { timeout: 30_000 }, async () => {
     // Each fake worker holds ~1 MB; with ttl 1 the pool ends one per task.
     const refs: WeakRef<object>[] = [];
-    class Heavy implements Worker<number, number> {
+    class Heavy implements PoolWorker<number, number> {
       active = true;
       readonly ballast = new Array(128 * 1024).fill(1);
       constructor(readonly id: number) {

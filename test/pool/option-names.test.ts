@@ -3,7 +3,7 @@
 // seeds' names are translated by workforce/compat only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type PoolOptions, type Worker, WorkPool } from 'workforce';
+import { createPool, InvalidOptionError, type PoolOptions, type PoolWorker, WorkPool } from 'workforce';
 import { create, WorkPool as TravettoWorkPool, WorkerPool } from 'workforce/compat';
 import { ENGINE_OPTION_NAMES, TASK_OPTION_NAMES, unknownOption } from '../../dist/pool/options.js';
 import { POOL_OPTION_NAMES } from '../../dist/pool/pool-options.js';
@@ -24,7 +24,7 @@ function unknown(option: string, suggestion: string | undefined) {
   };
 }
 
-const doubler = ({ id }: { id: number }): Worker<number, number> => ({ id, active: true, execute: (n: number) => n * 2, destroy() {} });
+const doubler = ({ id }: { id: number }): PoolWorker<number, number> => ({ id, active: true, execute: (n: number) => n * 2, destroy() {} });
 
 describe('nearest(): the valid name a typo most likely meant', () => {
   it('edit distance counts insertions, deletions and substitutions, ignoring case', () => {

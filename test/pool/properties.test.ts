@@ -19,8 +19,8 @@ import {
   type ExitInfo,
   InvalidOptionError,
   PoolClosedError,
+  type PoolWorker,
   TaskAbortedError,
-  type Worker,
   WorkerCrashError,
   WorkPool,
 } from 'workforce';
@@ -66,7 +66,7 @@ class World {
   }
 }
 
-class FakeWorker implements Worker<Job, number> {
+class FakeWorker implements PoolWorker<Job, number> {
   active = true;
   ready = false;
   readonly pending = new Set<Exec>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ExecuteContext, type Worker, WorkPool } from 'workforce';
+import { type ExecuteContext, type PoolWorker, WorkPool } from 'workforce';
 import { eventually, sleep } from '../helpers.js';
 
 interface Job {
@@ -9,7 +9,7 @@ interface Job {
 }
 
 /** An in-memory worker that records where each job ran. */
-class FakeWorker implements Worker<Job, number> {
+class FakeWorker implements PoolWorker<Job, number> {
   active = true;
   readonly ran: string[] = [];
   constructor(

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { type ExecuteContext, InvalidOptionError, killAll, ModuleLoadError, type Worker, WorkPool } from 'workforce';
+import { type ExecuteContext, InvalidOptionError, killAll, ModuleLoadError, type PoolWorker, WorkPool } from 'workforce';
 import { eventually } from '../helpers.js';
 
 /** A worker that doubles numbers; `init` can be made to hang. */
-class Doubler implements Worker<number, number> {
+class Doubler implements PoolWorker<number, number> {
   active = true;
   destroyed = false;
   constructor(
