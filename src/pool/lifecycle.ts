@@ -1,5 +1,4 @@
 import createDebug from 'debug';
-import { ModuleLoadError } from '../errors/module-load-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
