@@ -1,6 +1,9 @@
 // The public entry points as a user gets them (the built package, through its "exports"): the root
 // has one name per concept and no seed alias; the seeds' names live in 'workforce/compat'.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -128,5 +131,29 @@ describe("the compat entry ('workforce/compat')", () => {
     assert.ok(compat.WorkPool.prototype instanceof core.WorkPool);
     assert.ok(compat.ParentChannel.prototype instanceof core.ParentChannel);
     assert.ok(compat.ChildChannel.prototype instanceof core.ChildChannel);
+  });
+});
+
+describe("the worker entry ('workforce/worker') from CommonJS", () => {
+  it('is generated at build from the same context code: workerContext, and the ESM ChildChannel class itself', async () => {
+    const cjs = createRequire(import.meta.url)('workforce/worker');
+    const esm = await import('workforce/worker');
+    assert.equal(createRequire(import.meta.url).resolve('workforce/worker'), join(root, 'dist/worker.cjs'));
+    assert.deepEqual(Object.keys(cjs).sort(), ['ChildChannel', 'workerContext']);
+    // the same class as the ESM entry's (checked outside this runner, whose tsx hook loads CommonJS requires itself)
+    const same = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { createRequire } from 'node:module'; const c = createRequire(import.meta.url)('workforce/worker'); console.log(c.ChildChannel === (await import('workforce/worker')).ChildChannel);",
+      ],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    assert.equal(same.trim(), 'true');
+    assert.equal(typeof cjs.ChildChannel, typeof esm.ChildChannel);
+    assert.deepEqual(Object.keys(cjs.workerContext).sort(), Object.keys(esm.workerContext).sort());
+    assert.throws(() => cjs.workerContext.workerId, /only available inside a workforce worker/);
+    assert.ok(!existsSync(join(root, 'worker.cjs')), 'no hand-written copy at the package root');
   });
 });
