@@ -29,6 +29,8 @@ interface Job {
   n: number;
   /** The worker a 'force' task is pinned to. */
   force?: number;
+  /** Its affinity names a worker that never existed: refused at the call, whatever its strength. */
+  unknown?: boolean;
   /** Stops by itself when its signal fires (otherwise only terminate() ends it). */
   coop: boolean;
 }
@@ -221,7 +223,12 @@ export async function check(s: Scenario): Promise<void> {
       case 'add': {
         const live = pool.workers.map((w) => w.id);
         const affinity = op.target === undefined ? undefined : op.target < live.length ? live[op.target] : 1000 + op.target;
-        const job: Job = { n: tasks.length, coop: op.coop, force: affinity !== undefined && op.strength === 'force' ? affinity : undefined };
+        const job: Job = {
+          n: tasks.length,
+          coop: op.coop,
+          force: affinity !== undefined && op.strength === 'force' ? affinity : undefined,
+          unknown: affinity !== undefined && !live.includes(affinity),
+        };
         const r: Record = { job, afterClose: closedBy !== undefined, settles: 0, controller: new AbortController(), cancelled: false };
         tasks.push(r);
         pool.submit(job, { affinity, affinityStrength: affinity === undefined ? undefined : op.strength, signal: r.controller.signal }).then(
@@ -319,14 +326,15 @@ export async function check(s: Scenario): Promise<void> {
       (s.maxRetries === 0 && e instanceof WorkerCrashError) ||
       // a forced task whose worker is gone, or that names a worker that never existed
       (r.job.force !== undefined && (e instanceof InvalidOptionError || e instanceof WorkerCrashError || e instanceof PoolClosedError)) ||
+      (r.job.unknown === true && e instanceof InvalidOptionError) ||
       ((s.end !== 'close' || closedBy === 'force') && e instanceof PoolClosedError);
     assert.ok(allowed, `task ${r.job.n} (${JSON.stringify(r.job)}, cancelled ${r.cancelled}) rejected with ${String(e)}`);
   }
   const stats = pool.stats;
   assert.equal(stats.queued, 0, 'nothing queued');
   assert.equal(stats.running, 0, 'nothing running');
-  // only calls made after close() are refused at submit (no aborted signal, no queue limit here)
-  const accepted = tasks.filter((t) => !t.afterClose);
+  // only calls made after close(), and those naming a worker that never existed, are refused at submit (no aborted signal, no queue limit here)
+  const accepted = tasks.filter((t) => !t.afterClose && !(t.job.unknown && t.value instanceof InvalidOptionError));
   assert.equal(stats.completed + stats.failed, accepted.length, 'the pool counted each task once');
   assert.equal(stats.completed, tasks.filter((t) => t.ok).length);
   assert.equal(world.running.size, 0, `still running: ${[...world.running.keys()]}`);

@@ -106,12 +106,13 @@ describe('scheduler: affinity and stealing', () => {
     }
   });
 
-  it('an affinity to a worker that does not exist is a typed error for forced tasks, ignored for light ones', async () => {
+  it('an affinity to a worker that does not exist is a typed error at the call, whatever its strength', async () => {
     const { pool } = fakePool({ minWorkers: 1, maxWorkers: 1 });
     try {
       await ready(pool, 1);
       await assert.rejects(pool.submit({ ms: 1 }, { affinity: 99, affinityStrength: 'force' }), { name: 'InvalidOptionError' });
-      assert.equal(await pool.submit({ ms: 1 }, { affinity: 99 }), 1);
+      await assert.rejects(pool.submit({ ms: 1 }, { affinity: 99 }), { name: 'InvalidOptionError' });
+      assert.equal(await pool.submit({ ms: 1 }, { affinity: 1 }), 1);
       await assert.rejects(pool.submit({ ms: 1 }, { affinity: 1, affinityStrength: 'hard' as 'force' }), { name: 'InvalidOptionError' });
     } finally {
       await pool.close();
