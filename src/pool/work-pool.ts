@@ -7,7 +7,7 @@ import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import type { Worker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
 import { Dispatcher } from './dispatch.js';
-import { PoolEvents } from './events.js';
+import { emitIsolated, PoolEvents, WORKER_EVENTS } from './events.js';
 import { Lifecycle } from './lifecycle.js';
 import { type EngineOptions, resolveEngineOptions } from './options.js';
 import { register, unregister } from './registry.js';
@@ -240,6 +240,24 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
       this.#reported.add(error);
     }
     if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, worker, error);
+  }
+
+  /**
+   * Worker events (online, exit, error, message, …; see WORKER_EVENTS) call each listener on its
+   * own: one that throws or rejects skips neither the other listeners nor the pool's work, and
+   * is reported once as 'error' (worker, error), or as a process warning when nothing listens to
+   * 'error' or an 'error' listener threw (never recursion). The pool emits them after its own
+   * bookkeeping, so a listener sees a consistent pool and may call into it.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (!WORKER_EVENTS.has(event)) return super.emit(event, ...args);
+    return emitIsolated(this, event, args, (error) => this.#listenerFailed(event, args[0], error));
+  }
+
+  #listenerFailed(event: string | symbol, worker: unknown, error: unknown): void {
+    if (event !== PoolEvents.ERROR && this.listenerCount(PoolEvents.ERROR) > 0) return this.reportError(worker, error);
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.emitWarning(`A pool '${String(event)}' listener threw: ${text}`, 'WorkforceWarning');
   }
 
   /** @internal the scheduler's handles, for the module pool. */
