@@ -1,3 +1,4 @@
+/** Workers' lives: starting, replacing and ending them (their states are in ./worker-state.ts). */
 import createDebug from 'debug';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
@@ -5,7 +6,6 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardsSettled } from '../util/child-guard.js';
 import type { ExitInfo, Worker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
-import type { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
 import { StartFailures } from './start-failures.js';
 import type { Task } from './task.js';
@@ -39,9 +39,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   onWorker: ((worker: W, handle: WorkerHandle<I, O>) => void) | undefined;
 
   constructor(
-    private readonly core: PoolCore<I, O>,
+    private readonly core: PoolCore<I, O, W>,
     private readonly factory: WorkerFactory<I, O, W>,
-    private readonly dispatcher: Dispatcher<I, O>,
   ) {
     this.#startFailures = new StartFailures(() => core.options.maxStartFailures);
   }
@@ -82,7 +81,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       pinned ? Number.POSITIVE_INFINITY : concurrency,
       pinned !== undefined,
       pinned ? Number.POSITIVE_INFINITY : ttl,
-      this.core.scheduler,
+      this.core.stats,
     );
     this.core.scheduler.add(handle);
     debug('spawning worker %s', id);
@@ -97,7 +96,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
         // Killed before the factory returned: stop() had no worker to destroy (and so moved it
         // to dead at once), so end it here or it is never destroyed. (A graceful stop lets it
         // start, then ends it gracefully.)
-        await Promise.resolve(worker.destroy({ force: true })).catch((error) => this.core.emitError(worker, error));
+        await Promise.resolve(worker.destroy({ force: true })).catch((error) => this.core.reportError(worker, error));
         return;
       }
       await this.#init(worker, handle.id);
@@ -151,7 +150,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       cause: info.cause,
     });
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
-    this.dispatcher.failInflight(handle, crash);
+    this.core.dispatcher.failInflight(handle, crash);
     const startFailure = (wasStarting || diedYoung) && !planned;
     if (!startFailure && !wasStarting) this.#startFailures.reset(); // it lived: the module is fine
     let failedStart: unknown;
@@ -163,9 +162,9 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const worker = handle.worker;
     if (!worker) return;
     // What killed a running worker (a process's uncaught error; a thread's was reported as it happened).
-    if (!planned && !wasStarting && info.cause !== undefined) this.core.emitError(worker, info.cause);
+    if (!planned && !wasStarting && info.cause !== undefined) this.core.reportError(worker, info.cause);
     this.core.events.emit(PoolEvents.EXIT, worker, info.exitCode, info.signal);
-    if (failedStart !== undefined) this.core.emitError(worker, failedStart);
+    if (failedStart !== undefined) this.core.reportError(worker, failedStart);
   }
 
   /** A worker finished a call: recycle it after `ttl` calls, notice if it died. */
@@ -176,7 +175,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       // It says it is dead but may still hold resources (a child that closed its channel): end it.
       const gone = Promise.resolve(worker.destroy({ force: true })).then(
         () => {},
-        (error) => this.core.emitError(worker, error),
+        (error) => this.core.reportError(worker, error),
       );
       this.#track(handle, gone);
       this.died(handle, { exitCode: null, signal: null, planned: false });
@@ -231,7 +230,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       try {
         if (worker) await worker.destroy({ force });
       } catch (error) {
-        this.core.emitError(worker, error);
+        this.core.reportError(worker, error);
       }
       this.died(handle, { exitCode: null, signal: null, planned: true });
     })();
@@ -253,7 +252,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     // process runs on for a moment, and a task must never run on two workers at once.
     this.#moveQueue(handle, crash);
     const done = Promise.resolve(worker?.destroy({ force: true }))
-      .catch((error) => this.core.emitError(worker, error))
+      .catch((error) => this.core.reportError(worker, error))
       .then(() => this.died(handle, { exitCode: null, signal: null, planned: true }));
     this.#track(handle, done);
     this.ensureSize();
@@ -267,7 +266,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     // Workers already on their way out (terminated, retiring, idle) still count: kill ends their
     // calls too (a terminated worker's calls wait for it to be gone) and does not wait for them.
     const leaving = force ? [...this.#leaving] : [];
-    if (force) for (const h of [...handles, ...leaving]) this.dispatcher.rejectInflight(h, new PoolClosedError('The pool was killed'));
+    if (force) for (const h of [...handles, ...leaving]) this.core.dispatcher.rejectInflight(h, new PoolClosedError('The pool was killed'));
     const stops = [...handles.map((h) => this.stop(h, force)), ...leaving.map((h) => this.stop(h, true))];
     await Promise.all([...stops, ...[...this.#leaving].map((h) => h.exit)]);
     // the reaper shell of process workers exits a moment after the last of them
@@ -317,7 +316,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       this.#track(handle, gone);
     } else handle.moveTo('dead');
     const report = this.#countStartFailure(handle, error);
-    if (report !== undefined) this.core.emitError(worker, report);
+    if (report !== undefined) this.core.reportError(worker, report);
   }
 
   /**
@@ -358,7 +357,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   #fail(failure: Error): void {
     this.failure = failure;
     debug('pool failed: %s', failure.message);
-    for (const task of this.core.scheduler.takeAll()) this.dispatcher.settle(task, false, failure);
+    for (const task of this.core.scheduler.takeAll()) this.core.dispatcher.settle(task, false, failure);
     for (const h of [...this.core.scheduler.handles]) if (!h.pinnedOnly) void this.stop(h, true);
   }
 
@@ -368,7 +367,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   #orphan(task: Task<I, O>, handle: WorkerHandle<I, O>, error?: unknown): void {
     const crash = error ?? new WorkerCrashError(`Worker ${handle.id} is gone`, { workerId: handle.id });
-    this.dispatcher.settle(task, false, crash instanceof WorkerCrashError ? crash.forTask(task.id) : crash);
+    this.core.dispatcher.settle(task, false, crash instanceof WorkerCrashError ? crash.forTask(task.id) : crash);
   }
 
   /** Queued tasks that no ready or starting worker has room for. */

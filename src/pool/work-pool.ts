@@ -5,16 +5,15 @@ import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import type { Worker, WorkerFactory } from '../worker/types.js';
-import type { PoolCore } from './core.js';
-import { Dispatcher } from './dispatch.js';
+import { PoolCore } from './core.js';
+import type { Dispatcher } from './dispatch.js';
 import { emitIsolated, PoolEvents, WORKER_EVENTS } from './events.js';
-import { Lifecycle } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle.js';
 import { type EngineOptions, resolveEngineOptions } from './options.js';
 import { register, unregister } from './registry.js';
-import { Scheduler } from './scheduler.js';
-import { FeedGate } from './sources/feed-gate.js';
+import type { FeedGate } from './sources/feed-gate.js';
 import { type InputSource, type ProcessOptions, type ProcessSummary, processSource } from './sources/process.js';
-import { type PoolStats, StatsRecorder } from './stats.js';
+import type { PoolStats } from './stats.js';
 import type { Task, TaskOptions } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 
@@ -44,19 +43,14 @@ const NO_OPTIONS: TaskOptions = Object.freeze({});
  * this same engine over thread, process and inline workers.
  */
 export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<I, O>> extends EventEmitter {
-  readonly #core: PoolCore<I, O>;
+  readonly #core: PoolCore<I, O, W>;
   readonly #dispatcher: Dispatcher<I, O>;
   readonly #lifecycle: Lifecycle<I, O, W>;
   #closing: Promise<void> | undefined;
   /** kill() or close({ force }): running calls may no longer queue nested tasks. */
   #refuseNested = false;
-  #idleWaiters: (() => void)[] = [];
-  readonly #reported = new WeakSet<object>();
-  /** process() feeds: pool-wide backpressure (bound min(maxWorkers × concurrency, maxConcurrentCalls)) and stop on close/kill. */
-  readonly #gate = new FeedGate(
-    () => Math.min(this.#core.options.maxWorkers * this.#core.options.concurrency, this.#core.options.maxConcurrentCalls),
-    () => this.#core.pending,
-  );
+  /** process() feeds: pool-wide backpressure and stop on close/kill (PoolCore.gate). */
+  readonly #gate: FeedGate;
 
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
     super();
@@ -68,29 +62,12 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
       // travetto's default: one worker at rest, growing to max (the CPU count unless given) under load
       1,
     );
-    const core: PoolCore<I, O> = {
-      options: resolved,
-      scheduler: new Scheduler<I, O>(
-        {
-          start: (task, handle) => this.#dispatcher.start(task, handle),
-          unroutable: (task) => this.#dispatcher.settle(task, false, new InvalidOptionError('affinity', task.affinity, 'the id of a live worker')),
-          pressure: () => this.#lifecycle.ensureSize(),
-          idle: (handle) => this.#lifecycle.idle(handle),
-        },
-        resolved.strongAffinityThreshold,
-      ),
-      stats: new StatsRecorder(),
-      events: this,
-      pending: 0,
-      settled: () => this.#settled(),
-      emitError: (worker, error) => this.reportError(worker, error),
-    };
+    // the engine (./core.ts): scheduler, dispatcher and lifecycle, wired to each other
+    const core = new PoolCore<I, O, W>(this, resolved, factory);
     this.#core = core;
-    this.#dispatcher = new Dispatcher(core, {
-      terminate: (handle, why) => this.#lifecycle.terminate(handle, why),
-      answered: (handle) => this.#lifecycle.answered(handle),
-    });
-    this.#lifecycle = new Lifecycle(core, factory, this.#dispatcher);
+    this.#dispatcher = core.dispatcher;
+    this.#lifecycle = core.lifecycle;
+    this.#gate = core.gate;
     this.#lifecycle.ensureSize();
     register(this);
   }
@@ -171,8 +148,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    * early (aborted or timed out, stopping within its grace period).
    */
   whenIdle(): Promise<void> {
-    if (this.#idle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#core.whenIdle();
   }
 
   /**
@@ -235,11 +211,7 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    * cause of its exit.
    */
   reportError(worker: unknown, error: unknown): void {
-    if (typeof error === 'object' && error !== null) {
-      if (this.#reported.has(error)) return;
-      this.#reported.add(error);
-    }
-    if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, worker, error);
+    this.#core.reportError(worker, error);
   }
 
   /**
@@ -300,17 +272,5 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
   #rejectQueued(error: Error, withdraw = false): void {
     for (const task of this.#core.scheduler.takeAll()) this.#dispatcher.settle(task, false, error);
     if (withdraw) for (const handle of this.#core.scheduler.handles) this.#dispatcher.withdrawUnstarted(handle, error);
-  }
-
-  #idle(): boolean {
-    return this.#core.pending === 0 && this.#core.stats.running === 0;
-  }
-
-  #settled(): void {
-    this.#gate.wake(); // a process() waiting for a slot pulls its next item
-    if (this.#idleWaiters.length === 0 || !this.#idle()) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
   }
 }
