@@ -4,9 +4,9 @@
 // at work, ttl recycling, idle reaping, terminate, close, kill) only ever makes legal moves.
 import assert, { AssertionError } from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { WorkPool } from '../../src/pool/work-pool.js';
 import { WorkerHandle } from '../../src/pool/worker-handle.js';
 import { canMove, checkMove, TRANSITIONS, type WorkerState } from '../../src/pool/worker-state.js';
-import { WorkPool } from '../../src/pool/work-pool.js';
 import type { ExecuteContext, ExitInfo, Worker } from '../../src/worker/types.js';
 import { sleep } from '../helpers.js';
 
