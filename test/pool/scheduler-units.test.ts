@@ -323,7 +323,7 @@ describe('Scheduler', () => {
     assert.equal(forced.state, 'queued');
     assert.equal(light.owner, other);
     assert.equal(light.affinity, undefined, 'its affinity to the leaving worker is dropped');
-    assert.deepEqual(orphans, []);
+    assert.equal(orphans.length, 0);
     s.redistribute(leaving, false, (t) => orphans.push(t));
     assert.deepEqual(orphans, [forced], 'once the worker goes, a forced task is an orphan');
   });
