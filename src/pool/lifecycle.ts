@@ -154,8 +154,10 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const startFailure = (wasStarting || diedYoung) && !planned;
     if (!startFailure && !wasStarting) this.#startFailures.reset(); // it lived: the module is fine
     let failedStart: unknown;
-    if (startFailure) failedStart = this.#countStartFailure(handle, info.cause ?? crash);
-    else {
+    if (startFailure && !handle.startFailureCounted) {
+      handle.startFailureCounted = true;
+      failedStart = this.#countStartFailure(handle, info.cause ?? crash);
+    } else {
       this.#moveQueue(handle, crash);
       this.ensureSize();
     }
@@ -299,24 +301,29 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   /** Its factory or init() failed (or timed out). */
   #startFailed(handle: WorkerHandle<I, O>, error: unknown): void {
-    // Only a worker still starting: one that exited meanwhile had its failure counted by died(),
-    // and one stopped while starting is ended (and its exit reported) by stop().
-    if (handle.state !== 'starting') return;
-    this.core.scheduler.remove(handle);
-    const worker = handle.worker;
-    if (worker) {
-      // init() rejected while the worker may still be alive: end it; its exit is reported once it
-      // is gone, and close()/kill() wait for that too.
-      handle.moveTo('failed');
-      const exited = { exitCode: null, signal: null, planned: true };
-      const gone = Promise.resolve(worker.destroy({ force: true })).then(
-        () => this.#gone(handle, exited),
-        () => this.#gone(handle, exited),
-      );
-      this.#track(handle, gone);
-    } else handle.moveTo('dead');
+    // The exit report may have come first (died() counted it if it was a crash at start).
+    if (handle.startFailureCounted) return;
+    handle.startFailureCounted = true;
+    if (handle.state === 'starting') {
+      this.core.scheduler.remove(handle);
+      const worker = handle.worker;
+      if (worker) {
+        // init() rejected while the worker may still be alive: end it; its exit is reported once
+        // it is gone, and close()/kill() wait for that too.
+        handle.moveTo('failed');
+        const exited = { exitCode: null, signal: null, planned: true };
+        const gone = Promise.resolve(worker.destroy({ force: true })).then(
+          () => this.#gone(handle, exited),
+          () => this.#gone(handle, exited),
+        );
+        this.#track(handle, gone);
+      } else handle.moveTo('dead');
+    }
+    // Otherwise it is already gone (a worker that ended itself as its start failed, e.g. a module
+    // that does not load), or being stopped by the pool (close, kill, the pool failed), whose
+    // stop() ends it: either way the failure still counts here, once.
     const report = this.#countStartFailure(handle, error);
-    if (report !== undefined) this.core.reportError(worker, report);
+    if (report !== undefined) this.core.reportError(handle.worker, report);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, errorMonitor } from 'node:events';
 import createDebug from 'debug';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
@@ -223,6 +223,8 @@ export class WorkPool<I = unknown, O = unknown, W extends Worker<I, O> = Worker<
    */
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (!WORKER_EVENTS.has(event)) return super.emit(event, ...args);
+    // as EventEmitter does: errorMonitor listeners see an 'error' first
+    if (event === PoolEvents.ERROR) emitIsolated(this, errorMonitor, args, (error) => this.#listenerFailed(event, args[0], error));
     return emitIsolated(this, event, args, (error) => this.#listenerFailed(event, args[0], error));
   }
 

@@ -42,6 +42,11 @@ export class WorkerHandle<I = unknown, O = unknown> {
   exit: Promise<void> | undefined;
   /** Why terminate() ended it (a call would not stop): part of the crash its calls get once it is gone. */
   terminatedFor: string | undefined;
+  /**
+   * Its failed start was counted. Not a state: the outcome of a start can arrive twice, in either
+   * order (init() rejects, and the worker reports its exit), and must be counted once.
+   */
+  startFailureCounted = false;
 
   /**
    * Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while the pool's calls are

@@ -143,7 +143,9 @@ async function runPlan(runtime: 'thread' | 'process', plan: Plan): Promise<void>
 
 describe('throwing listeners at random points of a busy pool’s life', () => {
   for (const runtime of RUNTIMES) {
-    it(`${runtime}: every call settles, close()/kill() settle, every throw is reported once (${RUNS[runtime]} plans)`, { timeout: FULL ? 1_800_000 : 180_000 }, async () => {
+    it(`${runtime}: every call settles, close()/kill() settle, every throw is reported once (${RUNS[runtime]} plans)`, {
+      timeout: FULL ? 1_800_000 : 180_000,
+    }, async () => {
       const rejections: unknown[] = [];
       const onRejection = (reason: unknown) => rejections.push(reason);
       process.on('unhandledRejection', onRejection);

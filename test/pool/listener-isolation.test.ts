@@ -4,8 +4,9 @@
 // unhandled rejection), and its error is reported once: the 'error' event (worker, error), or a
 // process warning when it was an 'error' listener that threw.
 import assert from 'node:assert/strict';
+import { errorMonitor } from 'node:events';
 import { describe, it } from 'node:test';
-import { createPool, killAll, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError } from 'workforce';
+import { createPool, killAll, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError, WorkPool } from 'workforce';
 import { eventually, fixture, processEventsDuring, RUNTIMES, tempDirs } from '../helpers.js';
 
 const WORKER = fixture('dur-worker.mjs');
@@ -204,3 +205,32 @@ for (const runtime of RUNTIMES) {
     });
   });
 }
+
+describe('a throwing listener does not break the pool (generic WorkPool)', () => {
+  it("errorMonitor listeners see an 'error' first, isolated like the others", async () => {
+    const failure = new Error('init failed');
+    const pool = new WorkPool<number, number>(
+      ({ id }) => ({
+        id,
+        active: true,
+        init: () => Promise.reject(failure),
+        execute: (n: number) => n,
+        destroy: () => {},
+      }),
+      { maxWorkers: 1, maxStartFailures: 1 },
+    );
+    const seen: string[] = [];
+    pool.on(errorMonitor, () => {
+      seen.push('monitor');
+      throw new Error('a monitor threw');
+    });
+    pool.on('error', (_worker: unknown, error: unknown) => seen.push(error === failure ? 'error' : `other: ${(error as Error).message}`));
+    const warnings = await processEventsDuring<Error>('warning', async () => {
+      await assert.rejects(within(pool.submit(1), 'the call'), (error: unknown) => error === failure || (error as Error).cause === failure);
+      await within(pool.close(), 'close()');
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    });
+    assert.deepEqual(seen, ['monitor', 'error']);
+    assert.equal(warnings.filter((w) => w.message.includes('a monitor threw')).length, 1);
+  });
+});
