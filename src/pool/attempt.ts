@@ -1,11 +1,8 @@
+/** One execution of a task on a worker, and a worker's list of them. */
 import type { ExecuteContext, Reply, Transferable } from '../worker/types.js';
+import type { Dispatcher } from './dispatch.js';
 import type { Task } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
-
-/** Where an attempt reports its worker's answer (the dispatcher). */
-export interface AttemptSink<I, O> {
-  answered(attempt: Attempt<I, O>, ok: boolean, value: unknown): void;
-}
 
 /**
  * One in-flight execution of a task on a worker: holds the worker's slot until the worker
@@ -29,7 +26,8 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
   next: Attempt<I, O> | undefined = undefined;
 
   constructor(
-    readonly sink: AttemptSink<I, O>,
+    /** Gets the worker's answer. */
+    readonly dispatcher: Dispatcher<I, O>,
     readonly task: Task<I, O>,
     readonly handle: WorkerHandle<I, O>,
     /** Calls already in flight on the worker when this one was sent (pipelining depth). */
@@ -49,7 +47,7 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
   }
 
   answer(ok: boolean, value: unknown): void {
-    this.sink.answered(this, ok, value);
+    this.dispatcher.answered(this, ok, value);
   }
 }
 

@@ -1,44 +1,35 @@
+/** Runs tasks on workers and settles each exactly once: results, errors, retries, timeouts and aborts. */
 import createDebug from 'debug';
 import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
-import { Attempt, type AttemptSink } from './attempt.js';
+import { Attempt } from './attempt.js';
 import type { PoolCore } from './core.js';
 import type { Task } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 const debug = createDebug('workforce:dispatch');
 
-export interface DispatchHooks<I, O> {
-  /** The worker must go now (a cancelled or timed-out call did not stop within the grace period). */
-  terminate(handle: WorkerHandle<I, O>, why: string): void;
-  /** A worker answered a call: ttl accounting, death detection. */
-  answered(handle: WorkerHandle<I, O>): void;
-}
-
 /**
  * Runs tasks on workers and settles them exactly once: results, ordinary errors, crashes and
  * timeouts (retried up to maxRetries), aborts (cooperative first, then the worker is replaced).
  * An attempt's task side and its worker slot are released separately: a timed-out call has
  * settled for the caller but still holds its worker until it answers or the worker is ended.
+ * Task owner and state change through the Scheduler; statistics observe each attempt (StatsRecorder);
+ * a worker that must go, and every answer (ttl, death), go to the Lifecycle.
  */
-export class Dispatcher<I, O> implements AttemptSink<I, O> {
-  constructor(
-    private readonly core: PoolCore<I, O>,
-    private readonly hooks: DispatchHooks<I, O>,
-  ) {}
+export class Dispatcher<I, O> {
+  constructor(private readonly core: PoolCore<I, O, any>) {}
 
   start(task: Task<I, O>, handle: WorkerHandle<I, O>): void {
     const { core } = this;
-    core.scheduler.leave(task);
-    task.state = 'running';
-    task.owner = handle;
+    core.scheduler.run(task, handle);
     task.attempts++;
     task.startedAt = performance.now();
     handle.running++;
-    core.stats.running++;
+    core.stats.attemptStarted();
     if (handle.idleTimer) {
       clearTimeout(handle.idleTimer);
       handle.idleTimer = undefined;
@@ -63,19 +54,13 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
 
   /** Settles a task once; every path that ends a task comes here. */
   settle(task: Task<I, O>, ok: boolean, value: unknown): void {
-    if (task.state === 'done') return;
-    if (task.state === 'queued') this.core.scheduler.leave(task);
-    task.state = 'done';
+    if (!this.core.scheduler.finish(task)) return;
     task.unlisten?.();
     task.attempt = undefined;
     this.core.pending--;
-    if (ok) {
-      this.core.stats.completed++;
-      task.resolve(value as O);
-    } else {
-      this.core.stats.failed++;
-      task.reject(value);
-    }
+    this.core.stats.taskSettled(ok);
+    if (ok) task.resolve(value as O);
+    else task.reject(value);
     this.core.settled();
   }
 
@@ -129,7 +114,7 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     }
   }
 
-  /** @internal A worker answered `attempt` (through Attempt.answer or execute's promise). */
+  /** A worker answered `attempt` (through Attempt.answer or execute's promise). */
   answered(attempt: Attempt<I, O>, ok: boolean, value: unknown): void {
     const { handle } = attempt;
     if (attempt.slotDone && attempt.taskDone) return;
@@ -137,10 +122,11 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     if (!attempt.taskDone) {
       attempt.taskDone = true;
       if (ok) this.settle(attempt.task, true, value);
-      else if (attempt.withdrawn && (value as Error)?.name === 'TaskAbortedError') this.settle(attempt.task, false, attempt.withdrawn);
+      // the worker dropped a call close({ force }) withdrew (the runtime answers it with TaskAbortedError)
+      else if (attempt.withdrawn && value instanceof TaskAbortedError) this.settle(attempt.task, false, attempt.withdrawn);
       else this.#failed(attempt, value, handle.worker?.active === false);
     }
-    this.hooks.answered(handle);
+    this.core.lifecycle.answered(handle);
     this.core.scheduler.pump(handle);
   }
 
@@ -153,18 +139,10 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     handle.inflight.delete(attempt);
     handle.running--;
     handle.calls++;
+    const { stats } = this.core;
+    stats.attemptFinished(attempt, ok);
     // a cancelled or timed-out call settled before its worker let go of it: whenIdle waits for that too
-    if (--this.core.stats.running === 0 && this.core.pending === 0) this.core.settled();
-    const now = performance.now();
-    // A call sent ahead (pipelining) waited in the worker's own queue behind earlier calls: the
-    // stats count that as waiting, and its estimated service time as running.
-    const run = handle.recordRun(now - task.startedAt, attempt.depth);
-    this.core.stats.wait.add(now - task.queuedAt - run);
-    this.core.stats.run.add(run);
-    const { scheduler } = this.core;
-    scheduler.meanRunTime = scheduler.meanRunTime === 0 ? run : scheduler.meanRunTime * 0.9 + run * 0.1;
-    if (ok) handle.completed++;
-    else handle.failed++;
+    if (stats.running === 0 && this.core.pending === 0) this.core.settled();
     const retry = attempt.retryAfter;
     if (retry !== undefined) {
       attempt.retryAfter = undefined;
@@ -208,7 +186,6 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     debug('task %d attempt %d failed on worker %s, retrying: %s', task.id, task.attempts, handle.id, error);
     if (task.affinity === handle.id && task.strength !== 'force') task.affinity = undefined;
     if (task.strength === 'force' && !handle.live) return this.settle(task, false, error);
-    task.owner = undefined;
     task.queuedAt = performance.now();
     this.core.scheduler.enqueue(task);
   }
@@ -234,7 +211,7 @@ export class Dispatcher<I, O> implements AttemptSink<I, O> {
     if (attempt.slotDone || attempt.grace) return;
     const grace = this.core.options.cancelGracePeriod;
     const end = () => {
-      if (!attempt.slotDone) this.hooks.terminate(attempt.handle, `task ${attempt.task.id} ${why} and did not stop within ${grace} ms`);
+      if (!attempt.slotDone) this.core.lifecycle.terminate(attempt.handle, `task ${attempt.task.id} ${why} and did not stop within ${grace} ms`);
     };
     if (grace === 0) end();
     else attempt.grace = setTimeout(end, grace);

@@ -1,10 +1,11 @@
+/** Workers' lives: starting, replacing and ending them (their states are in ./worker-state.ts). */
 import createDebug from 'debug';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import { guardsSettled } from '../util/child-guard.js';
 import type { ExitInfo, Worker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
-import type { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
 import { StartFailures } from './start-failures.js';
 import type { Task } from './task.js';
@@ -22,13 +23,12 @@ const YOUNG_DEATH_MS = 1000;
 export class Lifecycle<I, O, W extends Worker<I, O>> {
   #nextId = 1;
   readonly #startFailures: StartFailures;
-  readonly #failedStarts = new WeakSet<WorkerHandle<I, O>>();
-  /** Workers whose init() failed while they were alive: their `exit` event is still due. */
-  readonly #exitDue = new WeakSet<WorkerHandle<I, O>>();
   #backoffTimer: NodeJS.Timeout | undefined;
-  #exits = new Map<WorkerHandle<I, O>, Promise<void>>();
-  /** Why terminate() ended a worker: part of the crash its running calls get once it is gone. */
-  readonly #terminated = new WeakMap<WorkerHandle<I, O>, string>();
+  /**
+   * Workers on their way out (stopping, terminated, or failed to start, destroy() still running):
+   * out of the scheduler's list, but close() and kill() must still wait for (and kill ends) them.
+   */
+  readonly #leaving = new Set<WorkerHandle<I, O>>();
   /** Set once the pool gave up starting workers; every call rejects with it. */
   failure: Error | undefined;
   /** No new workers once every task is done and the pool is closing. */
@@ -39,9 +39,8 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   onWorker: ((worker: W, handle: WorkerHandle<I, O>) => void) | undefined;
 
   constructor(
-    private readonly core: PoolCore<I, O>,
+    private readonly core: PoolCore<I, O, W>,
     private readonly factory: WorkerFactory<I, O, W>,
-    private readonly dispatcher: Dispatcher<I, O>,
   ) {
     this.#startFailures = new StartFailures(() => core.options.maxStartFailures);
   }
@@ -82,7 +81,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       pinned ? Number.POSITIVE_INFINITY : concurrency,
       pinned !== undefined,
       pinned ? Number.POSITIVE_INFINITY : ttl,
-      this.core.scheduler,
+      this.core.stats,
     );
     this.core.scheduler.add(handle);
     debug('spawning worker %s', id);
@@ -93,10 +92,11 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       if (worker.pipelined && !pinned && timeout === Number.POSITIVE_INFINITY) handle.enablePipelining(prefetch);
       worker.onExit?.((info) => this.died(handle, info));
       this.onWorker?.(worker, handle);
-      if (handle.state === 'dead' || handle.forceStop) {
-        // Killed before the factory returned: stop() had no worker to destroy, so end it here
-        // or it is never destroyed. (A graceful stop lets it start, then ends it gracefully.)
-        await Promise.resolve(worker.destroy({ force: true })).catch((error) => this.core.emitError(worker, error));
+      if (handle.state === 'dead') {
+        // Killed before the factory returned: stop() had no worker to destroy (and so moved it
+        // to dead at once), so end it here or it is never destroyed. (A graceful stop lets it
+        // start, then ends it gracefully.)
+        await Promise.resolve(worker.destroy({ force: true })).catch((error) => this.core.reportError(worker, error));
         return;
       }
       await this.#init(worker, handle.id);
@@ -123,20 +123,25 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     return Promise.race([init, late]).finally(() => clearTimeout(timer));
   }
 
-  /** A worker is gone (crash or planned): its calls are retried elsewhere, its queue moves. */
+  /**
+   * A worker is gone (crash or planned): its calls are retried elsewhere, its queue moves. The
+   * pool's bookkeeping is complete before any listener runs (the events come last).
+   */
   died(handle: WorkerHandle<I, O>, info: ExitInfo): void {
-    if (handle.state === 'dead') return this.#exited(handle, info);
-    const planned = info.planned || handle.state === 'stopping';
-    const wasStarting = handle.state === 'starting';
+    const from = handle.state;
+    if (from === 'dead') return;
+    if (from === 'failed') return this.#gone(handle, info);
+    const planned = info.planned || from === 'stopping';
+    const wasStarting = from === 'starting';
     // came online, then died on its own before any call: its module kills it, not a task
-    const diedYoung = handle.state === 'ready' && handle.calls === 0 && handle.running === 0 && performance.now() - handle.onlineAt < YOUNG_DEATH_MS;
-    handle.state = 'dead';
+    const diedYoung = from === 'ready' && handle.calls === 0 && handle.running === 0 && performance.now() - handle.onlineAt < YOUNG_DEATH_MS;
+    handle.moveTo('dead');
     clearTimeout(handle.idleTimer);
     this.core.scheduler.remove(handle);
     const { name, pid } = named(handle);
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`;
     const cause = info.cause instanceof Error ? `: ${info.cause.message}` : '';
-    const terminated = this.#terminated.get(handle);
+    const terminated = handle.terminatedFor;
     const crash = new WorkerCrashError(`${name} ${terminated ? `was terminated (${terminated}) and ` : ''}${how}${cause}`, {
       workerId: handle.id,
       exitCode: info.exitCode,
@@ -145,17 +150,23 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       cause: info.cause,
     });
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
-    this.dispatcher.failInflight(handle, crash);
+    this.core.dispatcher.failInflight(handle, crash);
     const startFailure = (wasStarting || diedYoung) && !planned;
     if (!startFailure && !wasStarting) this.#startFailures.reset(); // it lived: the module is fine
-    // A start failure moves the queue itself, once its backoff is set (or the pool has failed):
-    // moving it first would respawn at once and skip the backoff.
-    if (!startFailure) this.#moveQueue(handle, crash);
+    let failedStart: unknown;
+    if (startFailure && !handle.startFailureCounted) {
+      handle.startFailureCounted = true;
+      failedStart = this.#countStartFailure(handle, info.cause ?? crash);
+    } else {
+      this.#moveQueue(handle, crash);
+      this.ensureSize();
+    }
+    const worker = handle.worker;
+    if (!worker) return;
     // What killed a running worker (a process's uncaught error; a thread's was reported as it happened).
-    if (handle.worker && !planned && !wasStarting && info.cause !== undefined) this.core.emitError(handle.worker, info.cause);
-    if (handle.worker) this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
-    if (startFailure) return this.#startFailed(handle, info.cause ?? crash);
-    this.ensureSize();
+    if (!planned && !wasStarting && info.cause !== undefined) this.core.reportError(worker, info.cause);
+    this.core.events.emit(PoolEvents.EXIT, worker, info.exitCode, info.signal);
+    if (failedStart !== undefined) this.core.reportError(worker, failedStart);
   }
 
   /** A worker finished a call: recycle it after `ttl` calls, notice if it died. */
@@ -164,25 +175,25 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const worker = handle.worker;
     if (worker?.active === false && handle.live) {
       // It says it is dead but may still hold resources (a child that closed its channel): end it.
-      this.#exits.set(
-        handle,
-        Promise.resolve(worker.destroy({ force: true })).then(
-          () => {},
-          (error) => this.core.emitError(worker, error),
-        ),
+      const gone = Promise.resolve(worker.destroy({ force: true })).then(
+        () => {},
+        (error) => this.core.reportError(worker, error),
       );
+      this.#track(handle, gone);
       this.died(handle, { exitCode: null, signal: null, planned: false });
       return;
     }
     const ttl = handle.calls >= this.core.options.ttl;
+    let recycled: typeof PoolEvents.TTL | typeof PoolEvents.RECYCLE | undefined;
     if (handle.state === 'ready' && !handle.pinnedOnly && (ttl || this.recycleWhen?.(handle.worker as W))) {
       debug('worker %s recycled (%s, %d calls)', handle.id, ttl ? 'ttl' : 'recycleWhen', handle.calls);
-      handle.state = 'retiring';
-      this.core.events.emit(ttl ? PoolEvents.TTL : PoolEvents.RECYCLE, handle.worker);
+      handle.moveTo('retiring');
       this.core.scheduler.redistribute(handle, true, (t) => this.#orphan(t, handle));
       this.ensureSize();
+      recycled = ttl ? PoolEvents.TTL : PoolEvents.RECYCLE;
     }
     if (handle.state === 'retiring' && handle.running === 0 && handle.queued === 0) void this.stop(handle);
+    if (recycled) this.core.events.emit(recycled, worker);
   }
 
   /** The scheduler found `handle` idle: arm its idle reaper. */
@@ -195,32 +206,33 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
       // a fresh worker that never ran a call would only be replaced by another: no churn at the minimum size
       if (handle.calls === 0 && this.size <= this.core.options.minWorkers) return;
       debug('worker %s idle for %d ms', handle.id, maxIdleTime);
-      this.core.events.emit(PoolEvents.IDLE, handle.worker);
       void this.stop(handle).then(() => this.ensureSize());
+      this.core.events.emit(PoolEvents.IDLE, handle.worker);
     }, maxIdleTime);
     handle.idleTimer.unref();
   }
 
   /** Ends a worker on purpose (gracefully, or at once with force); resolves when it is gone. */
   stop(handle: WorkerHandle<I, O>, force = false): Promise<void> {
-    const known = this.#exits.get(handle);
+    const known = handle.exit;
     if (known && !force) return known;
-    if (handle.state === 'dead') return Promise.resolve();
+    if (handle.state === 'dead' || handle.state === 'failed') return known ?? Promise.resolve();
     const wasStarting = handle.state === 'starting';
-    handle.state = 'stopping';
-    if (force) handle.forceStop = true;
+    if (handle.state !== 'stopping') handle.moveTo('stopping');
     clearTimeout(handle.idleTimer);
     this.core.scheduler.remove(handle);
     this.#moveQueue(handle, new PoolClosedError(`Worker ${handle.id} was stopped`));
     const done = (async () => {
       // A worker still starting finishes starting (bounded by startTimeout) and is then ended
       // like any other: gracefully, running its exit hook, instead of being killed mid-start.
+      // Killed (force) with no worker made yet, it dies here at once, synchronously: the factory's
+      // worker, once made, finds it dead and is destroyed (spawn).
       if (wasStarting && !force) await handle.started;
       const worker = handle.worker;
       try {
         if (worker) await worker.destroy({ force });
       } catch (error) {
-        this.core.emitError(worker, error);
+        this.core.reportError(worker, error);
       }
       this.died(handle, { exitCode: null, signal: null, planned: true });
     })();
@@ -233,16 +245,16 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     if (!handle.live) return;
     debug('terminating worker %s: %s', handle.id, why);
     const worker = handle.worker;
-    handle.state = 'stopping';
+    handle.moveTo('stopping');
+    handle.terminatedFor = why;
     this.core.scheduler.remove(handle);
     const { name, pid } = named(handle);
     const crash = new WorkerCrashError(`${name} was terminated: ${why}`, { workerId: handle.id, pid });
     // Its running calls are retried once it is gone (died), not now: a terminated thread or
     // process runs on for a moment, and a task must never run on two workers at once.
-    this.#terminated.set(handle, why);
     this.#moveQueue(handle, crash);
     const done = Promise.resolve(worker?.destroy({ force: true }))
-      .catch((error) => this.core.emitError(worker, error))
+      .catch((error) => this.core.reportError(worker, error))
       .then(() => this.died(handle, { exitCode: null, signal: null, planned: true }));
     this.#track(handle, done);
     this.ensureSize();
@@ -255,23 +267,26 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     const handles = [...this.core.scheduler.handles];
     // Workers already on their way out (terminated, retiring, idle) still count: kill ends their
     // calls too (a terminated worker's calls wait for it to be gone) and does not wait for them.
-    const leaving = force ? [...this.#exits.keys()] : [];
-    if (force) for (const h of [...handles, ...leaving]) this.dispatcher.rejectInflight(h, new PoolClosedError('The pool was killed'));
-    await Promise.all([...handles.map((h) => this.stop(h, force)), ...leaving.map((h) => this.stop(h, true)), ...this.#exits.values()]);
+    const leaving = force ? [...this.#leaving] : [];
+    if (force) for (const h of [...handles, ...leaving]) this.core.dispatcher.rejectInflight(h, new PoolClosedError('The pool was killed'));
+    const stops = [...handles.map((h) => this.stop(h, force)), ...leaving.map((h) => this.stop(h, true))];
+    await Promise.all([...stops, ...[...this.#leaving].map((h) => h.exit)]);
+    // the reaper shell of process workers exits a moment after the last of them
+    await guardsSettled();
   }
 
   /** Remembers a worker's way out until it is gone (close and kill wait for it), then forgets it. */
   #track(handle: WorkerHandle<I, O>, done: Promise<void>): void {
-    this.#exits.set(handle, done);
+    handle.exit = done;
+    this.#leaving.add(handle);
     void done.then(() => {
-      if (this.#exits.get(handle) === done) this.#exits.delete(handle);
+      if (handle.exit === done) this.#leaving.delete(handle);
     });
   }
 
   #ready(handle: WorkerHandle<I, O>): void {
-    if (handle.state !== 'starting') {
-      if (handle.state === 'stopping' || handle.state === 'dead') return;
-    }
+    // stopped (or dead) while starting: stop() ends it
+    if (handle.state !== 'starting') return;
     // A worker that says it is inactive died while starting. One that reports its own exits
     // (thread, process, spawned) has its exit report on its way; any other is ended here, as
     // answered() does, since it may still hold resources.
@@ -282,58 +297,69 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
           handle,
           Promise.resolve(worker.destroy({ force: true })).then(
             () => {},
-            (error) => this.core.emitError(worker, error),
+            (error) => this.core.reportError(worker, error),
           ),
         );
       return this.died(handle, { exitCode: null, signal: null, planned: false });
     }
-    handle.state = 'ready';
+    handle.moveTo('ready');
     handle.onlineAt = performance.now();
     debug('worker %s online', handle.id);
-    this.core.events.emit(PoolEvents.ONLINE, handle.worker);
     this.core.scheduler.pump(handle);
+    this.core.events.emit(PoolEvents.ONLINE, worker);
   }
 
+  /** Its factory or init() failed (or timed out). */
   #startFailed(handle: WorkerHandle<I, O>, error: unknown): void {
-    if (this.#failedStarts.has(handle)) return; // both init() and the exit report it
-    this.#failedStarts.add(handle);
-    if (handle.state !== 'dead') {
-      // init() rejected while the worker may still be alive: end it, then count the failure.
-      handle.state = 'dead';
+    // The exit report may have come first (died() counted it if it was a crash at start).
+    if (handle.startFailureCounted) return;
+    handle.startFailureCounted = true;
+    if (handle.state === 'starting') {
       this.core.scheduler.remove(handle);
       const worker = handle.worker;
-      // Kept in #exits so close()/kill() wait for this thread or process to be gone too.
       if (worker) {
-        this.#exitDue.add(handle);
-        const gone = Promise.resolve(worker.destroy({ force: true })).then(() => {});
-        this.#exits.set(
-          handle,
-          gone.then(
-            () => this.#exited(handle, { exitCode: null, signal: null, planned: true }),
-            () => this.#exited(handle, { exitCode: null, signal: null, planned: true }),
-          ),
+        // init() rejected while the worker may still be alive: end it; its exit is reported once
+        // it is gone, and close()/kill() wait for that too.
+        handle.moveTo('failed');
+        const exited = { exitCode: null, signal: null, planned: true };
+        const gone = Promise.resolve(worker.destroy({ force: true })).then(
+          () => this.#gone(handle, exited),
+          () => this.#gone(handle, exited),
         );
-      }
+        this.#track(handle, gone);
+      } else handle.moveTo('dead');
     }
+    // Otherwise it is already gone (a worker that ended itself as its start failed, e.g. a module
+    // that does not load), or being stopped by the pool (close, kill, the pool failed), whose
+    // stop() ends it: either way the failure still counts here, once.
+    const report = this.#countStartFailure(handle, error);
+    if (report !== undefined) this.core.reportError(handle.worker, report);
+  }
+
+  /**
+   * Counts a start failure: the backoff before the next spawn, or the pool gives up. Moves the
+   * worker's queue. Returns the error to report (none while closing).
+   */
+  #countStartFailure(handle: WorkerHandle<I, O>, error: unknown): unknown {
     if (this.closed || handle.pinnedOnly || this.failure) {
       this.#moveQueue(handle, error);
-      if (!this.closed) this.core.emitError(handle.worker, error);
-      return;
+      return this.closed ? undefined : error;
     }
     const fatal = this.#startFailures.record(error);
     debug('worker %s failed to start (%d in a row): %s', handle.id, this.#startFailures.count, error);
-    this.core.emitError(handle.worker, error);
     // Before the queue moves (moving it may spawn): the backoff (set by record), or the pool's failure.
     if (fatal !== undefined) this.failure = fatal;
     this.#moveQueue(handle, error);
-    if (fatal !== undefined) return this.#fail(fatal);
-    this.#retryLater();
+    if (fatal !== undefined) this.#fail(fatal);
+    else this.#retryLater();
+    return error;
   }
 
-  /** The `exit` event of a worker that failed in init(): from its exit report, or once destroy() ended it. */
-  #exited(handle: WorkerHandle<I, O>, info: ExitInfo): void {
-    if (!this.#exitDue.delete(handle)) return;
-    this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
+  /** A worker whose start failed is gone (its exit report, or destroy() settled, whichever came first): its `exit` event. */
+  #gone(handle: WorkerHandle<I, O>, info: ExitInfo): void {
+    if (handle.state !== 'failed') return;
+    handle.moveTo('dead');
+    if (handle.worker) this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
   }
 
   #retryLater(): void {
@@ -348,7 +374,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
   #fail(failure: Error): void {
     this.failure = failure;
     debug('pool failed: %s', failure.message);
-    for (const task of this.core.scheduler.takeAll()) this.dispatcher.settle(task, false, failure);
+    for (const task of this.core.scheduler.takeAll()) this.core.dispatcher.settle(task, false, failure);
     for (const h of [...this.core.scheduler.handles]) if (!h.pinnedOnly) void this.stop(h, true);
   }
 
@@ -358,7 +384,7 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
 
   #orphan(task: Task<I, O>, handle: WorkerHandle<I, O>, error?: unknown): void {
     const crash = error ?? new WorkerCrashError(`Worker ${handle.id} is gone`, { workerId: handle.id });
-    this.dispatcher.settle(task, false, crash instanceof WorkerCrashError ? crash.forTask(task.id) : crash);
+    this.core.dispatcher.settle(task, false, crash instanceof WorkerCrashError ? crash.forTask(task.id) : crash);
   }
 
   /** Queued tasks that no ready or starting worker has room for. */

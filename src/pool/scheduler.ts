@@ -1,36 +1,29 @@
+/** Where tasks wait and which worker runs each: the only code that changes a task's owner and state. */
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import type { PoolCore } from './core.js';
 import { RingQueue } from './ring-queue.js';
 import { steal } from './stealing.js';
 import { leastBusy } from './strategies/least-busy.js';
 import type { Task } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 
-export interface SchedulerHooks<I, O> {
-  /** Runs `task` on `handle` (the dispatcher). */
-  start(task: Task<I, O>, handle: WorkerHandle<I, O>): void;
-  /** A task has nowhere to go: its forced worker is gone. */
-  unroutable(task: Task<I, O>): void;
-  /** Queued work exists that the live workers cannot take right now. */
-  pressure(): void;
-  /** A ready worker has nothing running and nothing queued. */
-  idle(handle: WorkerHandle<I, O>): void;
-}
-
 /**
  * Where tasks wait and which worker runs them: per-worker ring queues, least-busy routing,
  * affinity, and stealing by idle workers. Tasks with no live worker to go to wait in `backlog`.
+ * It hands a task to the dispatcher to run (pump → Dispatcher.start), asks the lifecycle for
+ * workers when work is waiting (Lifecycle.ensureSize) and tells it when one is idle
+ * (Lifecycle.idle). A task's `owner` and `state` are written here only.
  */
 export class Scheduler<I, O> {
   readonly handles: WorkerHandle<I, O>[] = [];
   readonly backlog = new RingQueue<Task<I, O>>();
   backlogged = 0;
-  /** Pool-wide mean run time (ms), the fallback weight for workers without history. */
-  meanRunTime = 0;
   #rr = 0;
+  readonly #strongThreshold: number;
 
-  constructor(
-    private readonly hooks: SchedulerHooks<I, O>,
-    private readonly strongThreshold: number,
-  ) {}
+  constructor(private readonly core: PoolCore<I, O, any>) {
+    this.#strongThreshold = core.options.strongAffinityThreshold;
+  }
 
   get queued(): number {
     let n = this.backlogged;
@@ -61,7 +54,8 @@ export class Scheduler<I, O> {
       else if (task.strength === 'force') {
         // never queued: settling it must not take it out of a queue (backlogged would go negative)
         task.state = 'detached';
-        return this.hooks.unroutable(task);
+        task.owner = undefined;
+        return this.core.dispatcher.settle(task, false, new InvalidOptionError('affinity', task.affinity, 'the id of a live worker'));
       }
       // light affinity is a preference: a worker whose own slots are all taken (it may have only
       // slots lent for nested tasks) yields to one with an idle slot
@@ -69,13 +63,13 @@ export class Scheduler<I, O> {
     }
     if (!target) {
       this.#rr = (this.#rr + 1) % Math.max(1, this.handles.length);
-      target = leastBusy(this.handles, this.meanRunTime, this.#rr);
+      target = leastBusy(this.handles, this.core.stats.meanRunTime, this.#rr);
     }
     if (!target) {
       task.owner = undefined;
       this.backlog.push(task);
       this.backlogged++;
-      this.hooks.pressure();
+      this.core.lifecycle.ensureSize();
       return;
     }
     task.owner = target;
@@ -90,13 +84,28 @@ export class Scheduler<I, O> {
     while (handle.ready && handle.free > 0) {
       const task = this.#next(handle, handle.running >= handle.concurrency + handle.waiting);
       if (!task) break;
-      this.hooks.start(task, handle);
+      this.core.dispatcher.start(task, handle);
     }
-    if (handle.state === 'ready' && handle.running === 0 && handle.queued === 0) this.hooks.idle(handle);
+    if (handle.state === 'ready' && handle.running === 0 && handle.queued === 0) this.core.lifecycle.idle(handle);
   }
 
   pumpAll(): void {
     for (const h of this.handles.slice()) this.pump(h);
+  }
+
+  /** `task` starts running on `handle` (the dispatcher's start): out of the queues, owned by `handle`. */
+  run(task: Task<I, O>, handle: WorkerHandle<I, O>): void {
+    this.leave(task);
+    task.state = 'running';
+    task.owner = handle;
+  }
+
+  /** `task` settles: out of the queues, done. False if it had settled already (a task settles once). */
+  finish(task: Task<I, O>): boolean {
+    if (task.state === 'done') return false;
+    this.leave(task);
+    task.state = 'done';
+    return true;
   }
 
   /** Takes a task out of the queues (it starts running, is aborted or moves). */
@@ -172,7 +181,7 @@ export class Scheduler<I, O> {
     for (let t = this.backlog.shift(); t; t = this.backlog.shift()) {
       if (t.owner === undefined && t.state === 'queued') return t;
     }
-    return ahead ? undefined : steal(handle, this.handles, this.strongThreshold);
+    return ahead ? undefined : steal(handle, this.handles, this.#strongThreshold);
   }
 
   /** Another ready routing worker with an idle slot and nothing queued, if any. */
@@ -192,6 +201,6 @@ export class Scheduler<I, O> {
         if (task.state !== 'queued') return;
       }
     }
-    this.hooks.pressure();
+    this.core.lifecycle.ensureSize();
   }
 }

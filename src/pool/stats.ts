@@ -1,3 +1,5 @@
+/** A pool's statistics: counters and timing windows fed by what the dispatcher reports, and their snapshot. */
+import type { Attempt } from './attempt.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 /** Keeps the last `size` samples in a ring so percentiles stay cheap and memory flat. */
@@ -66,13 +68,44 @@ export interface PoolStats {
   perWorker: WorkerStats[];
 }
 
-/** Counters the dispatcher updates on the hot path; the snapshot is computed on read. */
+/**
+ * Observes the dispatcher's attempts and tasks (started, finished, settled) on the hot path; the
+ * snapshot is computed on read.
+ */
 export class StatsRecorder {
   completed = 0;
   failed = 0;
+  /** Attempts holding a worker slot (including timed-out or aborted ones still running). */
   running = 0;
+  /** Pool-wide mean run time of calls (ms, 0 = none yet): least-busy routing's weight for workers without history, and what opens the pipelining window. */
+  meanRunTime = 0;
   readonly wait = new SampleWindow();
   readonly run = new SampleWindow();
+
+  attemptStarted(): void {
+    this.running++;
+  }
+
+  /** An attempt let go of its worker slot (answered, or its worker is gone). */
+  attemptFinished<I, O>(attempt: Attempt<I, O>, ok: boolean): void {
+    this.running--;
+    const { handle, task } = attempt;
+    const now = performance.now();
+    // A call sent ahead (pipelining) waited in the worker's own queue behind earlier calls: that
+    // counts as waiting, and its estimated service time as running.
+    const run = handle.recordRun(now - task.startedAt, attempt.depth);
+    this.wait.add(now - task.queuedAt - run);
+    this.run.add(run);
+    this.meanRunTime = this.meanRunTime === 0 ? run : this.meanRunTime * 0.9 + run * 0.1;
+    if (ok) handle.completed++;
+    else handle.failed++;
+  }
+
+  /** A task settled for its caller (result or final error). */
+  taskSettled(ok: boolean): void {
+    if (ok) this.completed++;
+    else this.failed++;
+  }
 
   snapshot(handles: readonly WorkerHandle<unknown, unknown>[], queued: number): PoolStats {
     const now = Date.now();

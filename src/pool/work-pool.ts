@@ -1,20 +1,19 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, errorMonitor } from 'node:events';
 import createDebug from 'debug';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import type { PoolWorker, WorkerFactory } from '../worker/types.js';
-import type { PoolCore } from './core.js';
-import { Dispatcher } from './dispatch.js';
-import { PoolEvents } from './events.js';
-import { Lifecycle } from './lifecycle.js';
+import { PoolCore } from './core.js';
+import type { Dispatcher } from './dispatch.js';
+import { emitIsolated, PoolEvents, WORKER_EVENTS } from './events.js';
+import type { Lifecycle } from './lifecycle.js';
 import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, resolveEngineOptions, TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { register, unregister } from './registry.js';
-import { Scheduler } from './scheduler.js';
-import { FeedGate } from './sources/feed-gate.js';
+import type { FeedGate } from './sources/feed-gate.js';
 import { type InputSource, type ProcessOptions, type ProcessSummary, processSource } from './sources/process.js';
-import { type PoolStats, StatsRecorder } from './stats.js';
+import type { PoolStats } from './stats.js';
 import type { Task, TaskOptions } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 
@@ -38,19 +37,14 @@ const NO_OPTIONS: TaskOptions = Object.freeze({});
  * this same engine over thread, process and inline workers.
  */
 export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = PoolWorker<I, O>> extends EventEmitter {
-  readonly #core: PoolCore<I, O>;
+  readonly #core: PoolCore<I, O, W>;
   readonly #dispatcher: Dispatcher<I, O>;
   readonly #lifecycle: Lifecycle<I, O, W>;
   #closing: Promise<void> | undefined;
   /** kill() or close({ force }): running calls may no longer queue nested tasks. */
   #refuseNested = false;
-  #idleWaiters: (() => void)[] = [];
-  readonly #reported = new WeakSet<object>();
-  /** process() feeds: pool-wide backpressure (bound min(maxWorkers × concurrency, maxConcurrentCalls)) and stop on close/kill. */
-  readonly #gate = new FeedGate(
-    () => Math.min(this.#core.options.maxWorkers * this.#core.options.concurrency, this.#core.options.maxConcurrentCalls),
-    () => this.#core.pending,
-  );
+  /** process() feeds: pool-wide backpressure and stop on close/kill (PoolCore.gate). */
+  readonly #gate: FeedGate;
 
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {
     super();
@@ -59,29 +53,12 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
     checkOptionNames(options, ENGINE_OPTION_NAMES, 'WorkPool');
     // one worker at rest, growing to maxWorkers (the CPU count unless given) under load
     const resolved = resolveEngineOptions(options, 1);
-    const core: PoolCore<I, O> = {
-      options: resolved,
-      scheduler: new Scheduler<I, O>(
-        {
-          start: (task, handle) => this.#dispatcher.start(task, handle),
-          unroutable: (task) => this.#dispatcher.settle(task, false, new InvalidOptionError('affinity', task.affinity, 'the id of a live worker')),
-          pressure: () => this.#lifecycle.ensureSize(),
-          idle: (handle) => this.#lifecycle.idle(handle),
-        },
-        resolved.strongAffinityThreshold,
-      ),
-      stats: new StatsRecorder(),
-      events: this,
-      pending: 0,
-      settled: () => this.#settled(),
-      emitError: (worker, error) => this.reportError(worker, error),
-    };
+    // the engine (./core.ts): scheduler, dispatcher and lifecycle, wired to each other
+    const core = new PoolCore<I, O, W>(this, resolved, factory);
     this.#core = core;
-    this.#dispatcher = new Dispatcher(core, {
-      terminate: (handle, why) => this.#lifecycle.terminate(handle, why),
-      answered: (handle) => this.#lifecycle.answered(handle),
-    });
-    this.#lifecycle = new Lifecycle(core, factory, this.#dispatcher);
+    this.#dispatcher = core.dispatcher;
+    this.#lifecycle = core.lifecycle;
+    this.#gate = core.gate;
     // the subclass API's two hooks, installed only when overridden (recycling is checked after every call)
     if (this.onWorker !== WorkPool.prototype.onWorker) this.#lifecycle.onWorker = (worker, handle) => this.onWorker(worker, handle);
     if (this.shouldRecycle !== WorkPool.prototype.shouldRecycle) this.#lifecycle.recycleWhen = (worker) => this.shouldRecycle(worker);
@@ -166,8 +143,7 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
    * early (aborted or timed out, stopping within its grace period).
    */
   whenIdle(): Promise<void> {
-    if (this.#idle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#core.whenIdle();
   }
 
   /**
@@ -225,11 +201,27 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
    * cause of its exit.
    */
   protected reportError(worker: unknown, error: unknown): void {
-    if (typeof error === 'object' && error !== null) {
-      if (this.#reported.has(error)) return;
-      this.#reported.add(error);
-    }
-    if (this.listenerCount(PoolEvents.ERROR) > 0) this.emit(PoolEvents.ERROR, worker, error);
+    this.#core.reportError(worker, error);
+  }
+
+  /**
+   * Worker events (online, exit, error, message, …; see WORKER_EVENTS) call each listener on its
+   * own: one that throws or rejects skips neither the other listeners nor the pool's work, and
+   * is reported once as 'error' (worker, error), or as a process warning when nothing listens to
+   * 'error' or an 'error' listener threw (never recursion). The pool emits them after its own
+   * bookkeeping, so a listener sees a consistent pool and may call into it.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (!WORKER_EVENTS.has(event)) return super.emit(event, ...args);
+    // as EventEmitter does: errorMonitor listeners see an 'error' first
+    if (event === PoolEvents.ERROR) emitIsolated(this, errorMonitor, args, (error) => this.#listenerFailed(event, args[0], error));
+    return emitIsolated(this, event, args, (error) => this.#listenerFailed(event, args[0], error));
+  }
+
+  #listenerFailed(event: string | symbol, worker: unknown, error: unknown): void {
+    if (event !== PoolEvents.ERROR && this.listenerCount(PoolEvents.ERROR) > 0) return this.reportError(worker, error);
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.emitWarning(`A pool '${String(event)}' listener threw: ${text}`, 'WorkforceWarning');
   }
 
   /** Subclass API — every worker slot the scheduler knows (starting, ready, retiring; 'main' included). */
@@ -283,17 +275,5 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
   #rejectQueued(error: Error, withdraw = false): void {
     for (const task of this.#core.scheduler.takeAll()) this.#dispatcher.settle(task, false, error);
     if (withdraw) for (const handle of this.#core.scheduler.handles) this.#dispatcher.withdrawUnstarted(handle, error);
-  }
-
-  #idle(): boolean {
-    return this.#core.pending === 0 && this.#core.stats.running === 0;
-  }
-
-  #settled(): void {
-    this.#gate.wake(); // a process() waiting for a slot pulls its next item
-    if (this.#idleWaiters.length === 0 || !this.#idle()) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
   }
 }

@@ -3,16 +3,15 @@ import type { Worker } from '../worker/types.js';
 import { InflightList } from './attempt.js';
 import { RingQueue } from './ring-queue.js';
 import type { Task } from './task.js';
+import { checkMove, type WorkerState } from './worker-state.js';
 
 /** Calls shorter than this (ms, on average) are pipelined. */
 const PIPELINE_BELOW_MS = 1;
 
-export type HandleState = 'starting' | 'ready' | 'retiring' | 'stopping' | 'dead';
-
 /** The pool's small record of one worker: its own queue, its load and its counters. */
 export class WorkerHandle<I = unknown, O = unknown> {
   worker: Worker<I, O> | undefined;
-  state: HandleState = 'starting';
+  #state: WorkerState = 'starting';
   readonly queue = new RingQueue<Task<I, O>>();
   /** Live tasks in `queue` (the ring also holds stale references). */
   queued = 0;
@@ -33,10 +32,21 @@ export class WorkerHandle<I = unknown, O = unknown> {
   readonly startedAt = Date.now();
   /** When it came online (performance.now()). */
   onlineAt = 0;
-  /** Settles once starting is over (online or failed). */
+  /**
+   * The start attempt (factory, then init()), settled once the lifecycle handled its outcome
+   * (online or failed): a graceful stop of a starting worker waits for it. Not a state: the
+   * worker may already be `stopping` while it still starts.
+   */
   started: Promise<void> = Promise.resolve();
-  /** kill() ended it: a worker the factory returns later is destroyed at once. */
-  forceStop = false;
+  /** Its way out once the pool ends it (stop, terminate, failed start): close() and kill() wait for it. */
+  exit: Promise<void> | undefined;
+  /** Why terminate() ended it (a call would not stop): part of the crash its calls get once it is gone. */
+  terminatedFor: string | undefined;
+  /**
+   * Its failed start was counted. Not a state: the outcome of a start can arrive twice, in either
+   * order (init() rejects, and the worker reports its exit), and must be counted once.
+   */
+  startFailureCounted = false;
 
   /**
    * Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while the pool's calls are
@@ -71,6 +81,16 @@ export class WorkerHandle<I = unknown, O = unknown> {
   /** Tasks of this worker waiting on nested calls: each lends it one extra slot, so it cannot deadlock. */
   get waiting(): number {
     return this.lending.size;
+  }
+
+  /** Where it is in its life (./worker-state.ts); changed only through moveTo. */
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /** The one way to change `state`: a move the table in ./worker-state.ts does not list is a bug (it throws under tests). */
+  moveTo(next: WorkerState): void {
+    this.#state = checkMove(this.id, this.#state, next);
   }
 
   get ready(): boolean {

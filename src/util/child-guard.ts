@@ -39,3 +39,12 @@ export function guardChild(child: ChildProcess): void {
 function killChildren(): void {
   for (const child of children.values()) child.kill('SIGKILL');
 }
+
+/**
+ * Resolves once the guarding machinery a process let go is gone too (the reaper shell, ended
+ * when the last guarded child exited, and its pipe): a pool's close() waits for it, so that no
+ * process or handle of the pool outlives the promise.
+ */
+export function guardsSettled(): Promise<void> {
+  return reaper.settled();
+}

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 /** The reaper's name in `ps` (its $0), so tools and tests can tell it from the workers. */
 export const REAPER_NAME = 'workforce-reaper';
@@ -39,13 +40,32 @@ export class Reaper {
     this.#tell(`+${pid}`);
   }
 
-  /** Child `pid` ended (already gone from `live`); with none left the shell is let go (EOF: it kills nothing, its list is empty). */
+  /** Shells let go (stdin ended) that are not gone yet: settled() waits for them. */
+  readonly #ending = new Set<Promise<void>>();
+
+  /**
+   * Child `pid` ended (already gone from `live`); with none left the shell is let go (EOF: it
+   * kills nothing, its list is empty). It is ref'd again until it is gone, so that a caller
+   * awaiting settled() (a pool's close()) is not left with an empty event loop.
+   */
   ended(pid: number): void {
     this.#tell(`-${pid}`);
     if (this.live.size > 0 || !this.#shell) return;
     const done = this.#shell;
     this.#shell = undefined;
-    done.stdin?.end();
+    done.ref();
+    const stdin = done.stdin;
+    const gone = Promise.all([closed(done), stdin && !stdin.destroyed ? closed(stdin) : undefined]).then(() => {
+      this.#ending.delete(gone);
+    });
+    this.#ending.add(gone);
+    stdin?.end();
+  }
+
+  /** Resolves once every shell let go has exited and its pipe is closed (at once when none is). */
+  settled(): Promise<void> {
+    if (this.#ending.size === 0) return Promise.resolve();
+    return Promise.all(this.#ending).then(() => {});
   }
 
   #tell(line: string): void {
@@ -85,4 +105,18 @@ export class Reaper {
     for (const pid of this.live.keys()) shell.stdin?.write(`+${pid}\n`);
     return shell;
   }
+}
+
+/**
+ * Resolves once `target` emitted 'close' (or 'error': a shell that failed has nothing left to
+ * wait for) and its libuv handle is released: Node closes that handle as it emits, and libuv
+ * runs close callbacks at the end of a loop turn, after that turn's immediates; the second
+ * immediate runs after them.
+ */
+function closed(target: ChildProcess | Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => setImmediate(() => setImmediate(resolve));
+    target.once('close', done);
+    target.once('error', done);
+  });
 }
