@@ -59,6 +59,12 @@ export interface PoolOptions extends EngineOptions {
   fork?: ForkOptions;
   /** Recycle a worker whose heap grew past this many bytes (checked after each call). */
   maxHeapBeforeRecycle?: number;
+  /**
+   * Thread runtime: `postMessageToPool` messages of one worker the pool may hold unhandled; a
+   * worker posting faster than the pool reads blocks in `postMessageToPool` until the pool catches
+   * up (its memory stays bounded). Default 1024; Infinity: no bound. Process workers are bounded by their pipe.
+   */
+  maxPendingMessages?: number;
 }
 
 export type PoolListener = (...args: any[]) => void;
@@ -102,6 +108,7 @@ export class ModulePool {
       startTimeout: Number.POSITIVE_INFINITY,
     };
     const maxHeap = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
+    const maxPendingMessages = options.maxPendingMessages === undefined ? undefined : limit('maxPendingMessages', options.maxPendingMessages, 1);
     const connect = connector(runtime, options);
     const modulePath = this.modulePath;
     const worker = (id: number | string, link: () => Link, codec: Serializer, codecSpec: string, movesTransfers: boolean, concurrency = engine.concurrency) =>
@@ -121,6 +128,7 @@ export class ModulePool {
         startTimeout,
         killTimeout,
         modulePath,
+        maxPendingMessages,
       });
     // its handle sends it every task pinned to 'main' at once (unbounded): it runs them all at once
     this.#mainWorker = () => worker('main', inlineConnector(), new StructuredSerializer(), 'structured', false, Number.POSITIVE_INFINITY);

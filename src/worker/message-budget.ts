@@ -27,7 +27,8 @@ export class MessageBudget {
   /** The parent's side: a budget for a new thread (a limit of Infinity needs none). */
   static share(limit: number): MessageBudgetShare | undefined {
     if (!Number.isFinite(limit)) return undefined;
-    return { counter: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), limit };
+    // the counter is an Int32: a budget beyond 2^30 is as good as none, and must not overflow it
+    return { counter: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), limit: Math.max(1, Math.min(Math.floor(limit), 2 ** 30)) };
   }
 
   /** Messages sent and not yet handled. */
