@@ -55,7 +55,7 @@ describe('codec: parent → child round trips', () => {
       parts.map(([id]) => id),
       [1, 2, 3],
     );
-    parts.forEach(([, frame], i) => assert.deepEqual(decodeToChild(wire(frame)), { op: 'tasks', calls: [expected[i]] }));
+    for (const [i, [, frame]] of parts.entries()) assert.deepEqual(decodeToChild(wire(frame)), { op: 'tasks', calls: [expected[i]] });
   });
 
   it('INIT, CANCEL, WITHDRAW, MESSAGE, CLOSE', () => {
