@@ -77,15 +77,15 @@ export function isSerializedError(value: unknown): value is SerializedError {
 /**
  * Rebuilds an Error: a DOMException or a built-in class by name, else a plain Error keeping the
  * name. `classes` are the sender's own (workforce's) error classes, passed only when the sender
- * vouches that it raised this error itself: one whose class name matches exactly is rebuilt as an
- * instance of it (its constructor is not run; fields come from the wire). Anything that is not a
+ * vouches that it raised this error itself: one whose name matches exactly (the map's key, or the
+ * class's name) is rebuilt as an instance of it (its constructor is not run; fields come from the wire). Anything that is not a
  * serialized error becomes an Error describing it. Causes are rebuilt without `classes`.
  */
-export function deserializeError(data: unknown, classes: readonly ErrorClass[] = [], depth = 0): Error {
+export function deserializeError(data: unknown, classes: readonly ErrorClass[] | ReadonlyMap<string, ErrorClass> = [], depth = 0): Error {
   if (!isSerializedError(data)) return data instanceof Error ? data : new Error(safeString(data));
   const name = typeof data.name === 'string' ? data.name : 'Error';
   const message = typeof data.message === 'string' ? data.message : safeString(data.message);
-  const own = classes.find((c) => c.name === name);
+  const own = Array.isArray(classes) ? classes.find((c) => c.name === name) : (classes as ReadonlyMap<string, ErrorClass>).get(name);
   let error: Error;
   if (own) error = Object.assign(Object.create(own.prototype) as Error, { message });
   else if (data.dom === true && typeof DOMException === 'function') error = new DOMException(message, name);

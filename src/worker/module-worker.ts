@@ -15,6 +15,7 @@ import {
   encodeMessage,
   encodeNestedResult,
   encodeWithdraw,
+  type Frame,
   type InitConfig,
   type ResultRecord,
   TaskBatch,
@@ -68,7 +69,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   readonly id: number | string;
   #link: Link | undefined;
   readonly #pending = new Map<number, Pending>();
-  #outbox: unknown[][] = [];
+  #outbox: Frame[] = [];
   #batch: TaskBatch | undefined;
   #budget: MessageBudget | undefined;
   #transfers: Map<number, readonly Transferable[]> | undefined;
@@ -366,11 +367,11 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     this.#markExited();
   }
 
-  #send(message: unknown[], transfer?: readonly Transferable[]): void {
+  #send(message: Frame, transfer?: readonly Transferable[]): void {
     this.#link!.send(message, transfer);
   }
 
-  #trySend(message: unknown[]): boolean {
+  #trySend(message: Frame): boolean {
     try {
       this.#send(message);
       return true;

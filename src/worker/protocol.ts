@@ -39,6 +39,11 @@ const Op = {
   NESTED_CANCEL: 16,
 } as const;
 
+declare const FRAME: unique symbol;
+/** A frame built by one of this module's encoders: opaque everywhere else, which only sends it. */
+export type Frame = unknown[] & { readonly [FRAME]: true };
+const frame = (...fields: unknown[]) => fields as Frame;
+
 const FRAME_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Op).map(([name, code]) => [code, name]));
 
 /** TASK: op, then groups of 4: id, method (null = default export), encoded argument list, 1 = addTask form. */
@@ -56,8 +61,19 @@ const Status = {
   FAILED: 2,
 } as const;
 
-/** The classes the worker runtime raises; only an error the runtime marked as its own may come back as one. */
-const RUNTIME_ERRORS = [MethodNotFoundError, SerializationError, ModuleLoadError, TaskAbortedError, InvalidOptionError];
+/**
+ * The classes the worker runtime raises, by the `name` their instances carry (spelled out: a
+ * bundler may rename the classes themselves); only an error the runtime marked as its own may come
+ * back as one. Not TimeoutError nor WorkerCrashError: only the pool raises those.
+ */
+const RUNTIME_ERRORS = new Map<string, abstract new (...args: never[]) => Error>([
+  ['MethodNotFoundError', MethodNotFoundError],
+  ['SerializationError', SerializationError],
+  ['ModuleLoadError', ModuleLoadError],
+  ['TaskAbortedError', TaskAbortedError],
+  ['InvalidOptionError', InvalidOptionError],
+]);
+const NONE = new Map<string, never>();
 
 /** What a child needs to start: sent as the first frame. */
 export interface InitConfig {
@@ -158,33 +174,33 @@ export type ToParent =
 // ---------------------------------------------------------------------------------------------
 // parent → child
 
-export const encodeInit = (config: InitConfig): unknown[] => [Op.INIT, config];
-export const encodeCancel = (id: number): unknown[] => [Op.CANCEL, id];
-export const encodeWithdraw = (id: number): unknown[] => [Op.WITHDRAW, id];
-export const encodeMessage = (type: string, content: unknown): unknown[] => [Op.MESSAGE, type, content];
-export const encodeClose = (): unknown[] => [Op.CLOSE];
+export const encodeInit = (config: InitConfig): Frame => frame(Op.INIT, config);
+export const encodeCancel = (id: number): Frame => frame(Op.CANCEL, id);
+export const encodeWithdraw = (id: number): Frame => frame(Op.WITHDRAW, id);
+export const encodeMessage = (type: string, content: unknown): Frame => frame(Op.MESSAGE, type, content);
+export const encodeClose = (): Frame => frame(Op.CLOSE);
 
 /** Answers nested task `id`: its encoded result, or the error it failed with. */
-export function encodeNestedResult(id: number, ok: boolean, value: unknown): unknown[] {
-  return [Op.NESTED_RESULT, id, ok ? 1 : 0, ok ? value : serializeError(value)];
+export function encodeNestedResult(id: number, ok: boolean, value: unknown): Frame {
+  return frame(Op.NESTED_RESULT, id, ok ? 1 : 0, ok ? value : serializeError(value));
 }
 
 /** The calls of one tick, in one TASK frame. */
 export class TaskBatch {
-  readonly #frame: unknown[] = [Op.TASK];
+  readonly #frame = frame(Op.TASK);
 
   add(id: number, method: string | undefined, payload: unknown, single: boolean | undefined): void {
     this.#frame.push(id, method ?? null, payload, single ? 1 : 0);
   }
 
-  frame(): unknown[] {
+  frame(): Frame {
     return this.#frame;
   }
 
   /** One frame per call, with its id (to send them one by one when the batch cannot be cloned). */
-  *split(): Generator<[id: number, frame: unknown[]]> {
+  *split(): Generator<[id: number, frame: Frame]> {
     const f = this.#frame;
-    for (let i = 1; i < f.length; i += TASK_GROUP) yield [f[i] as number, [Op.TASK, f[i], f[i + 1], f[i + 2], f[i + 3]]];
+    for (let i = 1; i < f.length; i += TASK_GROUP) yield [f[i] as number, frame(Op.TASK, f[i], f[i + 1], f[i + 2], f[i + 3])];
   }
 }
 
@@ -229,24 +245,24 @@ export function decodeToChild(frame: unknown): ToChild {
 // ---------------------------------------------------------------------------------------------
 // child → parent
 
-export const encodeReady = (): unknown[] => [Op.READY];
-export const encodePost = (type: string, content: unknown): unknown[] => [Op.POST, type, content];
-export const encodeNestedCancel = (id: number): unknown[] => [Op.NESTED_CANCEL, id];
+export const encodeReady = (): Frame => frame(Op.READY);
+export const encodePost = (type: string, content: unknown): Frame => frame(Op.POST, type, content);
+export const encodeNestedCancel = (id: number): Frame => frame(Op.NESTED_CANCEL, id);
 /** What killed a process worker (its uncaught error: always the user's, or unknown). */
-export const encodeFatal = (error: unknown): unknown[] => [Op.FATAL, serializeError(error)];
+export const encodeFatal = (error: unknown): Frame => frame(Op.FATAL, serializeError(error));
 
 /** A failed start; `own`: the runtime raised `error` itself (a workforce error), else user code did. */
-export function encodeInitError(error: unknown, phase: StartPhase, own: boolean): unknown[] {
-  return [Op.INIT_ERROR, serializeError(error), phase, own ? 1 : 0];
+export function encodeInitError(error: unknown, phase: StartPhase, own: boolean): Frame {
+  return frame(Op.INIT_ERROR, serializeError(error), phase, own ? 1 : 0);
 }
 
-export function encodeNested(id: number, payload: unknown, options: NestedWireOptions | undefined, group: number): unknown[] {
-  return [Op.NESTED, id, payload, options, group];
+export function encodeNested(id: number, payload: unknown, options: NestedWireOptions | undefined, group: number): Frame {
+  return frame(Op.NESTED, id, payload, options, group);
 }
 
 /** The answers of one tick, in one RESULT frame. */
 export class ResultBatch {
-  readonly #frame: unknown[] = [Op.RESULT, null];
+  readonly #frame = frame(Op.RESULT, null);
 
   get empty(): boolean {
     return this.#frame.length === RESULT_HEADER;
@@ -267,21 +283,21 @@ export class ResultBatch {
     this.#frame.push(id, Status.FAILED, serializeError(error));
   }
 
-  frame(heap: number | null): unknown[] {
+  frame(heap: number | null): Frame {
     this.#frame[1] = heap;
     return this.#frame;
   }
 
   /** One frame per answer, with its id (to send them one by one when the batch cannot be cloned). */
-  *split(heap: number | null): Generator<[id: number, frame: unknown[]]> {
+  *split(heap: number | null): Generator<[id: number, frame: Frame]> {
     const f = this.#frame;
-    for (let i = RESULT_HEADER; i < f.length; i += RESULT_GROUP) yield [f[i] as number, [Op.RESULT, heap, f[i], f[i + 1], f[i + 2]]];
+    for (let i = RESULT_HEADER; i < f.length; i += RESULT_GROUP) yield [f[i] as number, frame(Op.RESULT, heap, f[i], f[i + 1], f[i + 2])];
   }
 }
 
 /** A RESULT frame answering call `id` with the runtime's own error (when its answer could not be sent). */
-export function encodeFailure(id: number, error: Error): unknown[] {
-  return [Op.RESULT, null, id, Status.FAILED, serializeError(error)];
+export function encodeFailure(id: number, error: Error): Frame {
+  return frame(Op.RESULT, null, id, Status.FAILED, serializeError(error));
 }
 
 /**
@@ -314,7 +330,7 @@ export function decodeToParent(frame: unknown, worker: string): ToParent {
       const [, error, phase, origin] = frame;
       if (typeof phase !== 'string' || !PHASES.has(phase)) throw malformed('INIT_ERROR', worker, `phase ${describe(phase)}`);
       if (!isSerializedError(error)) throw malformed('INIT_ERROR', worker, `error ${describe(error)}`);
-      return { op: 'init-error', cause: deserializeError(error, origin === 1 ? RUNTIME_ERRORS : []), phase: phase as StartPhase };
+      return { op: 'init-error', cause: deserializeError(error, origin === 1 ? RUNTIME_ERRORS : NONE), phase: phase as StartPhase };
     }
     case Op.FATAL:
       if (!isSerializedError(frame[1])) throw malformed('FATAL', worker, `error ${describe(frame[1])}`);
@@ -342,7 +358,7 @@ function decodeResults(frame: unknown[], worker: string): ToParent {
       continue;
     }
     if ((status === Status.THREW || status === Status.FAILED) && isSerializedError(value)) {
-      results.push({ id, ok: false, error: deserializeError(value, status === Status.FAILED ? RUNTIME_ERRORS : []) });
+      results.push({ id, ok: false, error: deserializeError(value, status === Status.FAILED ? RUNTIME_ERRORS : NONE) });
       continue;
     }
     const problem = malformed('RESULT', worker, `the answer to call ${id}: status ${describe(status)}, value ${describe(value)}`);

@@ -16,6 +16,7 @@ import {
   encodeNestedCancel,
   encodePost,
   encodeReady,
+  type Frame,
   type InitConfig,
   type NestedOptions,
   type StartPhase,
@@ -273,7 +274,7 @@ export class WorkerRuntime implements WorkerContext {
   }
 
   /** Sends a RESULT frame; throws when it cannot be cloned. */
-  sendFrame(frame: unknown[]): void {
+  sendFrame(frame: Frame): void {
     this.link.send(frame);
   }
 
@@ -361,7 +362,7 @@ export class WorkerRuntime implements WorkerContext {
   }
 
   /** `userData`: the frame carries a user's message or nested task, whose clone failure is the caller's error. */
-  #send(frame: unknown[], userData = false): void {
+  #send(frame: Frame, userData = false): void {
     try {
       this.link.send(frame);
     } catch (error) {

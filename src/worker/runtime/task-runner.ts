@@ -4,7 +4,7 @@
  */
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
-import { encodeFailure, ResultBatch, type TaskRecord } from '../protocol.js';
+import { encodeFailure, type Frame, ResultBatch, type TaskRecord } from '../protocol.js';
 import type { Entry } from './module-loader.js';
 import { isRaised, raise } from './own-errors.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -161,7 +161,7 @@ export class TaskRunner {
     return this.#results;
   }
 
-  #sendOne(id: number, frame: unknown[]): void {
+  #sendOne(id: number, frame: Frame): void {
     try {
       this.runtime.sendFrame(frame);
     } catch (error) {
