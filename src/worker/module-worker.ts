@@ -79,6 +79,8 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   #nextCall = 0;
   #exited = false;
   #stopping = false;
+  /** READY or INIT_ERROR came: a second one is a frame out of place. */
+  #startAnswered = false;
   #fatal: unknown;
   #exitListeners: ((info: ExitInfo) => void)[] = [];
   #exitPromise: Promise<void>;
@@ -264,6 +266,15 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
       message = decodeToParent(frame, this.#name());
     } catch (error) {
       return this.#malformed(error as SerializationError);
+    }
+    if (message.op === 'ready' || message.op === 'init-error') {
+      if (this.#startAnswered)
+        return this.#malformed(
+          new SerializationError(`${this.#name()} sent a ${message.op === 'ready' ? 'READY' : 'INIT_ERROR'} frame after its start`, {
+            frame: message.op === 'ready' ? 'READY' : 'INIT_ERROR',
+          }),
+        );
+      this.#startAnswered = true;
     }
     switch (message.op) {
       case 'results':

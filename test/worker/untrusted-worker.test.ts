@@ -189,6 +189,8 @@ for (const runtime of RUNTIMES) {
         [16, -1],
         [11, null, 'module', 1],
         [11, { $error: true, name: 'x', message: 'y' }, 'nowhere', 0],
+        [11, { $error: true, name: 'x', message: 'y' }, 'hook', 0],
+        [10],
         [15, null],
       ];
       for (const frame of frames) {
