@@ -4,6 +4,7 @@ import { MessagePort, Worker as NodeWorker } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { timerDelay } from '../util/validate.js';
 import { Channel, type ChannelMessage, type MessageMap } from './channel.js';
+import { LineLink, lineChannelOf } from './line-link.js';
 import type { Link } from './link.js';
 import { PortLink } from './port-link.js';
 import { ProcessLink } from './process-link.js';
@@ -161,6 +162,8 @@ function linkTo(target: ChannelTarget): Link {
   if (target instanceof NodeWorker) return new ThreadLink(target);
   if (target instanceof MessagePort) return new PortLink(target);
   if (target instanceof ChildProcess) {
+    const lines = lineChannelOf(target);
+    if (lines) return new LineLink(target, lines);
     if (typeof target.send !== 'function') {
       throw new InvalidOptionError('target', target.pid, "a child process with an IPC channel (fork, or spawn with 'ipc' in stdio)");
     }

@@ -14,6 +14,7 @@ const CLOSED_CHANNEL = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']
  * channel is already disconnected is not `alive` but is reported when it exits.
  */
 export class ProcessLink implements Link {
+  readonly kind: 'process' = 'process';
   readonly #child: ChildProcess;
   #exited: boolean;
 
@@ -28,7 +29,12 @@ export class ProcessLink implements Link {
   }
 
   get alive(): boolean {
-    return !this.#exited && this.#child.connected;
+    return !this.#exited && this.connected;
+  }
+
+  /** The channel to the child is open (Node's IPC channel here; a subclass may carry its own). */
+  protected get connected(): boolean {
+    return this.#child.connected;
   }
 
   get pid(): number | undefined {

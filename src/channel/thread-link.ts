@@ -8,6 +8,7 @@ import type { Transferable } from './transferable.js';
  * with a null exit code (a Worker does not keep its own).
  */
 export class ThreadLink implements Link {
+  readonly kind: 'thread' = 'thread';
   readonly #worker: NodeWorker;
   /** Kept: Node resets worker.threadId to -1 once the thread has exited. */
   readonly #threadId: number | undefined;

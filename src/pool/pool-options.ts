@@ -35,6 +35,12 @@ export interface PoolOptions extends EngineOptions {
   fork?: ForkOptions;
   /** Recycle a worker whose heap grew past this many bytes (checked after each call). */
   maxHeapBeforeRecycle?: number;
+  /**
+   * Thread runtime: `postMessageToPool` messages of one worker the pool may hold unhandled; a
+   * worker posting faster than the pool reads blocks in `postMessageToPool` until the pool catches
+   * up (its memory stays bounded). Default 1024; Infinity: no bound. Process workers are bounded by their pipe.
+   */
+  maxPendingMessages?: number;
 }
 
 /** Every createPool option name (checked against PoolOptions by the compiler). */
@@ -52,6 +58,7 @@ export const POOL_OPTION_NAMES: readonly (keyof PoolOptions)[] = [
     execArgv: true,
     fork: true,
     maxHeapBeforeRecycle: true,
+    maxPendingMessages: true,
   } satisfies Record<Exclude<keyof PoolOptions, keyof EngineOptions>, true>) as (keyof PoolOptions)[]),
 ];
 
@@ -67,6 +74,7 @@ export interface ResolvedPoolOptions {
   startTimeout: number;
   concurrency: number;
   maxHeapBeforeRecycle: number | undefined;
+  maxPendingMessages: number | undefined;
   workerData: unknown;
   /** What the engine (WorkPool) gets: sizes resolved for a fixed-size pool unless told otherwise. */
   engine: EngineOptions;
@@ -93,6 +101,7 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
   const size = options.numberOfWorkers === undefined ? undefined : workerCount('numberOfWorkers', options.numberOfWorkers, 1);
   const concurrency = count('concurrency', options.concurrency ?? 1, 1);
   const maxHeapBeforeRecycle = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
+  const maxPendingMessages = options.maxPendingMessages === undefined ? undefined : limit('maxPendingMessages', options.maxPendingMessages, 1);
   // thread and process workers get a copy: a value that cannot be copied fails here, not at the first call
   if (runtime !== 'inline' && options.workerData !== undefined) {
     try {
@@ -119,6 +128,7 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     startTimeout,
     concurrency,
     maxHeapBeforeRecycle,
+    maxPendingMessages,
     workerData: options.workerData,
     engine,
     given: options,

@@ -54,6 +54,7 @@ export class RuntimeFactory {
       startTimeout: o.startTimeout,
       killTimeout: o.killTimeout,
       modulePath: o.modulePath,
+      maxPendingMessages: o.maxPendingMessages,
     });
   }
 }

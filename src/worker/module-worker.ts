@@ -1,23 +1,30 @@
 import { EventEmitter } from 'node:events';
 import createDebug from 'debug';
 import type { Link } from '../channel/link.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { MethodNotFoundError } from '../errors/method-not-found-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
-import { deserializeError, serializeError } from '../errors/remote-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
-import { TaskAbortedError } from '../errors/task-aborted-error.js';
-import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
-import { type Call, type InitConfig, type NestedWireOptions, Op, type ToChild, type ToParent } from './protocol.js';
+import { MessageBudget } from './message-budget.js';
+import {
+  type Call,
+  decodeToParent,
+  encodeCancel,
+  encodeClose,
+  encodeInit,
+  encodeMessage,
+  encodeNestedResult,
+  encodeWithdraw,
+  type Frame,
+  type InitConfig,
+  type ResultRecord,
+  TaskBatch,
+  type ToParent,
+} from './protocol.js';
 import type { ExecuteContext, ExitInfo, Reply, Transferable, Worker } from './types.js';
 
 const debug = createDebug('workforce:worker');
-
-/** workforce errors raised inside a worker come back as instances of their class. */
-const WIRE_ERRORS = [MethodNotFoundError, SerializationError, ModuleLoadError, TimeoutError, TaskAbortedError, InvalidOptionError];
 
 export interface ModuleWorkerOptions {
   id: number | string;
@@ -34,7 +41,17 @@ export interface ModuleWorkerOptions {
   modulePath: string;
   /** Transfer lists are moved to the other side (a thread), not copied (a process) or shared (inline). */
   movesTransfers: boolean;
+  /**
+   * A thread's `postMessageToPool` messages the pool may hold unhandled; past it the worker's
+   * thread waits (see MessageBudget). Default 1024; Infinity: no bound.
+   */
+  maxPendingMessages?: number;
 }
+
+/** Default of ModuleWorkerOptions.maxPendingMessages. */
+export const DEFAULT_MAX_PENDING_MESSAGES = 1024;
+
+type Started = { resolve: () => void; reject: (e: unknown) => void; timer: NodeJS.Timeout };
 
 type Pending = ExecuteContext & Reply;
 
@@ -53,8 +70,9 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   readonly id: number | string;
   #link: Link | undefined;
   readonly #pending = new Map<number, Pending>();
-  #outbox: ToChild[] = [];
-  #batch: unknown[] | undefined;
+  #outbox: Frame[] = [];
+  #batch: TaskBatch | undefined;
+  #budget: MessageBudget | undefined;
   #transfers: Map<number, readonly Transferable[]> | undefined;
   /** Calls may be sent beyond the pool's concurrency: the worker queues them (pipelining). */
   readonly pipelined = true;
@@ -62,6 +80,8 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   #nextCall = 0;
   #exited = false;
   #stopping = false;
+  /** READY or INIT_ERROR came: a second one is a frame out of place. */
+  #startAnswered = false;
   #fatal: unknown;
   #exitListeners: ((info: ExitInfo) => void)[] = [];
   #exitPromise: Promise<void>;
@@ -115,15 +135,15 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         this.#stopping = true;
         link.kill();
       }, options.startTimeout);
-      const started = { resolve, reject, timer };
+      const started: Started = { resolve, reject, timer };
       link.onEvent?.((event, ...args) => this.emit(event, ...args));
-      link.onMessage((message) => this.#receive(message as ToParent, started));
+      link.onMessage((frame) => this.#receive(frame, started));
       link.onExit((exitCode, signal, cause) => {
         clearTimeout(timer);
         this.#onExit(exitCode, signal, cause, started);
       });
       try {
-        this.#send([Op.INIT, options.init]);
+        this.#send(encodeInit(this.#initConfig(link)));
         for (const message of this.#outbox.splice(0)) this.#send(message);
       } catch (error) {
         clearTimeout(timer);
@@ -151,24 +171,24 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     }
     const id = ++this.#nextCall;
     if (!this.#batch) {
-      this.#batch = [Op.TASK];
+      this.#batch = new TaskBatch();
       queueMicrotask(this.#flush);
     }
-    this.#batch.push(id, call.method ?? null, payload, call.single ? 1 : 0);
+    this.#batch.add(id, call.method, payload, call.single);
     const transfer = reply.transfer;
     if (transfer?.length) {
       this.#transfers ??= new Map();
       this.#transfers.set(id, transfer);
     }
     this.#pending.set(id, reply);
-    reply.signal?.addEventListener('abort', () => this.#trySend([Op.CANCEL, id]), { once: true });
+    reply.signal?.addEventListener('abort', () => this.#trySend(encodeCancel(id)), { once: true });
   }
 
   withdraw(taskId: number): void {
     for (const [id, call] of this.#pending) {
       if (call.taskId !== taskId) continue;
       // after this tick's TASK batch has gone out, so the child already holds the call
-      queueMicrotask(() => this.#trySend([Op.WITHDRAW, id]));
+      queueMicrotask(() => this.#trySend(encodeWithdraw(id)));
       return;
     }
   }
@@ -181,15 +201,14 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     this.#transfers = undefined;
     if (!batch || this.#exited) return;
     try {
-      this.#send(batch as ToChild, transfers && [...transfers.values()].flat());
+      this.#send(batch.frame(), transfers && [...transfers.values()].flat());
       return;
     } catch {
       // fall through: isolate the call that cannot be sent
     }
-    for (let i = 1; i < batch.length; i += 4) {
-      const id = batch[i] as number;
+    for (const [id, frame] of batch.split()) {
       try {
-        this.#send([Op.TASK, id, batch[i + 1], batch[i + 2], batch[i + 3]], transfers?.get(id));
+        this.#send(frame, transfers?.get(id));
       } catch (error) {
         const pending = this.#pending.get(id);
         this.#pending.delete(id);
@@ -203,8 +222,8 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   /** Sends a pool message to this worker (`workerContext.onMessage`); held until it is connected. */
   post(type: string, content: unknown): void {
     if (this.#exited) return;
-    if (!this.#link) this.#outbox.push([Op.MESSAGE, type, content]);
-    else this.#send([Op.MESSAGE, type, content]);
+    if (!this.#link) this.#outbox.push(encodeMessage(type, content));
+    else this.#send(encodeMessage(type, content));
   }
 
   /** Decodes the argument list of a nested task this worker queued. */
@@ -227,15 +246,14 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         payload = new SerializationError(`Nested task result could not be encoded: ${(error as Error).message}`);
       }
     }
-    if (!ok) payload = serializeError(payload);
-    this.#trySend([Op.NESTED_RESULT, id, ok ? 1 : 0, payload]);
+    this.#trySend(encodeNestedResult(id, ok, payload));
   }
 
   async destroy(options: { force?: boolean } = {}): Promise<void> {
     const link = this.#link;
     if (!link || this.#exited) return;
     this.#stopping = true;
-    if (options.force || !this.#trySend([Op.CLOSE])) link.kill();
+    if (options.force || !this.#trySend(encodeClose())) link.kill();
     else {
       const timer = setTimeout(() => link.kill(), this.options.killTimeout);
       await this.#exitPromise;
@@ -244,31 +262,53 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     await this.#exitPromise;
   }
 
-  #receive(message: ToParent, started: { resolve: () => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }): void {
-    switch (message[0]) {
-      case Op.RESULT: {
-        if (message[1] !== null) this.heapUsed = message[1];
-        for (let i = 2; i < message.length; i += 3) this.#settle(message[i] as number, message[i + 1] === 1, message[i + 2]);
+  /** What the worker sent: untrusted, decoded (and checked) by the codec before anything is used. */
+  #receive(frame: unknown, started: Started): void {
+    let message: ToParent;
+    try {
+      message = decodeToParent(frame, this.#name());
+    } catch (error) {
+      return this.#malformed(error as SerializationError);
+    }
+    if (message.op === 'ready' || message.op === 'init-error') {
+      if (this.#startAnswered)
+        return this.#malformed(
+          new SerializationError(`${this.#name()} sent a ${message.op === 'ready' ? 'READY' : 'INIT_ERROR'} frame after its start`, {
+            frame: message.op === 'ready' ? 'READY' : 'INIT_ERROR',
+          }),
+        );
+      this.#startAnswered = true;
+    }
+    switch (message.op) {
+      case 'results':
+        if (message.heap !== null) this.heapUsed = message.heap;
+        for (const result of message.results) this.#settle(result);
+        for (const problem of message.problems) this.#report(problem);
         return;
-      }
-      case Op.POST:
-        this.emit('message', message[1], message[2]);
+      case 'post':
+        // handled once the listeners have it (a listener that throws must not keep the budget)
+        this.#budget?.release();
+        this.emit('message', message.type, message.content);
         return;
-      case Op.NESTED:
-        this.emit('nested', message[1], message[2], message[3] as NestedWireOptions | undefined, message[4]);
+      case 'nested':
+        this.emit('nested', message.id, message.payload, message.options, message.group);
         return;
-      case Op.NESTED_CANCEL:
-        this.emit('nested-cancel', message[1]);
+      case 'nested-malformed':
+        this.answerNested(message.id, false, message.error);
+        this.#report(message.error);
         return;
-      case Op.READY:
+      case 'nested-cancel':
+        this.emit('nested-cancel', message.id);
+        return;
+      case 'ready':
         clearTimeout(started.timer);
         return started.resolve();
-      case Op.INIT_ERROR: {
+      case 'init-error': {
         clearTimeout(started.timer);
-        const cause = deserializeError(message[1]);
-        const phase = message[2];
+        const { cause, phase } = message;
+        // the runtime's own ModuleLoadError already says which module and why
         const text =
-          phase === 'module' && cause.name === 'ModuleLoadError'
+          phase === 'module' && cause instanceof ModuleLoadError
             ? cause.message
             : `Worker ${this.id} for ${this.options.modulePath} failed to start (${phase}): ${cause.message}`;
         started.reject(new ModuleLoadError(text, this.options.modulePath, { cause, phase }));
@@ -276,20 +316,48 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         this.#link?.kill();
         return;
       }
-      case Op.FATAL:
-        this.#fatal = deserializeError(message[1]);
+      case 'fatal':
+        this.#fatal = message.error;
         return;
     }
   }
 
-  #settle(id: number, ok: boolean, value: unknown): void {
-    const pending = this.#pending.get(id);
+  /**
+   * A frame that names no call cannot be answered: the worker is ended (its calls are retried as
+   * after a crash, the error is its cause), and the pool hears of it through 'error'.
+   */
+  #malformed(error: SerializationError): void {
+    debug('worker %s sent a malformed frame: %s', this.id, error.message);
+    if (this.#exited) return;
+    this.#fatal ??= error;
+    this.#link?.kill();
+    this.#report(error);
+  }
+
+  #report(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  #name(): string {
+    return `Worker ${this.id}${this.pid ? ` (pid ${this.pid})` : ''}`;
+  }
+
+  /** The INIT configuration: the pool's, plus a thread's message budget. */
+  #initConfig(link: Link): InitConfig {
+    const share = link.kind === 'thread' ? MessageBudget.share(this.options.maxPendingMessages ?? DEFAULT_MAX_PENDING_MESSAGES) : undefined;
+    if (!share) return this.options.init;
+    this.#budget = new MessageBudget(share);
+    return { ...this.options.init, messageBudget: share };
+  }
+
+  #settle(result: ResultRecord): void {
+    const pending = this.#pending.get(result.id);
     if (!pending) return;
-    this.#pending.delete(id);
-    if (!ok) return pending.answer(false, deserializeError(value, WIRE_ERRORS));
+    this.#pending.delete(result.id);
+    if (!result.ok) return pending.answer(false, result.error);
     let decoded: unknown;
     try {
-      decoded = this.options.serializer.decode(value);
+      decoded = this.options.serializer.decode(result.payload);
     } catch (error) {
       return pending.answer(false, new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error }));
     }
@@ -313,11 +381,11 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     this.#markExited();
   }
 
-  #send(message: ToChild, transfer?: readonly Transferable[]): void {
+  #send(message: Frame, transfer?: readonly Transferable[]): void {
     this.#link!.send(message, transfer);
   }
 
-  #trySend(message: ToChild): boolean {
+  #trySend(message: Frame): boolean {
     try {
       this.#send(message);
       return true;

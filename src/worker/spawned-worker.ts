@@ -1,5 +1,6 @@
 import { type ChildProcess, fork, type ForkOptions as NodeForkOptions, type SpawnOptions, type StdioOptions, spawn } from 'node:child_process';
 import type { MessageMap } from '../channel/channel.js';
+import { useLineChannel } from '../channel/line-link.js';
 import { type ChannelExit, type ChannelTarget, checkKillOptions, ParentChannel, type ParentChannelOptions } from '../channel/parent-channel.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
@@ -55,8 +56,11 @@ const TS_SCRIPT = /\.[cm]?ts$/i;
 /**
  * Makes any child program a worker (travetto's `WorkUtil.spawnedWorker`). A .js/.mjs/.cjs/.ts
  * `command` is forked with node (TypeScript through tsx, no configuration); anything else is
- * spawned with an 'ipc' stdio slot and JSON serialization, so a program in any language can
- * answer by reading and writing `{ "type": …, "data": … }` lines on the NODE_CHANNEL_FD descriptor.
+ * spawned with a pipe at the descriptor NODE_CHANNEL_FD names, so a program in any language can
+ * answer by reading and writing `{ "type": …, "data": … }` JSON lines on it (Node's 'json' IPC
+ * format, framed by workforce: a line that is not JSON ends that program with a
+ * SerializationError as the cause of its crash, never the parent). With `serialization:
+ * 'advanced'` the program gets Node's own IPC channel instead.
  *
  * When the child dies, `active` turns false, a running `execute` rejects with WorkerCrashError
  * (exitCode, signal, pid) and `onExit` listeners run, so a WorkPool replaces the worker and retries.
@@ -156,7 +160,9 @@ export function spawnedWorkerOn<I, O, Out extends MessageMap, In extends Message
   /** A ChannelClosedError while running means the child went away: report the crash once its exit is known. */
   async function crashOf(error: ChannelClosedError): Promise<Error> {
     if (destroying) return error;
-    return crash(await channel.exited, error);
+    const exit = await channel.exited;
+    // what ended it (a line that is not JSON, a spawn error) says more than "the channel closed"
+    return crash(exit, exit.cause ?? error);
   }
 }
 
@@ -189,8 +195,18 @@ function launch(command: string, args: string[], options: Omit<SpawnedProcessOpt
     let execArgv = rest.execArgv ?? childExecArgv();
     if (TS_SCRIPT.test(command) && !execArgv.some((arg) => arg.includes('tsx'))) execArgv = [...execArgv, '--import', tsxLoader()];
     child = fork(command, args, { serialization: 'advanced', ...rest, execArgv, ...(stdio === undefined ? {} : { stdio: withIpc(stdio) }) });
+  } else if (rest.serialization === 'advanced') {
+    // asked for Node's own serialization: the program is a Node program, on Node's IPC
+    child = spawn(command, args, { ...rest, stdio: withIpc(stdio ?? 'inherit') });
   } else {
-    child = spawn(command, args, { serialization: 'json', ...rest, stdio: withIpc(stdio ?? 'inherit') });
+    // JSON lines on a plain pipe at the descriptor Node's IPC would use, read by workforce's
+    // LineLink: a program writing a line that is not JSON fails, not the parent
+    const slots = withIpc(stdio ?? 'inherit') as unknown[];
+    const fd = slots.indexOf('ipc');
+    slots[fd] = 'pipe';
+    const env = { ...(rest.env ?? process.env), NODE_CHANNEL_FD: String(fd), NODE_CHANNEL_SERIALIZATION_MODE: 'json' };
+    child = spawn(command, args, { ...rest, env, stdio: slots as StdioOptions });
+    useLineChannel(child, fd);
   }
   guardChild(child);
   return child;

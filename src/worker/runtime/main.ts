@@ -4,8 +4,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { childLink } from '../../channel/child-link.js';
-import { serializeError } from '../../errors/remote-error.js';
-import { Op } from '../protocol.js';
+import { encodeFatal } from '../protocol.js';
 import { WorkerRuntime } from './runtime.js';
 
 // No top-level await in this module: a worker thread ended (terminate(), process.exit) while its
@@ -23,7 +22,7 @@ if (isProcess) {
   // Report what killed the process before it dies, so the pool can say why.
   process.on('uncaughtException', (error) => {
     try {
-      process.send?.([Op.FATAL, serializeError(error)], () => process.exit(1));
+      process.send?.(encodeFatal(error), () => process.exit(1));
     } catch {
       process.exit(1);
     }

@@ -11,6 +11,13 @@ export function wireOptions(options: NestedOptions | undefined): NestedWireOptio
   const { signal, affinityStrength } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidOptionError('signal', signal, 'an AbortSignal');
   const affinity = options.affinity ?? options.workerAffinity;
+  // checked here, where the caller gets the error: the pool refuses a NESTED frame carrying anything else
+  if (affinity !== undefined && typeof affinity !== 'number' && typeof affinity !== 'string') {
+    throw new InvalidOptionError('affinity', affinity, 'a worker id (number or string)');
+  }
+  if (affinityStrength !== undefined && affinityStrength !== 'light' && affinityStrength !== 'strong' && affinityStrength !== 'force') {
+    throw new InvalidOptionError('affinityStrength', affinityStrength, "'light', 'strong' or 'force'");
+  }
   if (affinity === undefined && affinityStrength === undefined) return undefined;
   const wire: NestedWireOptions = {};
   if (affinity !== undefined) wire.affinity = affinity;

@@ -1,15 +1,30 @@
 import { fileURLToPath } from 'node:url';
 import type { Link } from '../../channel/link.js';
-import { deserializeError, serializeError } from '../../errors/remote-error.js';
+import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
+import { WorkforceError } from '../../errors/workforce-error.js';
 import { loadSerializer } from '../../serializer/resolve.js';
 import type { Serializer } from '../../serializer/serializer.js';
 import { Tally } from '../../util/tally.js';
 import { installContext, runInContext, type WorkerContext } from '../context.js';
-import { type InitConfig, type NestedOptions, Op, type ToChild, type ToParent } from '../protocol.js';
+import { MessageBudget } from '../message-budget.js';
+import {
+  decodeToChild,
+  encodeInitError,
+  encodeNested,
+  encodeNestedCancel,
+  encodePost,
+  encodeReady,
+  type Frame,
+  type InitConfig,
+  type NestedOptions,
+  type StartPhase,
+  type ToChild,
+} from '../protocol.js';
 import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
 import { wireOptions } from './nested-options.js';
+import { raise } from './own-errors.js';
 import { type RunningTask, taskContext } from './task-context.js';
 import { TaskRunner } from './task-runner.js';
 
@@ -18,7 +33,7 @@ interface NestedWaiter {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   release: () => void;
-  /** Its lending group (see Op.NESTED). */
+  /** Its lending group (see the NESTED frame in ../protocol.ts). */
   group: number;
 }
 
@@ -33,23 +48,9 @@ export class WorkerRuntime implements WorkerContext {
   #module!: ModuleNamespace;
   #modulePath = '';
   readonly #entries = new Map<string | null, Entry>(); // null: the default export
-  readonly #runner = new TaskRunner({
-    // one lent slot per task waiting on nested calls (not per call: a fan-out of nested calls
-    // must not all run here while other workers idle); the pool counts the same groups
-    limit: () => this.#config.concurrency + this.#lending.size,
-    entry: (method) => this.#entry(method),
-    decode: (payload) => {
-      try {
-        return this.#serializer.decode(payload) as unknown[];
-      } catch (error) {
-        throw new SerializationError(`Task arguments could not be decoded: ${(error as Error).message}`, { cause: error });
-      }
-    },
-    encode: (value) => this.#serializer.encode(value),
-    send: (message) => this.link.send(message),
-    heap: () => (this.#config.reportHeap ? process.memoryUsage().heapUsed : null),
-    invoke: (fn, args, single, task) => this.#invoke(fn, args, single, task),
-  });
+  readonly #runner = new TaskRunner(this);
+  /** A thread's bound on postMessageToPool messages the pool has not handled (see MessageBudget). */
+  #budget: MessageBudget | undefined;
   /** The task whose synchronous part is running (its start, until its first await). */
   #current: RunningTask | undefined;
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
@@ -80,7 +81,7 @@ export class WorkerRuntime implements WorkerContext {
   ) {
     this.#shared = link.kind === 'loopback';
     this.#tracking = this.#shared;
-    link.onMessage((message) => this.#receive(message as ToChild));
+    link.onMessage((frame) => this.#receive(decodeToChild(frame)));
     // A task that ends the worker (process.exit) must not take the results finished before it along.
     if (link.kind !== 'loopback') process.once('exit', this.#runner.flush);
   }
@@ -108,8 +109,10 @@ export class WorkerRuntime implements WorkerContext {
     return (this.#current ?? this.#untracked())?.id;
   }
 
+  /** Blocks this thread while the pool holds `maxPendingMessages` of its messages unhandled (see MessageBudget). */
   postMessageToPool = (type: string, content?: unknown): void => {
-    this.#send([Op.POST, type, content]);
+    this.#budget?.take(() => this.link.alive);
+    this.#send(encodePost(type, content), true);
   };
 
   onMessage = (type: string, listener: (content: unknown, context: WorkerContext) => void): (() => void) => {
@@ -148,17 +151,17 @@ export class WorkerRuntime implements WorkerContext {
       try {
         wire = wireOptions(options);
       } catch (error) {
-        return reject(error);
+        return reject(raise(error as Error));
       }
       const signals: AbortSignal[] = [];
       if (options?.signal) signals.push(options.signal);
       if (parent) signals.push(parent.signal);
-      for (const signal of signals) if (signal.aborted) return reject(new TaskAbortedError(signal.reason));
+      for (const signal of signals) if (signal.aborted) return reject(raise(new TaskAbortedError(signal.reason)));
       let payload: unknown;
       try {
         payload = this.#serializer.encode([arg]);
       } catch (error) {
-        return reject(new SerializationError(`Nested task argument could not be encoded: ${(error as Error).message}`, { cause: error }));
+        return reject(raise(new SerializationError(`Nested task argument could not be encoded: ${(error as Error).message}`, { cause: error })));
       }
       const id = ++this.#nextNested;
       const listeners = signals.map((signal) => [signal, () => this.#abortNested(id, signal.reason)] as const);
@@ -170,7 +173,7 @@ export class WorkerRuntime implements WorkerContext {
       this.#nested.set(id, { resolve: resolve as (v: unknown) => void, reject, release, group });
       this.#lending.add(group);
       try {
-        this.#send([Op.NESTED, id, payload, wire, group]);
+        this.#send(encodeNested(id, payload, wire, group), true);
       } catch (error) {
         this.#forget(id);
         return reject(error);
@@ -186,28 +189,28 @@ export class WorkerRuntime implements WorkerContext {
   #abortNested(id: number, reason: unknown): void {
     const waiter = this.#forget(id);
     if (!waiter) return;
-    this.#send([Op.NESTED_CANCEL, id]);
-    waiter.reject(new TaskAbortedError(reason));
+    this.#send(encodeNestedCancel(id));
+    waiter.reject(raise(new TaskAbortedError(reason)));
   }
 
   #receive(message: ToChild): void {
-    switch (message[0]) {
-      case Op.TASK:
-        return this.#runner.enqueue(message);
-      case Op.CANCEL:
-        return this.#runner.cancel(message[1]);
-      case Op.WITHDRAW:
-        return this.#runner.withdraw(message[1]);
-      case Op.MESSAGE:
+    switch (message.op) {
+      case 'tasks':
+        return this.#runner.enqueue(message.calls);
+      case 'cancel':
+        return this.#runner.cancel(message.id);
+      case 'withdraw':
+        return this.#runner.withdraw(message.id);
+      case 'message':
         if (this.#early) this.#early.push(message);
-        else this.#enter(() => this.#dispatchMessage(message[1], message[2]));
+        else this.#enter(() => this.#dispatchMessage(message.type, message.content));
         return;
-      case Op.NESTED_RESULT:
-        return this.#nestedResult(message[1], message[2], message[3]);
-      case Op.INIT:
-        void this.#init(message[1]);
+      case 'nested-result':
+        return this.#nestedResult(message);
+      case 'init':
+        void this.#init(message.config);
         return;
-      case Op.CLOSE:
+      case 'close':
         void this.#close();
         return;
     }
@@ -216,39 +219,87 @@ export class WorkerRuntime implements WorkerContext {
   async #init(config: InitConfig): Promise<void> {
     this.#config = config;
     this.#modulePath = fileURLToPath(config.module);
+    if (config.messageBudget) this.#budget = new MessageBudget(config.messageBudget);
     installContext(this);
     try {
       this.#serializer = await loadSerializer(config.serializer);
     } catch (error) {
-      return this.#send([Op.INIT_ERROR, serializeError(error), 'serializer']);
+      // a user's serializer module may throw anything; workforce's own checks throw its errors
+      return this.#startFailed(error, 'serializer', error instanceof WorkforceError);
     }
     try {
       this.#module = await this.#enter(() => loadModule(config.module));
     } catch (error) {
-      return this.#send([Op.INIT_ERROR, serializeError(error), 'module']);
+      // loadModule wraps every failure in its own ModuleLoadError (the user's error is its cause)
+      return this.#startFailed(error, 'module', true);
     }
     try {
       const hook = resolveHook(this.#module, 'onWorkerStart');
       if (hook) await this.#enter(() => hook(this));
     } catch (error) {
-      return this.#send([Op.INIT_ERROR, serializeError(error), 'hook']);
+      return this.#startFailed(error, 'hook', false);
     }
-    this.#send([Op.READY]);
+    this.#send(encodeReady());
     const early = this.#early ?? [];
     this.#early = undefined;
     for (const message of early) this.#receive(message);
   }
 
-  #entry(method: string | null): Entry {
+  /** `own`: the runtime raised `error` itself (sent as workforce's class), else user code did. */
+  #startFailed(error: unknown, phase: StartPhase, own: boolean): void {
+    this.#send(encodeInitError(error, phase, own));
+  }
+
+  // ----- for the TaskRunner (its one collaborator)
+
+  /** Calls that may run at once now: concurrency, plus one lent slot per task waiting on nested calls. */
+  callLimit(): number {
+    // one per task, not per call: a fan-out of nested calls must not all run here while other
+    // workers idle; the pool counts the same groups
+    return this.#config.concurrency + this.#lending.size;
+  }
+
+  /** The argument list of a call, decoded by the pool's serializer. */
+  decodeArgs(payload: unknown): unknown[] {
+    try {
+      return this.#serializer.decode(payload) as unknown[];
+    } catch (error) {
+      throw raise(new SerializationError(`Task arguments could not be decoded: ${(error as Error).message}`, { cause: error }));
+    }
+  }
+
+  /** A call's result, encoded by the pool's serializer. */
+  encodeResult(value: unknown): unknown {
+    return this.#serializer.encode(value);
+  }
+
+  /** Sends a RESULT frame; throws when it cannot be cloned. */
+  sendFrame(frame: Frame): void {
+    this.link.send(frame);
+  }
+
+  /** Heap in use, when the pool asked for it with each result batch (maxHeapBeforeRecycle). */
+  heapUsed(): number | null {
+    return this.#config.reportHeap ? process.memoryUsage().heapUsed : null;
+  }
+
+  /** The function a call runs: `method` (null = the default export), looked up once. */
+  entry(method: string | null): Entry {
     let fn = this.#entries.get(method);
     if (!fn) {
-      fn = resolveEntry(this.#module, method ?? undefined, this.#modulePath);
+      try {
+        fn = resolveEntry(this.#module, method ?? undefined, this.#modulePath);
+      } catch (error) {
+        // MethodNotFoundError is the runtime's own; a throwing getter on the exports is the user's
+        throw error instanceof MethodNotFoundError ? raise(error) : error;
+      }
       this.#entries.set(method, fn);
     }
     return fn;
   }
 
-  #invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
+  /** Calls the entry point; `task` is current while it runs synchronously. */
+  invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown {
     this.#current = task;
     try {
       if (this.#tracking) {
@@ -287,14 +338,14 @@ export class WorkerRuntime implements WorkerContext {
     return waiter;
   }
 
-  #nestedResult(id: number, ok: 0 | 1, value: unknown): void {
-    const waiter = this.#forget(id);
+  #nestedResult(result: Extract<ToChild, { op: 'nested-result' }>): void {
+    const waiter = this.#forget(result.id);
     if (!waiter) return;
-    if (!ok) return waiter.reject(deserializeError(value));
+    if (!result.ok) return waiter.reject(result.error);
     try {
-      waiter.resolve(this.#serializer.decode(value));
+      waiter.resolve(this.#serializer.decode(result.payload));
     } catch (error) {
-      waiter.reject(new SerializationError(`Nested task result could not be decoded: ${(error as Error).message}`, { cause: error }));
+      waiter.reject(raise(new SerializationError(`Nested task result could not be decoded: ${(error as Error).message}`, { cause: error })));
     }
   }
 
@@ -310,14 +361,14 @@ export class WorkerRuntime implements WorkerContext {
     this.exit(0);
   }
 
-  #send(message: ToParent): void {
+  /** `userData`: the frame carries a user's message or nested task, whose clone failure is the caller's error. */
+  #send(frame: Frame, userData = false): void {
     try {
-      this.link.send(message);
+      this.link.send(frame);
     } catch (error) {
-      // A user's message or nested task that cannot be cloned is the caller's error; anything
-      // else means the pool is gone and there is no one left to answer.
-      if (message[0] === Op.POST || message[0] === Op.NESTED) {
-        throw new SerializationError(`Message could not be sent to the pool: ${(error as Error).message}`, { cause: error });
+      // anything else that cannot be sent means the pool is gone and there is no one left to answer
+      if (userData) {
+        throw raise(new SerializationError(`Message could not be sent to the pool: ${(error as Error).message}`, { cause: error }));
       }
     }
   }

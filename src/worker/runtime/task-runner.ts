@@ -1,51 +1,38 @@
-import { serializeError } from '../../errors/remote-error.js';
+/**
+ * The worker-side queue of calls: the pool may send more calls than `concurrency` (pipelining),
+ * they wait here in arrival order, and the results finished within one tick go back in one frame.
+ */
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
-import { Op } from '../protocol.js';
+import { encodeFailure, type Frame, ResultBatch, type TaskRecord } from '../protocol.js';
 import type { Entry } from './module-loader.js';
+import { isRaised, raise } from './own-errors.js';
+import type { WorkerRuntime } from './runtime.js';
 import { RunningTask } from './task-context.js';
-
-export interface RunnerHost {
-  /** Calls that may run at once now (concurrency, plus one per nested task being awaited). */
-  limit(): number;
-  entry(method: string | null): Entry;
-  decode(payload: unknown): unknown[];
-  encode(value: unknown): unknown;
-  send(message: unknown[]): void;
-  heap(): number | null;
-  /** Calls the entry point; `task` is current while it runs synchronously. */
-  invoke(fn: Entry, args: unknown[], single: boolean, task: RunningTask): unknown;
-}
 
 /** Longest stretch of synchronous tasks before finished results are sent anyway, ms. */
 const FLUSH_AFTER = 2;
-/** Marks a queued call that was withdrawn or cancelled (and already answered): ids are ≥ 1. */
-const WITHDRAWN = -1;
 
-/**
- * The worker-side queue: the pool may send more calls than `concurrency` (pipelining), and
- * they wait here in arrival order. Results finished within one tick go back in one message.
- */
 export class TaskRunner {
-  #queue: unknown[] = [];
+  #queue: (TaskRecord | undefined)[] = [];
   #head = 0;
   #active = 0;
-  #results: unknown[] | undefined;
+  #results: ResultBatch | undefined;
   readonly #running = new Map<number, RunningTask>();
   readonly #cancelled = new Set<number>();
 
-  constructor(private readonly host: RunnerHost) {}
+  constructor(private readonly runtime: WorkerRuntime) {}
 
-  /** Queues the groups of a TASK message (from index 1) and starts what may start. */
-  enqueue(message: readonly unknown[]): void {
-    for (let i = 1; i < message.length; i++) this.#queue.push(message[i]);
+  /** Queues the calls of a TASK frame and starts what may start. */
+  enqueue(calls: readonly TaskRecord[]): void {
+    for (const call of calls) this.#queue.push(call);
     this.drain();
   }
 
   /** The pool aborted a call: a running one sees its signal fire, a queued one is answered now. */
   cancel(id: number): void {
     const running = this.#running.get(id);
-    if (running) running.cancel(new TaskAbortedError('cancelled by the pool'));
+    if (running) running.cancel(raise(new TaskAbortedError('cancelled by the pool')));
     // not arrived yet (aborted within the tick it was sent): dropped when it comes
     else if (!this.#drop(id, 'cancelled before it started')) this.#cancelled.add(id);
   }
@@ -57,12 +44,11 @@ export class TaskRunner {
 
   /** Answers a queued call with TaskAbortedError now, so its slot in the pool frees at once. */
   #drop(id: number, why: string): boolean {
-    for (let i = this.#head; i < this.#queue.length; i += 4) {
-      if (this.#queue[i] === id) {
-        this.#queue[i] = WITHDRAWN;
-        this.#queue[i + 2] = undefined;
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      if (this.#queue[i]?.id === id) {
+        this.#queue[i] = undefined;
         this.#cancelled.delete(id);
-        this.#reply(id, 0, serializeError(new TaskAbortedError(why)));
+        this.#batch().failed(id, new TaskAbortedError(why));
         return true;
       }
     }
@@ -82,18 +68,12 @@ export class TaskRunner {
 
   drain(): void {
     let since = performance.now();
-    while (this.#active < this.host.limit() && this.#head < this.#queue.length) {
-      const q = this.#queue;
-      const h = this.#head;
-      const id = q[h] as number;
-      const method = q[h + 1] as string | null;
-      const payload = q[h + 2];
-      const single = q[h + 3] === 1;
-      q[h + 2] = undefined;
-      this.#head = h + 4;
-      if (id === WITHDRAWN) continue;
-      if (this.#cancelled.delete(id)) this.#reply(id, 0, serializeError(new TaskAbortedError('cancelled before it started')));
-      else this.#start(id, method, payload, single);
+    while (this.#active < this.runtime.callLimit() && this.#head < this.#queue.length) {
+      const call = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined;
+      if (!call) continue; // withdrawn
+      if (this.#cancelled.delete(call.id)) this.#batch().failed(call.id, new TaskAbortedError('cancelled before it started'));
+      else this.#start(call);
       if (performance.now() - since > FLUSH_AFTER) {
         this.flush();
         since = performance.now();
@@ -102,41 +82,45 @@ export class TaskRunner {
     if (this.#head === this.#queue.length) {
       this.#queue = [];
       this.#head = 0;
-    } else if (this.#head > 4096) {
+    } else if (this.#head > 1024) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
   }
 
-  /** Sends the finished results now (one message). */
+  /** Sends the finished results now (one frame). */
   flush = (): void => {
     const batch = this.#results;
     if (!batch) return;
     this.#results = undefined;
-    batch[1] = this.host.heap();
+    const heap = this.runtime.heapUsed();
     try {
-      this.host.send(batch);
+      this.runtime.sendFrame(batch.frame(heap));
     } catch {
       // One result could not be cloned: send them one by one so only that call fails.
-      for (let i = 2; i < batch.length; i += 3) this.#sendOne(batch[i] as number, batch[i + 1] as 0 | 1, batch[i + 2]);
+      for (const [id, frame] of batch.split(heap)) this.#sendOne(id, frame);
     }
   };
 
-  #start(id: number, method: string | null, payload: unknown, single: boolean): void {
+  #start(call: TaskRecord): void {
+    const { id } = call;
     let fn: Entry;
     let args: unknown[];
     try {
-      fn = this.host.entry(method);
-      args = this.host.decode(payload);
+      fn = this.runtime.entry(call.method);
+      args = this.runtime.decodeArgs(call.payload);
     } catch (error) {
-      return this.#reply(id, 0, serializeError(error));
+      // the runtime's own MethodNotFoundError / SerializationError; anything else came from user code (a getter)
+      if (isRaised(error)) this.#batch().failed(id, error);
+      else this.#batch().threw(id, error);
+      return;
     }
     const task = new RunningTask(id);
     this.#running.set(id, task);
     this.#active++;
     let result: unknown;
     try {
-      result = this.host.invoke(fn, args, single, task);
+      result = this.runtime.invoke(fn, args, call.single, task);
     } catch (error) {
       return this.#done(id, false, error);
     }
@@ -157,30 +141,32 @@ export class TaskRunner {
   #done(id: number, ok: boolean, value: unknown): void {
     this.#active--;
     this.#running.delete(id);
-    if (!ok) return this.#reply(id, 0, serializeError(value));
+    // what user code threw is user data, whatever its name, unless it is an error the runtime raised
+    if (!ok) return isRaised(value) ? this.#batch().failed(id, value) : this.#batch().threw(id, value);
     let encoded: unknown;
     try {
-      encoded = this.host.encode(value);
+      encoded = this.runtime.encodeResult(value);
     } catch (error) {
-      return this.#reply(id, 0, serializeError(resultError(id, error)));
+      return this.#batch().failed(id, resultError(id, error));
     }
-    this.#reply(id, 1, encoded);
+    this.#batch().returned(id, encoded);
   }
 
-  #reply(id: number, ok: 0 | 1, value: unknown): void {
+  /** This tick's results, sent on a microtask. */
+  #batch(): ResultBatch {
     if (!this.#results) {
-      this.#results = [Op.RESULT, null];
+      this.#results = new ResultBatch();
       queueMicrotask(this.flush);
     }
-    this.#results.push(id, ok, value);
+    return this.#results;
   }
 
-  #sendOne(id: number, ok: 0 | 1, value: unknown): void {
+  #sendOne(id: number, frame: Frame): void {
     try {
-      this.host.send([Op.RESULT, this.host.heap(), id, ok, value]);
+      this.runtime.sendFrame(frame);
     } catch (error) {
       try {
-        this.host.send([Op.RESULT, null, id, 0, serializeError(resultError(id, error))]);
+        this.runtime.sendFrame(encodeFailure(id, resultError(id, error)));
       } catch {
         // the pool is gone: no one is left to answer
       }

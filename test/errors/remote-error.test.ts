@@ -1,0 +1,84 @@
+// Errors rebuilt from the wire (src/errors/remote-error.ts): whatever a worker sent, the result is
+// an Error whose prototype is a fixed, known one; names are only names (Object.prototype members
+// included), keys such as __proto__ stay ordinary properties, a cause chain cannot exhaust the stack.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deserializeError, serializeError } from '../../src/errors/remote-error.js';
+import { SerializationError } from '../../src/errors/serialization-error.js';
+import { TimeoutError } from '../../src/errors/timeout-error.js';
+
+const PROTO_NAMES = ['toString', 'valueOf', 'hasOwnProperty', '__proto__', 'constructor', 'isPrototypeOf', '__defineGetter__'];
+
+describe('deserializeError on untrusted data', () => {
+  it('a name that is an Object.prototype member is only a name', () => {
+    for (const name of PROTO_NAMES) {
+      const error = deserializeError({ $error: true, name, message: 'm' }, [SerializationError]);
+      assert.equal(Object.getPrototypeOf(error), Error.prototype, name);
+      assert.equal(error.name, name);
+      assert.equal(error.message, 'm');
+    }
+  });
+
+  it('built-in classes by name; a class of `classes` only for its exact name', () => {
+    assert.ok(deserializeError({ $error: true, name: 'RangeError', message: 'r' }) instanceof RangeError);
+    const own = deserializeError({ $error: true, name: 'SerializationError', message: 's', props: { code: 'ERR_WORKFORCE_SERIALIZATION' } }, [
+      SerializationError,
+    ]);
+    assert.ok(own instanceof SerializationError);
+    assert.equal((own as SerializationError).code, 'ERR_WORKFORCE_SERIALIZATION');
+    const notVouched = deserializeError({ $error: true, name: 'SerializationError', message: 's' });
+    assert.ok(!(notVouched instanceof SerializationError));
+    assert.ok(!(deserializeError({ $error: true, name: 'TimeoutError', message: 't' }, [SerializationError]) instanceof TimeoutError));
+  });
+
+  it('props named __proto__, constructor or name do not change the prototype or the name', () => {
+    const props = JSON.parse('{"__proto__": {"polluted": true}, "constructor": 1, "name": "Renamed", "code": "E"}');
+    const error = deserializeError({ $error: true, name: 'Error', message: 'm', props });
+    assert.equal(Object.getPrototypeOf(error), Error.prototype);
+    assert.ok(error instanceof Error);
+    assert.equal((error as unknown as { polluted?: boolean }).polluted, undefined);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(error, '__proto__')?.value, { polluted: true });
+    assert.equal(error.name, 'Error');
+    assert.equal((error as Error & { code: string }).code, 'E');
+    assert.equal(({} as { polluted?: boolean }).polluted, undefined, 'Object.prototype untouched');
+  });
+
+  it('fields of the wrong type: a name, message and stack that are not strings still give an Error', () => {
+    const error = deserializeError({ $error: true, name: 42, message: { a: 1 }, stack: 7, props: 'x' } as never);
+    assert.equal(Object.getPrototypeOf(error), Error.prototype);
+    assert.equal(error.name, 'Error');
+    assert.equal(error.message, '{"a":1}');
+    assert.equal(typeof error.stack, 'string');
+  });
+
+  it('a cause chain 100,000 deep is cut, not followed to a stack overflow', () => {
+    let data: unknown = { $error: true, name: 'Error', message: 'bottom' };
+    for (let i = 0; i < 100_000; i++) data = { $error: true, name: 'Error', message: `level ${i}`, cause: data };
+    const error = deserializeError(data);
+    let depth = 0;
+    for (let e: unknown = error; e instanceof Error; e = e.cause) depth++;
+    assert.ok(depth <= 18, `${depth}`);
+  });
+
+  it("a DOMException keeps its class and name (AbortSignal.timeout()'s TimeoutError)", async () => {
+    const signal = AbortSignal.timeout(1);
+    const reason = await new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason)));
+    const back = deserializeError(structuredClone(serializeError(reason)));
+    assert.ok(back instanceof DOMException);
+    assert.equal(back.name, 'TimeoutError');
+    assert.ok(!(back instanceof TimeoutError));
+  });
+
+  it('a thrown plain object with an own __proto__ key lends only its own name and message', () => {
+    const thrown = JSON.parse('{"__proto__": {"name": "Inherited", "message": "inherited"}, "code": 3}');
+    const data = serializeError(thrown);
+    assert.equal(data.name, 'Error');
+    const error = deserializeError(structuredClone(data));
+    assert.equal(error.name, 'Error');
+    assert.equal((error as Error & { code: number }).code, 3);
+  });
+
+  it('anything that is not a serialized error becomes an Error describing it', () => {
+    for (const value of [null, undefined, 42, 'text', { name: 'x' }, [1]]) assert.ok(deserializeError(value) instanceof Error);
+  });
+});
