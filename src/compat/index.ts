@@ -14,8 +14,10 @@ export {
   type TravettoSpawnedWorker,
   WorkUtil,
 } from './channels.js';
-export { MaxConcurrentCallsError, WorkerExitError, WorkerTerminatedError } from './errors.js';
+export { MaxConcurrentCallsError, WorkerExitError, WorkerTerminatedError, WorkestratorOptionError, WorkPoolResultError } from './errors/index.js';
 export { type ExecutionFunction, type ExecutionJob, ExecutionPool } from './execution-pool.js';
+export { Farm, type FarmCall, type FarmMessage } from './farm.js';
+export { FarmWorker } from './farm-worker.js';
 export { WorkerPool, type WorkerPoolOptions, type WorkerPoolTaskOptions } from './probedjs.js';
 export { WorkPool, type WorkPoolOptions } from './travetto-pool.js';
 export { type DataExecutionSource, DynamicAsyncIterator, IterableInputSource, QueueExecutionSource } from './travetto-sources.js';

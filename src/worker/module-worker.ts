@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import createDebug from 'debug';
 import type { Link } from '../channel/link.js';
+import { ProcessLink } from '../channel/process-link.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../errors/method-not-found-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
@@ -46,7 +48,7 @@ function answerLater(reply: Reply, error: unknown): void {
  * A worker running a user module, over any Link: thread, process or the main thread.
  * Speaks the protocol of ./protocol.ts; the pool sees only the Worker contract.
  * Events: 'online', 'message' (type, content), 'nested' (id, arg, options, group), 'nested-cancel' (id),
- * 'disconnect', 'close', 'error', 'exit'.
+ * 'disconnect', 'close', 'error', 'exit', and 'result' (taskId, ok, value) after each call it answers (emitted only when listened to).
  */
 export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> {
   readonly id: number | string;
@@ -85,6 +87,16 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
 
   get threadId(): number | undefined {
     return this.#link?.threadId;
+  }
+
+  /** The forked child of a process worker, once it is forked (Workestrator's `worker.process`). */
+  get process(): ChildProcess | undefined {
+    return this.#link instanceof ProcessLink ? this.#link.child : undefined;
+  }
+
+  /** Calls sent to this worker and not answered yet. */
+  get pendingCalls(): number {
+    return this.#pending.size;
   }
 
   onExit(listener: (info: ExitInfo) => void): void {
@@ -283,14 +295,17 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     const pending = this.#pending.get(id);
     if (!pending) return;
     this.#pending.delete(id);
-    if (!ok) return pending.answer(false, deserializeError(value, WIRE_ERRORS));
     let decoded: unknown;
-    try {
-      decoded = this.options.serializer.decode(value);
-    } catch (error) {
-      return pending.answer(false, new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error }));
-    }
-    pending.answer(true, decoded);
+    if (!ok) decoded = deserializeError(value, WIRE_ERRORS);
+    else
+      try {
+        decoded = this.options.serializer.decode(value);
+      } catch (error) {
+        ok = false;
+        decoded = new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error });
+      }
+    pending.answer(ok, decoded);
+    if (this.listenerCount('result') > 0) this.emit('result', pending.taskId, ok, decoded);
   }
 
   #onExit(exitCode: number | null, signal: string | null, cause: unknown, started: { reject: (e: unknown) => void }): void {

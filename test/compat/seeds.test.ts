@@ -95,7 +95,7 @@ describe('Workestrator entry point', () => {
   });
 
   it('maxConcurrentCalls rejects with MaxConcurrentCallsError; a crash with maxRetries 0 is a WorkerTerminatedError', async () => {
-    const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1, maxConcurrentCalls: 2, maxRetries: 0, killTimeout: 0 });
+    const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1, maxConcurrentCalls: 2, maxRetries: 0, killTimeout: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'workforce-seeds-'));
     try {
       const running = [farm.runMethod('track', 100), farm.runMethod('track', 100)];
