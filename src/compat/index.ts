@@ -7,7 +7,10 @@
 
 export {
   ChildChannel,
+  ChildExecution,
   ParentChannel,
+  type SpawnedExecute,
+  type SpawnedInit,
   spawnedWorker,
   type TravettoSpawnedConfig,
   type TravettoSpawnedHandlers,
@@ -20,5 +23,13 @@ export { Farm, type FarmCall, type FarmMessage } from './farm.js';
 export { FarmWorker } from './farm-worker.js';
 export { WorkerPool, type WorkerPoolOptions, type WorkerPoolTaskOptions } from './probedjs.js';
 export { WorkPool, type WorkPoolOptions } from './travetto-pool.js';
-export { type DataExecutionSource, DynamicAsyncIterator, IterableInputSource, QueueExecutionSource } from './travetto-sources.js';
+export type { RunOptions, RunWorker, RunWorkerInput } from './travetto-run.js';
+export {
+  type DataExecutionSource,
+  DynamicAsyncIterator,
+  IterableInputSource,
+  IteratorExecutionSource,
+  QueueExecutionSource,
+  type TravettoInputSource,
+} from './travetto-sources.js';
 export { create, kill, serializers, type WorkestratorOptions } from './workestrator.js';
