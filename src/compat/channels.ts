@@ -53,6 +53,12 @@ export interface TravettoSpawnedWorker<I, O, Out extends MessageMap, In extends 
 export type SpawnedInit<Out extends MessageMap, In extends MessageMap> = (channel: ParentChannel<Out, In>) => Promise<unknown> | unknown;
 export type SpawnedExecute<I, O, Out extends MessageMap, In extends MessageMap> = (channel: ParentChannel<Out, In>, input: I) => Promise<O> | O;
 
+/** What 4.x's spawnedWorker returns: a Worker (for `new WorkPool`) whose `execute(input)` also suits `WorkPool.run`. */
+export interface ChannelWorker<I, O, Out extends MessageMap, In extends MessageMap> extends Omit<Worker<I, O>, 'execute'> {
+  readonly channel: ParentChannel<Out, In>;
+  execute(input: I): Promise<O> | O;
+}
+
 /**
  * travetto's `WorkUtil.spawnedWorker`, in both generations: v1's `(command, { args, opts, handlers })`
  * (workforce's spawnedWorker, whose handlers get a channel with `listenFor` / `listenOnce`), and
@@ -67,7 +73,7 @@ export function spawnedWorker<I = any, O = any, Out extends MessageMap = Record<
   spawn: () => ChildProcess,
   init: SpawnedInit<Out, In> | undefined,
   execute: SpawnedExecute<I, O, Out, In>,
-): Worker<I, O> & { readonly channel: ParentChannel<Out, In> };
+): ChannelWorker<I, O, Out, In>;
 export function spawnedWorker<I, O, Out extends MessageMap, In extends MessageMap>(
   commandOrSpawn: string | (() => ChildProcess),
   configOrInit?: TravettoSpawnedConfig<I, O, Out, In> | SpawnedInit<Out, In>,
@@ -86,7 +92,7 @@ function spawnedFromProcess<I, O, Out extends MessageMap, In extends MessageMap>
   spawn: () => ChildProcess,
   init: SpawnedInit<Out, In> | undefined,
   execute: SpawnedExecute<I, O, Out, In>,
-): Worker<I, O> & { readonly channel: ParentChannel<Out, In> } {
+): ChannelWorker<I, O, Out, In> {
   const child = spawn();
   if (child === null || typeof child !== 'object' || typeof child.send !== 'function') {
     throw new InvalidOptionError('spawn', child, 'a function returning a ChildProcess with an IPC channel (fork, or spawn with "ipc" in stdio)');

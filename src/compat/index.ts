@@ -6,6 +6,7 @@
  */
 
 export {
+  type ChannelWorker,
   ChildChannel,
   ChildExecution,
   ParentChannel,

@@ -4,7 +4,7 @@ import type { ProcessOptions, ProcessSummary } from '../pool/sources/process.js'
 import { WorkPool as EngineWorkPool } from '../pool/work-pool.js';
 import type { Worker, WorkerFactory } from '../worker/types.js';
 import { fromTravettoOptions, type WorkPoolOptions } from './travetto-options.js';
-import { DEFAULT_SIZE, type RunOptions, type RunWorkerInput, run, runStream, runStreamProgress } from './travetto-run.js';
+import { DEFAULT_SIZE, run, runStream, runStreamProgress } from './travetto-run.js';
 import { fromTravettoInputSource, isTravettoInputSource, type TravettoInputSource } from './travetto-sources.js';
 import { travettoWorker } from './travetto-worker.js';
 
