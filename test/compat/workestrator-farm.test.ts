@@ -335,6 +335,39 @@ describe('Workestrator farm and workers', () => {
     assert.ok(reported.length >= 1 && reported.every((e) => (e as Error).message === 'listener bug'));
   });
 
+  it('a throwing listener on any farm or worker event breaks nothing: calls settle, workers are replaced, kill() settles', async () => {
+    const events = ['fork', 'online', 'message', 'exit', 'close', 'disconnect', 'ttl', 'idle', 'error'] as const;
+    const heard = new Set<string>();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    // ttl 2: the second call recycles the worker (ttl, exit, close, disconnect, then fork and online of the next), which idles after the third
+    const farm = create({ module, numberOfWorkers: 1, ttl: 2, maxIdleTime: 200 });
+    for (const event of events)
+      farm.on(event, () => {
+        heard.add(event);
+        throw new Error(`listener of ${event}`);
+      });
+    const [first] = farm.workers;
+    first.on('exit', () => {
+      throw new Error('worker listener of exit');
+    });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal(await farm.run(i, 1, 1), i + 2);
+      await eventually(() => heard.has('idle') && heard.has('exit') && heard.has('close'), 30_000);
+      assert.equal(await farm.run(1, 1, 1), 3, 'still serving');
+    } finally {
+      await farm.kill();
+      await kill();
+      process.off('warning', onWarning);
+    }
+    for (const event of ['fork', 'online', 'message', 'exit', 'ttl', 'idle']) assert.ok(heard.has(event), `heard ${event}`);
+    assert.ok(
+      warnings.some((w) => w.includes('listener of')),
+      'a throwing listener is reported',
+    );
+  });
+
   it('InvalidOptionError of the engine still refuses what Workestrator let through', () => {
     assert.throws(() => create({ module, numberOfWorkers: 1, runtime: 'nope' as never }), InvalidOptionError);
   });
