@@ -1,5 +1,7 @@
 /** travetto worker 4.x/5.x's static runs: WorkPool.run / runStream / runStreamProgress, on the engine's WorkPool. */
 import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { checkOptionNames } from '../pool/options.js';
 import { AsyncQueue } from '../pool/sources/async-queue.js';
 import { WorkPool as EngineWorkPool } from '../pool/work-pool.js';
 import type { Worker } from '../worker/types.js';
@@ -32,6 +34,8 @@ export interface RunOptions<I, O> {
   /** Aborting it stops pulling inputs and ends the workers once the running items settle. */
   shutdown?: AbortSignal;
 }
+
+const RUN_OPTION_NAMES = ['max', 'min', 'idleTimeoutMillis', 'onComplete', 'onError', 'shutdown'];
 
 /** travetto's default pool size. */
 export const DEFAULT_SIZE = Math.max(Math.trunc(availableParallelism() * 0.75), 4);
@@ -72,6 +76,15 @@ async function* indexed<I>(source: Source<I>): AsyncGenerator<Job<I>> {
  * WorkPoolResultError listing every error (its `cause` is the first, what travetto 5.x threw).
  */
 export async function run<I, O>(factory: RunWorkerInput<I, O>, source: Source<I>, options: RunOptions<I, O> = {}): Promise<void> {
+  if (typeof factory !== 'function')
+    throw new InvalidOptionError('workerFactory', factory, 'a worker factory () => worker, or an execute function (input, idx) => output');
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
+  checkOptionNames(options, RUN_OPTION_NAMES, 'WorkPool.run');
+  for (const name of ['onComplete', 'onError'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new InvalidOptionError(name, options[name], 'a function');
+  }
+  if (options.shutdown !== undefined && !(options.shutdown instanceof AbortSignal))
+    throw new InvalidOptionError('shutdown', options.shutdown, 'an AbortSignal');
   const make =
     factory.length === 0
       ? async () => (await (factory as () => RunWorker<I, O> | Promise<RunWorker<I, O>>)()) as RunWorker<I, O>

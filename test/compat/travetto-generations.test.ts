@@ -272,3 +272,29 @@ describe('travetto v0 names', () => {
     assert.equal(ChildExecution, ParentChannel);
   });
 });
+
+describe('travetto 4.x static run: bad input', () => {
+  it('an unknown option, a non-function factory or a wrong shutdown is refused with InvalidOptionError', async () => {
+    const { InvalidOptionError } = await import('workforce');
+    await assert.rejects(
+      WorkPool.run(async (n: number) => n, [1], { maxx: 2 } as never),
+      (e: unknown) => e instanceof InvalidOptionError && e.suggestion === 'max',
+    );
+    await assert.rejects(WorkPool.run(5 as never, [1]), InvalidOptionError);
+    await assert.rejects(
+      WorkPool.run(async (n: number) => n, [1], { shutdown: true as never }),
+      InvalidOptionError,
+    );
+  });
+
+  it("WorkPoolResultError's cause is the first error", async () => {
+    const error = (await WorkPool.run(
+      async (n: number) => {
+        throw new Error(n === 1 ? 'first' : 'second');
+      },
+      [1, 2],
+      { max: 1 },
+    ).catch((e: unknown) => e)) as WorkPoolResultError;
+    assert.equal((error.cause as Error).message, 'first');
+  });
+});
