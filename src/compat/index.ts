@@ -1,8 +1,9 @@
 /**
  * `workforce/compat`: the names and semantics of the libraries workforce grew from — Workestrator
- * (create, kill, serializers, its option and error names), @probedjs/work-pool (WorkerPool) and
- * @travetto/worker (WorkPool with max/min/idleTimeout and shutdown, input sources, channels with
- * listenFor/listenOnce, spawnedWorker, v0's ExecutionPool) — as thin adapters over the same engine.
+ * (create with its checks, the Farm with its workers, events and error names, kill, serializers),
+ * @probedjs/work-pool (WorkerPool) and @travetto/worker (v0's ExecutionPool and sources, v1's
+ * WorkPool with max/min/idleTimeout, shutdown and InputSources, 4.x's static runs, channels with
+ * listenFor/listenOnce, spawnedWorker in both signatures) — as thin adapters over the same engine.
  */
 
 export {
