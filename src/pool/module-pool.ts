@@ -126,6 +126,11 @@ export class ModulePool {
     return this.#engine.stats;
   }
 
+  /** Every worker the pool runs or is starting, by id (`worker` once the factory made it): a worker is listed from the moment it is decided on. */
+  get workerSlots(): readonly { readonly id: number | string; readonly worker: ModuleWorker | undefined }[] {
+    return this.#engine.slots.filter((h) => h.live && !h.pinnedOnly).map((h) => ({ id: h.id, worker: h.worker as ModuleWorker | undefined }));
+  }
+
   /** Live workers (id, pid for processes, threadId for threads). */
   get workers(): readonly ModuleWorker[] {
     return this.#engine.workers;

@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import createDebug from 'debug';
 import type { Link } from '../channel/link.js';
+import { ProcessLink } from '../channel/process-link.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
@@ -64,7 +66,7 @@ function answerLater(reply: Reply, error: unknown): void {
  * A worker running a user module, over any Link: thread, process or the main thread.
  * Speaks the protocol of ./protocol.ts; the pool sees only the Worker contract.
  * Events: 'online', 'message' (type, content), 'nested' (id, arg, options, group), 'nested-cancel' (id),
- * 'disconnect', 'close', 'error', 'exit'.
+ * 'disconnect', 'close', 'error', 'exit', and 'result' (taskId, ok, value) after each call it answers (emitted only when listened to).
  */
 export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> {
   readonly id: number | string;
@@ -106,6 +108,16 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
 
   get threadId(): number | undefined {
     return this.#link?.threadId;
+  }
+
+  /** The forked child of a process worker, once it is forked (Workestrator's `worker.process`). */
+  get process(): ChildProcess | undefined {
+    return this.#link instanceof ProcessLink ? this.#link.child : undefined;
+  }
+
+  /** Calls sent to this worker and not answered yet. */
+  get pendingCalls(): number {
+    return this.#pending.size;
   }
 
   onExit(listener: (info: ExitInfo) => void): void {
@@ -354,14 +366,18 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     const pending = this.#pending.get(result.id);
     if (!pending) return;
     this.#pending.delete(result.id);
-    if (!result.ok) return pending.answer(false, result.error);
+    let ok = result.ok;
     let decoded: unknown;
-    try {
-      decoded = this.options.serializer.decode(result.payload);
-    } catch (error) {
-      return pending.answer(false, new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error }));
-    }
-    pending.answer(true, decoded);
+    if (!result.ok) decoded = result.error;
+    else
+      try {
+        decoded = this.options.serializer.decode(result.payload);
+      } catch (error) {
+        ok = false;
+        decoded = new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error });
+      }
+    pending.answer(ok, decoded);
+    if (this.listenerCount('result') > 0) this.emit('result', pending.taskId, ok, decoded);
   }
 
   #onExit(exitCode: number | null, signal: string | null, cause: unknown, started: { reject: (e: unknown) => void }): void {

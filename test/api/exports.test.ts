@@ -100,7 +100,7 @@ describe("the root entry ('workforce')", () => {
 });
 
 describe("the compat entry ('workforce/compat')", () => {
-  it('has every seed name, and its error names are the root classes themselves (instanceof works either way)', async () => {
+  it('has every seed name, and its error names are subclasses of the root classes (instanceof works either way)', async () => {
     const compat: Record<string, unknown> = await import('workforce/compat');
     const core = await import('workforce');
     for (const name of [
@@ -116,10 +116,18 @@ describe("the compat entry ('workforce/compat')", () => {
     ]) {
       assert.ok(compat[name] !== undefined, `${name} is exported`);
     }
-    assert.equal(compat.MaxConcurrentCallsError, core.QueueFullError);
-    assert.equal(compat.WorkerExitError, core.WorkerCrashError);
-    assert.equal(compat.WorkerTerminatedError, core.WorkerCrashError);
-    assert.equal(compat.kill, core.killAll);
+    // seed-named subclasses: a root error passes instanceof the seed name, a seed-named one instanceof the root class
+    const pairs: [string, new (...args: any[]) => Error, Error][] = [
+      ['MaxConcurrentCallsError', core.QueueFullError, new core.QueueFullError(1)],
+      ['WorkerExitError', core.WorkerCrashError, new core.WorkerCrashError('x')],
+      ['WorkerTerminatedError', core.WorkerCrashError, new core.WorkerCrashError('x')],
+    ];
+    for (const [name, Root, rootError] of pairs) {
+      const Seed = compat[name] as new (...args: any[]) => Error;
+      assert.ok(Seed.prototype instanceof Root, `${name} extends ${Root.name}`);
+      assert.ok(rootError instanceof Seed, `a ${Root.name} is instanceof ${name}`);
+    }
+    assert.equal(typeof compat.kill, 'function');
     const types = declaredExports(join(root, 'dist/compat/index.d.ts'));
     for (const name of ['WorkPoolOptions', 'WorkerPoolOptions', 'WorkestratorOptions', 'ExecutionJob', 'DataExecutionSource'])
       assert.ok(types.includes(name), `${name} is declared`);

@@ -59,17 +59,23 @@ describe('Workestrator entry point', () => {
     await assert.rejects(farm.run(1, 2, 3), { name: 'PoolClosedError' });
   });
 
-  it('error class aliases', () => {
-    assert.equal(MaxConcurrentCallsError, QueueFullError);
-    assert.equal(WorkerTerminatedError, WorkerCrashError);
-    assert.equal(WorkerExitError, WorkerCrashError);
+  it('error classes under the seed names: instanceof holds both ways', () => {
+    assert.ok(new QueueFullError(1) instanceof MaxConcurrentCallsError);
+    assert.ok(new MaxConcurrentCallsError(1) instanceof QueueFullError);
+    assert.equal(new MaxConcurrentCallsError(1).name, 'MaxConcurrentCallsError');
+    assert.ok(new WorkerCrashError('x') instanceof WorkerTerminatedError);
+    assert.ok(new WorkerCrashError('x') instanceof WorkerExitError);
+    assert.ok(new WorkerTerminatedError('x') instanceof WorkerCrashError);
+    assert.equal(new WorkerTerminatedError('x').name, 'WorkerTerminatedError');
+    assert.equal(new WorkerExitError('x').name, 'WorkerExitError');
+    assert.ok(!(new QueueFullError(1) instanceof WorkerTerminatedError));
   });
 
   it("create()'s defaults at work: 10 calls per worker, 3 retries, killTimeout 500, JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'workforce-seeds-'));
     const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1 });
     try {
-      assert.ok(farm instanceof ModulePool, 'the same engine as createPool, not a second implementation');
+      assert.equal(farm.stats.perWorker.length, 1, "the engine's stats: the farm runs on createPool");
       const peaks = await Promise.all(Array.from({ length: 15 }, () => farm.runMethod<number>('track', 150)));
       assert.equal(Math.max(...peaks), 10, 'maxConcurrentCallsPerWorker 10');
       assert.equal(await farm.runMethod('echo', new Date(0)), '1970-01-01T00:00:00.000Z', 'JSON serializer: a Date arrives as its string');
@@ -95,7 +101,7 @@ describe('Workestrator entry point', () => {
   });
 
   it('maxConcurrentCalls rejects with MaxConcurrentCallsError; a crash with maxRetries 0 is a WorkerTerminatedError', async () => {
-    const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1, maxConcurrentCalls: 2, maxRetries: 0, killTimeout: 0 });
+    const farm = create({ module: fixture('workestrator-farm.cjs'), numberOfWorkers: 1, maxConcurrentCalls: 2, maxRetries: 0, killTimeout: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'workforce-seeds-'));
     try {
       const running = [farm.runMethod('track', 100), farm.runMethod('track', 100)];
