@@ -1,0 +1,304 @@
+/**
+ * `workforce run`: maps a worker module over the JSON Lines of a file or stdin through one module
+ * pool, reading only as fast as the workers take lines (ModulePool.process), and writes the
+ * results as JSON Lines; see the README's "Command line" section for what each flag does.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { BadInputLineError } from '../../errors/bad-input-line-error.js';
+import { createPool, InvalidOptionError, MethodNotFoundError, ModuleLoadError, type ModulePool } from '../../index.js';
+import { CommandError, ExitCode } from '../exit-codes.js';
+import { scanInput } from './input-scan.js';
+import { Journal, type JournalHeader } from './journal.js';
+import type { LineSet } from './line-set.js';
+import { isBlank, readLines } from './lines.js';
+import { fileTarget, OutputWriter, streamTarget } from './output.js';
+import { Progress } from './progress.js';
+import { errorRecord, resultRecord } from './records.js';
+import { Reorder } from './reorder.js';
+
+export interface RunOptions {
+  module: string;
+  method?: string;
+  /** A file, or '-' for stdin. */
+  input: string;
+  /** A file, or '-' for stdout. */
+  output: string;
+  runtime: 'thread' | 'process';
+  workers?: number;
+  concurrency: number;
+  timeout?: number;
+  maxRetries?: number;
+  serializer?: string;
+  ordered: boolean;
+  spread: boolean;
+  withInput: boolean;
+  /** A file for the error lines (default: stderr). */
+  errors?: string;
+  failFast: boolean;
+  resume: boolean;
+  quiet: boolean;
+}
+
+/** The process's streams and signals, so the run can be driven by a test or another command. */
+export interface RunIO {
+  stdin: Readable;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Registers the Ctrl-C handler; returns its removal. */
+  onInterrupt(listener: () => void): () => void;
+}
+
+export const processIO: RunIO = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  onInterrupt: (listener) => {
+    process.on('SIGINT', listener);
+    return () => process.off('SIGINT', listener);
+  },
+};
+
+/** The journal of an output file under --resume. */
+export const journalPath = (output: string) => `${output}.workforce-journal`;
+
+/** A task read from the input: its line, its JSON value, and (--ordered) its place in the output order. */
+interface Task {
+  line: number;
+  input: unknown;
+  seq: number;
+}
+
+/** Runs the command; resolves with its exit code (usage problems reject with a CommandError). */
+export async function run(options: RunOptions, io: RunIO = processIO): Promise<number> {
+  const cwd = process.cwd();
+  const modulePath = isAbsolute(options.module) ? options.module : resolve(cwd, options.module);
+  if (!existsSync(modulePath)) throw new CommandError(`workforce run: cannot load module ${modulePath}: no such file`, ExitCode.MODULE);
+  const inputPath = options.input === '-' ? undefined : resolve(cwd, options.input);
+  const outputPath = options.output === '-' ? undefined : resolve(cwd, options.output);
+  if (inputPath) checkInputFile(inputPath);
+  if (options.resume && !outputPath) throw new CommandError('workforce run: --resume needs --output FILE (the journal is kept next to it)', ExitCode.USAGE);
+  if (options.resume && !inputPath)
+    throw new CommandError('workforce run: --resume needs --input FILE (a journal is checked against the file it was made for)', ExitCode.USAGE);
+  if (outputPath && inputPath === outputPath) throw new CommandError('workforce run: --output is the --input file', ExitCode.USAGE);
+
+  const progress = new Progress(io.stderr, io.stderr.isTTY === true && !options.quiet, options.quiet);
+  const scan = inputPath && (options.resume || io.stderr.isTTY) ? await scanInput(inputPath, options.resume) : undefined;
+
+  // Where results go: under --resume the output is cut back to what the journal records.
+  let done: LineSet | undefined;
+  let writer: OutputWriter;
+  if (outputPath) {
+    let journal: Journal | undefined;
+    let startBytes = 0;
+    if (options.resume && inputPath && scan?.sha256) {
+      const header: JournalHeader = {
+        format: 'workforce-run-journal',
+        version: 1,
+        input: inputPath,
+        inputBytes: scan.bytes,
+        inputSha256: scan.sha256,
+        module: modulePath,
+        method: options.method ?? null,
+        withInput: options.withInput,
+        spread: options.spread,
+      };
+      const resumed = await Journal.open(journalPath(outputPath), header, outputPath).catch((error) => {
+        throw new CommandError(`workforce run: ${(error as Error).message}`, ExitCode.USAGE);
+      });
+      ({ journal, done, outputBytes: startBytes } = resumed);
+    } else await rm(journalPath(outputPath), { force: true }); // a full rerun: an old journal would not describe the new output
+    const handle = await open(outputPath, options.resume ? 'a+' : 'w').catch((error) => {
+      throw new CommandError(`workforce run: cannot write ${outputPath}: ${(error as Error).message}`, ExitCode.USAGE);
+    });
+    if (options.resume) await handle.truncate(startBytes); // a line the journal does not record is redone
+    writer = new OutputWriter(fileTarget(handle), journal, startBytes);
+  } else writer = new OutputWriter(streamTarget(io.stdout), undefined);
+
+  const errorsOut = options.errors ? await open(resolve(cwd, options.errors), 'w') : undefined;
+  const reportError = (line: number, input: unknown, error: unknown) => {
+    const text = errorRecord(line, input, error);
+    if (errorsOut) errorsOut.write(text).catch(() => {});
+    else progress.log(text);
+  };
+
+  let pool: ModulePool;
+  try {
+    pool = createPool({
+      module: modulePath,
+      runtime: options.runtime,
+      numberOfWorkers: options.workers,
+      concurrency: options.concurrency,
+      timeout: options.timeout,
+      maxRetries: options.maxRetries,
+      serializer: serializerSpec(options.serializer, cwd),
+    });
+  } catch (error) {
+    await writer.close();
+    await errorsOut?.close();
+    if (error instanceof ModuleLoadError) throw new CommandError(`workforce run: cannot load module ${modulePath}: ${error.message}`, ExitCode.MODULE);
+    if (error instanceof InvalidOptionError) throw new CommandError(`workforce run: ${error.message}`, ExitCode.USAGE);
+    throw error;
+  }
+
+  // --ordered: results wait in a bounded buffer for the ones before them (it holds more than can run at once)
+  const emit = ({ line, text }: { line: number; text: string }) => writer.write(line, text);
+  const reorder = options.ordered ? new Reorder<{ line: number; text: string }>(Math.max(1024, 4 * runningAtOnce(options)), emit) : undefined;
+
+  // Why reading stopped early, if it did.
+  let interrupted = false;
+  let fatal: Error | undefined; // the module cannot serve the calls: exit 3
+  let stopping = false;
+  let wakeReader: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (wakeReader = resolve));
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    reorder?.wake();
+    wakeReader();
+  };
+  writer.onError = stop;
+  let interrupts = 0;
+  const removeInterrupt = io.onInterrupt(() => {
+    interrupts++;
+    interrupted = true;
+    if (interrupts === 1) {
+      if (!options.quiet) progress.log('workforce run: stopping — finishing running tasks (Ctrl-C again to kill them now)\n');
+      stop();
+    } else {
+      // kill now: what is not in the output is not in the journal either, so --resume redoes it
+      void pool.kill().finally(() => process.exit(ExitCode.INTERRUPTED));
+    }
+  });
+
+  const failed = (line: number, input: unknown, error: unknown) => {
+    progress.failed();
+    reportError(line, input, error);
+    if (options.failFast) stop();
+  };
+
+  const input = inputPath ? createReadStream(inputPath, { highWaterMark: 64 << 10 }) : io.stdin;
+  async function* tasks(): AsyncGenerator<Task> {
+    const lines = readLines(input);
+    try {
+      while (!stopping) {
+        const pulled = lines.next();
+        const next = await Promise.race([pulled, stopped.then(() => undefined)]);
+        if (next === undefined) {
+          pulled.catch(() => {}); // the stream is destroyed below: its read ends with an error nobody waits for
+          break;
+        }
+        if (next.done) break;
+        const { number, text } = next.value;
+        if (isBlank(text)) continue;
+        if (done?.has(number)) {
+          progress.skip();
+          continue;
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          failed(number, text, new BadInputLineError(number, `not JSON (${(error as Error).message})`));
+          continue;
+        }
+        if (options.spread && !Array.isArray(value)) {
+          failed(number, value, new BadInputLineError(number, '--spread needs a JSON array (the argument list) on every line'));
+          continue;
+        }
+        await writer.room();
+        const seq = reorder ? await reorder.room(() => stopping) : 0;
+        if (seq === undefined || stopping) break;
+        yield { line: number, input: value, seq };
+      }
+    } finally {
+      input.destroy();
+    }
+  }
+
+  progress.start(scan?.lines);
+  const settle = (task: Task, text: string | undefined) => {
+    if (reorder) reorder.settle(task.seq, text === undefined ? undefined : { line: task.line, text });
+    else if (text !== undefined) writer.write(task.line, text);
+  };
+  let sourceError: unknown;
+  try {
+    await pool.process(tasks, {
+      method: options.method,
+      args: (task) => (options.spread ? (task.input as unknown[]) : [task.input]),
+      onResult: (result) => {
+        const task = result.input;
+        if (result.ok) {
+          let text: string;
+          try {
+            text = resultRecord(task.line, task.input, result.value, options.withInput);
+          } catch (error) {
+            settle(task, undefined);
+            failed(task.line, task.input, error);
+            return;
+          }
+          settle(task, text);
+          progress.succeeded();
+        } else {
+          settle(task, undefined);
+          if (cannotServe(result.error)) {
+            fatal ??= result.error as Error;
+            stop();
+            return;
+          }
+          failed(task.line, task.input, result.error);
+        }
+      },
+    });
+  } catch (error) {
+    sourceError = error;
+  } finally {
+    removeInterrupt();
+    await writer.close().catch(() => {});
+    await errorsOut?.close();
+    await pool.close();
+  }
+  let code: number = interrupted ? ExitCode.INTERRUPTED : progress.tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+  if (fatal) {
+    progress.log(`workforce run: ${fatal instanceof MethodNotFoundError ? '' : `cannot load module ${modulePath}: `}${fatal.message}\n`);
+    code = ExitCode.MODULE;
+  } else if (writer.error) {
+    progress.log(`workforce run: cannot write the output: ${writer.error.message}\n`);
+    code = ExitCode.FAILED;
+  }
+  progress.finish(interrupted);
+  if (sourceError) throw new CommandError(`workforce run: cannot read the input: ${(sourceError as Error).message}`, ExitCode.USAGE);
+  return code;
+}
+
+/** The module cannot answer any call (it does not load, or has no such --method): the run stops with exit 3. */
+function cannotServe(error: unknown): boolean {
+  return error instanceof ModuleLoadError || error instanceof MethodNotFoundError;
+}
+
+function checkInputFile(path: string): void {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new CommandError(
+      `workforce run: cannot read the input ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      ExitCode.USAGE,
+    );
+  }
+  if (stats.isDirectory()) throw new CommandError(`workforce run: the input ${path} is a directory`, ExitCode.USAGE);
+}
+
+/** A serializer name as is; anything else is a path, relative to the working directory. */
+function serializerSpec(spec: string | undefined, cwd: string): string | undefined {
+  if (spec === undefined || spec === 'json' || spec === 'cbor' || spec === 'structured') return spec;
+  return resolve(cwd, spec);
+}
+
+/** How many tasks the pool runs at once (the reorder buffer must hold more). */
+function runningAtOnce(options: RunOptions): number {
+  return (options.workers ?? availableParallelism()) * options.concurrency;
+}
