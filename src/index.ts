@@ -35,7 +35,7 @@ export {
   WorkforceError,
 } from './errors/index.js';
 export { type PoolEventName, PoolEvents } from './pool/events.js';
-export { createPool, type ModuleProcessOptions, ModulePool, type PoolOptions, type Runtime } from './pool/module-pool.js';
+export { createPool, ModulePool, type ModuleProcessOptions, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export type { EngineOptions } from './pool/options.js';
 export { killAll } from './pool/registry.js';
 export { AsyncQueue, DynamicAsyncIterator } from './pool/sources/async-queue.js';
