@@ -54,6 +54,7 @@ export class OutputWriter {
   #texts: string[] = [];
   #lines: number[] = [];
   #pending = 0; // characters given and not yet written
+  #batched = 0; // characters in #texts (not yet handed to a flush)
   #bytes: number; // bytes in the output file so far
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -80,7 +81,8 @@ export class OutputWriter {
     this.#texts.push(text);
     this.#lines.push(line);
     this.#pending += text.length;
-    if (this.#pending >= BATCH_BYTES) this.#flushSoon(0);
+    this.#batched += text.length;
+    if (this.#batched >= BATCH_BYTES) this.#flushSoon(0);
     else this.#flushSoon(FLUSH_MS);
   }
 
@@ -99,6 +101,7 @@ export class OutputWriter {
     const lines = this.#lines;
     this.#texts = [];
     this.#lines = [];
+    this.#batched = 0;
     this.#flushing = this.#flushing.then(async () => {
       if (this.#error) return;
       try {

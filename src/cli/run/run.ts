@@ -14,7 +14,7 @@ import { CommandError, ExitCode } from '../exit-codes.js';
 import { scanInput } from './input-scan.js';
 import { Journal, type JournalHeader } from './journal.js';
 import type { LineSet } from './line-set.js';
-import { isBlank, readLines } from './lines.js';
+import { isBlank, type Line, readLines } from './lines.js';
 import { fileTarget, OutputWriter, streamTarget } from './output.js';
 import { Progress } from './progress.js';
 import { errorRecord, resultRecord } from './records.js';
@@ -152,13 +152,12 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   let interrupted = false;
   let fatal: Error | undefined; // the module cannot serve the calls: exit 3
   let stopping = false;
-  let wakeReader: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (wakeReader = resolve));
+  const input = inputPath ? createReadStream(inputPath, { highWaterMark: 64 << 10 }) : io.stdin;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     reorder?.wake();
-    wakeReader();
+    input.destroy(); // ends a read that waits for input (stdin left open)
   };
   writer.onError = stop;
   let interrupts = 0;
@@ -180,18 +179,18 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     if (options.failFast) stop();
   };
 
-  const input = inputPath ? createReadStream(inputPath, { highWaterMark: 64 << 10 }) : io.stdin;
   async function* tasks(): AsyncGenerator<Task> {
     const lines = readLines(input);
     try {
       while (!stopping) {
-        const pulled = lines.next();
-        const next = await Promise.race([pulled, stopped.then(() => undefined)]);
-        if (next === undefined) {
-          pulled.catch(() => {}); // the stream is destroyed below: its read ends with an error nobody waits for
-          break;
+        let next: IteratorResult<Line>;
+        try {
+          next = await lines.next();
+        } catch (error) {
+          if (stopping) break; // stop() destroyed the stream under the read
+          throw error;
         }
-        if (next.done) break;
+        if (next.done || stopping) break;
         const { number, text } = next.value;
         if (isBlank(text)) continue;
         if (done?.has(number)) {
