@@ -3,11 +3,13 @@
  * pool, reading only as fast as the workers take lines (ModulePool.process), and writes the
  * results as JSON Lines; see the README's "Command line" section for what each flag does.
  */
+import { once } from 'node:events';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { BadInputLineError } from '../../errors/bad-input-line-error.js';
 import { createPool, InvalidOptionError, MethodNotFoundError, ModuleLoadError, type ModulePool } from '../../index.js';
 import { CommandError, ExitCode } from '../exit-codes.js';
@@ -86,7 +88,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   if (outputPath && inputPath === outputPath) throw new CommandError('workforce run: --output is the --input file', ExitCode.USAGE);
 
   const progress = new Progress(io.stderr, io.stderr.isTTY === true && !options.quiet, options.quiet);
-  const scan = inputPath && (options.resume || io.stderr.isTTY) ? await scanInput(inputPath, options.resume) : undefined;
+  const scan = inputPath && (options.resume || (io.stderr.isTTY && !options.quiet)) ? await scanInput(inputPath, options.resume) : undefined;
 
   // Where results go: under --resume the output is cut back to what the journal records.
   let done: LineSet | undefined;
@@ -118,10 +120,18 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     writer = new OutputWriter(fileTarget(handle), journal, startBytes);
   } else writer = new OutputWriter(streamTarget(io.stdout), undefined);
 
-  const errorsOut = options.errors ? await open(resolve(cwd, options.errors), 'w') : undefined;
+  const errorsPath = options.errors === undefined ? undefined : resolve(cwd, options.errors);
+  const errorsOut = errorsPath
+    ? (
+        await open(errorsPath, 'w').catch(async (error) => {
+          await writer.close();
+          throw new CommandError(`workforce run: cannot write ${errorsPath}: ${(error as Error).message}`, ExitCode.USAGE);
+        })
+      ).createWriteStream() // a stream: error lines stay whole and in order
+    : undefined;
   const reportError = (line: number, input: unknown, error: unknown) => {
     const text = errorRecord(line, input, error);
-    if (errorsOut) errorsOut.write(text).catch(() => {});
+    if (errorsOut) errorsOut.write(text);
     else progress.log(text);
   };
 
@@ -138,7 +148,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     });
   } catch (error) {
     await writer.close();
-    await errorsOut?.close();
+    await endStream(errorsOut);
     if (error instanceof ModuleLoadError) throw new CommandError(`workforce run: cannot load module ${modulePath}: ${error.message}`, ExitCode.MODULE);
     if (error instanceof InvalidOptionError) throw new CommandError(`workforce run: ${error.message}`, ExitCode.USAGE);
     throw error;
@@ -209,6 +219,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
           continue;
         }
         await writer.room();
+        if (errorsOut?.writableNeedDrain) await once(errorsOut, 'drain'); // many failing lines: the error file keeps up
         const seq = reorder ? await reorder.room(() => stopping) : 0;
         if (seq === undefined || stopping) break;
         yield { line: number, input: value, seq };
@@ -257,7 +268,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   } finally {
     removeInterrupt();
     await writer.close().catch(() => {});
-    await errorsOut?.close();
+    await endStream(errorsOut);
     await pool.close();
   }
   let code: number = interrupted ? ExitCode.INTERRUPTED : progress.tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
@@ -271,6 +282,13 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   progress.finish(interrupted);
   if (sourceError) throw new CommandError(`workforce run: cannot read the input: ${(sourceError as Error).message}`, ExitCode.USAGE);
   return code;
+}
+
+/** Ends a write stream and waits until its file is closed. */
+async function endStream(stream: Writable | undefined): Promise<void> {
+  if (!stream) return;
+  stream.end();
+  await finished(stream).catch(() => {});
 }
 
 /** The module cannot answer any call (it does not load, or has no such --method): the run stops with exit 3. */
