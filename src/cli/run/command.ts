@@ -16,16 +16,22 @@ export function runCommand(action: (options: RunOptions) => Promise<void>): Comm
     .option('-t, --timeout <ms>', 'fail a task that runs longer than this (its worker is replaced)', positive('--timeout'))
     .option('--max-retries <n>', 'times a task is retried after its worker died (default 3)', atLeastZero('--max-retries'))
     .option('--serializer <name>', 'how tasks travel to workers: structured (default), json, cbor, or a Serializer module path')
-    .option('--ordered', 'write results in input order (a bounded reorder buffer; unordered is faster)', false)
-    .option('--spread', 'each line is a JSON array: the argument list of the call', false)
-    .option('--with-input', 'write {"line":n,"input":…,"output":…} instead of the bare result', false)
+    .option('--ordered', 'write results in input order (a bounded reorder buffer; unordered is faster)')
+    .option('--spread', 'each line is a JSON array: the argument list of the call')
+    .option('--with-input', 'write {"line":n,"input":…,"output":…} instead of the bare result')
     .option('-e, --errors <file>', 'write the error lines {"line":n,"input":…,"error":{…}} here instead of to stderr')
-    .option('--fail-fast', 'stop reading at the first failed line (running tasks finish)', false)
-    .option('--resume', 'keep a journal next to --output; a rerun skips the lines already in the output', false)
-    .option('-q, --quiet', 'no progress bar and no summary line', false)
+    .option('--fail-fast', 'stop reading at the first failed line (running tasks finish)')
+    .option('--resume', 'keep a journal next to --output; a rerun skips the lines already in the output')
+    .option('-q, --quiet', 'no progress bar and no summary line')
     .showSuggestionAfterError()
     .action(async (module: string, flags: Omit<RunOptions, 'module'>) => {
-      await action({ ...flags, module });
+      const { ordered, spread, withInput, failFast, resume, quiet } = flags;
+      await action({
+        ...flags,
+        module,
+        // a flag not given is undefined to commander; false here (the --resume journal compares them)
+        ...{ ordered: !!ordered, spread: !!spread, withInput: !!withInput, failFast: !!failFast, resume: !!resume, quiet: !!quiet },
+      });
     });
 }
 
