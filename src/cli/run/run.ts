@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -13,11 +13,10 @@ import { finished } from 'node:stream/promises';
 import { BadInputLineError } from '../../errors/bad-input-line-error.js';
 import { createPool, InvalidOptionError, MethodNotFoundError, ModuleLoadError, type ModulePool } from '../../index.js';
 import { CommandError, ExitCode } from '../exit-codes.js';
-import { scanInput } from './input-scan.js';
-import { Journal, type JournalHeader } from './journal.js';
-import type { LineSet } from './line-set.js';
+import { type InputScan, scanInput } from './input-scan.js';
+import type { JournalHeader } from './journal.js';
 import { isBlank, type Line, readLines } from './lines.js';
-import { fileTarget, OutputWriter, streamTarget } from './output.js';
+import { openOutput } from './open-output.js';
 import { Progress } from './progress.js';
 import { errorRecord, resultRecord } from './records.js';
 import { Reorder } from './reorder.js';
@@ -64,9 +63,6 @@ export const processIO: RunIO = {
   },
 };
 
-/** The journal of an output file under --resume. */
-export const journalPath = (output: string) => `${output}.workforce-journal`;
-
 /** A task read from the input: its line, its JSON value, and (--ordered) its place in the output order. */
 interface Task {
   line: number;
@@ -91,34 +87,11 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   const scan = inputPath && (options.resume || (io.stderr.isTTY && !options.quiet)) ? await scanInput(inputPath, options.resume) : undefined;
 
   // Where results go: under --resume the output is cut back to what the journal records.
-  let done: LineSet | undefined;
-  let writer: OutputWriter;
-  if (outputPath) {
-    let journal: Journal | undefined;
-    let startBytes = 0;
-    if (options.resume && inputPath && scan?.sha256) {
-      const header: JournalHeader = {
-        format: 'workforce-run-journal',
-        version: 1,
-        input: inputPath,
-        inputBytes: scan.bytes,
-        inputSha256: scan.sha256,
-        module: modulePath,
-        method: options.method ?? null,
-        withInput: options.withInput,
-        spread: options.spread,
-      };
-      const resumed = await Journal.open(journalPath(outputPath), header, outputPath).catch((error) => {
-        throw new CommandError(`workforce run: ${(error as Error).message}`, ExitCode.USAGE);
-      });
-      ({ journal, done, outputBytes: startBytes } = resumed);
-    } else await rm(journalPath(outputPath), { force: true }); // a full rerun: an old journal would not describe the new output
-    const handle = await open(outputPath, options.resume ? 'a+' : 'w').catch((error) => {
-      throw new CommandError(`workforce run: cannot write ${outputPath}: ${(error as Error).message}`, ExitCode.USAGE);
-    });
-    if (options.resume) await handle.truncate(startBytes); // a line the journal does not record is redone
-    writer = new OutputWriter(fileTarget(handle), journal, startBytes);
-  } else writer = new OutputWriter(streamTarget(io.stdout), undefined);
+  const { writer, done } = await openOutput(
+    outputPath,
+    io.stdout,
+    options.resume && inputPath && scan?.sha256 ? journalHeader(options, modulePath, inputPath, scan) : undefined,
+  );
 
   const errorsPath = options.errors === undefined ? undefined : resolve(cwd, options.errors);
   const errorsOut = errorsPath
@@ -282,6 +255,21 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   progress.finish(interrupted);
   if (sourceError) throw new CommandError(`workforce run: cannot read the input: ${(sourceError as Error).message}`, ExitCode.USAGE);
   return code;
+}
+
+/** What a --resume journal must match: the input's identity and the flags that shape the output lines. */
+function journalHeader(options: RunOptions, modulePath: string, inputPath: string, scan: InputScan): JournalHeader {
+  return {
+    format: 'workforce-run-journal',
+    version: 1,
+    input: inputPath,
+    inputBytes: scan.bytes,
+    inputSha256: scan.sha256 as string,
+    module: modulePath,
+    method: options.method ?? null,
+    withInput: options.withInput,
+    spread: options.spread,
+  };
 }
 
 /** Ends a write stream and waits until its file is closed. */
