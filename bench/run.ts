@@ -8,6 +8,7 @@ import { arch, availableParallelism, cpus, loadavg, release, totalmem, type } fr
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ADAPTERS } from './adapters/index.js';
+import { CLI_SIZES, type CliBenchResult, cliBench, renderCliTable } from './cli/bench.js';
 import { PoolCache, runWorkload } from './harness.js';
 import { renderLegend, renderTable, type WorkloadResult } from './report.js';
 import { type Mode, WORKLOADS } from './workloads/index.js';
@@ -36,7 +37,11 @@ function pick<T extends { [k in K]: string }, K extends keyof T>(all: readonly T
   for (const name of names) if (!all.some((item) => item[key] === name)) throw new Error(`unknown ${what} "${name}": ${all.map((i) => i[key]).join(', ')}`);
   return all.filter((item) => names.includes(item[key]));
 }
-const workloads = pick(WORKLOADS, 'id', args.only, 'workload');
+// 'cli' in --only is the command's benchmark (bench/cli/bench.ts), run after the library workloads
+const only = args.only?.split(',').map((s) => s.trim());
+const listed = only?.filter((name) => name !== 'cli');
+const workloads = listed?.length === 0 ? [] : pick(WORKLOADS, 'id', listed?.join(','), 'workload');
+const runCli = only === undefined || only.includes('cli');
 const specs = pick(ADAPTERS, 'name', args.libs, 'library');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -57,6 +62,7 @@ log(
 const started = performance.now();
 const pools = new PoolCache(workers);
 const results: WorkloadResult[] = [];
+let cli: CliBenchResult | undefined;
 const unclosed: string[] = [];
 try {
   for (const workload of workloads) {
@@ -76,6 +82,11 @@ try {
       }),
     );
   }
+  if (runCli) {
+    await pools.closeAll(); // the command runs in child processes: the machine to itself
+    log('cli: workforce run vs GNU parallel vs the pool.run loop');
+    cli = await cliBench(CLI_SIZES[mode], workers, log);
+  }
 } finally {
   await pools.closeAll((spec, error) => {
     unclosed.push(spec.name);
@@ -85,8 +96,9 @@ try {
 machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 const seconds = Math.round((performance.now() - started) / 100) / 10;
 
-process.stdout.write(`${renderTable(results)}\n\n${renderLegend(results)}\n`);
-const json = { timestamp: new Date().toISOString(), mode, rounds, workers, seconds, machine, workloads: results };
+if (results.length > 0) process.stdout.write(`${renderTable(results)}\n\n${renderLegend(results)}\n`);
+if (cli) process.stdout.write(`\n${renderCliTable(cli)}\n`);
+const json = { timestamp: new Date().toISOString(), mode, rounds, workers, seconds, machine, workloads: results, cli };
 writeFileSync(args.out!, `${JSON.stringify(json, null, 2)}\n`);
 log(`done in ${seconds} s; results in ${args.out}`);
 // A pool that would not close may keep this process alive: say so and end it.

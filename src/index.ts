@@ -25,7 +25,7 @@ export {
 } from './errors/index.js';
 export { type PoolEventName, PoolEvents } from './pool/events.js';
 export type { PoolMessageListener } from './pool/message-listeners.js';
-export { createPool, type ModulePool, type PoolOptions, type Runtime } from './pool/module-pool.js';
+export { createPool, type ModulePool, type ModuleProcessOptions, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export { MAX_WORKERS } from './pool/options.js';
 export { killAll } from './pool/registry.js';
 export { AsyncQueue } from './pool/sources/async-queue.js';

@@ -3,12 +3,15 @@ import createDebug from 'debug';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import type { ModuleWorker } from '../worker/module-worker.js';
+import type { Call } from '../worker/protocol.js';
 import type { PoolEventName } from './events.js';
 import type { PoolMessageListener } from './message-listeners.js';
 import { ModuleEngine } from './module-engine.js';
 import { TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { type PoolOptions, type Runtime, resolvePoolOptions } from './pool-options.js';
 import { RuntimeFactory } from './runtime-factory.js';
+import { type InputSource, toAsyncIterator } from './sources/input-source.js';
+import type { ItemResult, ProcessOptions, ProcessSummary } from './sources/process.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import type { CloseOptions } from './work-pool.js';
@@ -151,6 +154,43 @@ export class ModulePool {
     }
     return [successes, failures];
   }
+
+  /**
+   * Runs every item of `source` through the pool, pulling the next only when a worker can take it
+   * (WorkPool.process): `args(item)` gives the call's arguments (default `[item]`), `method` the
+   * named export (default: the default export). Outcomes and the summary carry the source's items.
+   */
+  process<I, R = unknown>(source: InputSource<I>, options: ModuleProcessOptions<I, R> = {}): Promise<ProcessSummary<I>> {
+    const { method, args = (item: I) => [item], onResult, ...rest } = options;
+    const bad = method === undefined ? undefined : badMethod(method);
+    if (bad) return Promise.reject(bad);
+    const items = new Map<Call, I>(); // a call's source item, until the call succeeds (failures are in the summary)
+    const calls = (async function* () {
+      for await (const item of { [Symbol.asyncIterator]: () => toAsyncIterator(source) }) {
+        const call: Call = { method, args: args(item) };
+        items.set(call, item);
+        yield call;
+      }
+    })();
+    const item = (call: Call) => items.get(call) as I;
+    return this.#engine
+      .process(calls, {
+        ...rest,
+        onResult: (result) => {
+          const mapped = { ...result, input: item(result.input) } as ItemResult<I, R>;
+          if (result.ok) items.delete(result.input);
+          onResult?.(mapped);
+        },
+      })
+      .then((summary) => ({ ...summary, errors: summary.errors.map(({ input, error }) => ({ input: item(input), error })) }));
+  }
+}
+
+export interface ModuleProcessOptions<I, R> extends ProcessOptions<I, R> {
+  /** The named export each item is run by (default: the default export). */
+  method?: string;
+  /** The call's arguments for an item (default `[item]`); what it throws ends the run with that error. */
+  args?: (item: I) => unknown[];
 }
 
 /** A method name is a non-empty string (the module's exports are looked up by it in the worker). */

@@ -1,0 +1,191 @@
+// `workforce run` as a user runs it (a child process): the README's main job, exactly-once
+// output ordered and unordered, bad input and bad usage with their exit codes and messages.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { tempDirs } from '../helpers.js';
+import { cliFixture, jsonLines, numbers, ROOT, workforce } from './cli.js';
+
+const tmp = tempDirs('workforce-cli-');
+const double = cliFixture('double.mjs');
+
+/** The primes below n, counted the slow way (checks the example's answers). */
+function primesBelow(n: number): number {
+  let count = 0;
+  outer: for (let i = 2; i < n; i++) {
+    for (let d = 2; d * d <= i; d++) if (i % d === 0) continue outer;
+    count++;
+  }
+  return count;
+}
+
+describe('workforce run: the README main job', () => {
+  it('runs verbatim from the checkout through npx and prints every result in order', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const command = /<!-- cli:main-job -->\s*```sh\n(.*)\n```/.exec(readme)?.[1];
+    if (!command?.startsWith('npx workforce run ')) assert.fail(`README main-job command: ${command}`);
+    const { stdout, stderr } = await promisify(execFile)('sh', ['-c', command], { cwd: ROOT, timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' } });
+    const input = readFileSync(join(ROOT, 'examples/cli/numbers.jsonl'), 'utf8').trim().split('\n').map(Number);
+    const out = jsonLines(stdout) as { line: number; input: number; output: number }[];
+    assert.deepEqual(
+      out.map((r) => [r.line, r.input]),
+      input.map((n, i) => [i + 1, n]),
+    );
+    assert.equal(out[0].output, primesBelow(input[0]));
+    assert.equal(out[1].output, primesBelow(input[1]));
+    assert.equal(out.at(-1)?.output, 348513); // π(5,000,000)
+    assert.match(stderr, /workforce run: 100 done, 0 failed/);
+  });
+});
+
+describe('workforce run: every result exactly once', () => {
+  const count = 3000;
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`unordered (${runtime}): each input's result once, out of order allowed`, async () => {
+      const lines = runtime === 'thread' ? count : 500;
+      const { code, stdout, stderr } = await workforce(['run', double, '--runtime', runtime, '-w', '2', '-c', '8', '--with-input'], { stdin: numbers(lines) });
+      assert.equal(code, 0, stderr);
+      const out = jsonLines(stdout) as { line: number; input: number; output: number }[];
+      assert.equal(out.length, lines);
+      assert.deepEqual(
+        out.map((r) => r.line).sort((a, b) => a - b),
+        Array.from({ length: lines }, (_, i) => i + 1),
+      );
+      for (const r of out) assert.equal(r.output, r.input * 2);
+      assert.match(stderr, new RegExp(`${lines} done, 0 failed`));
+    });
+  }
+
+  it('--ordered: the results in input order, from a file to a file', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'in.jsonl'), numbers(count));
+    const { code, stderr } = await workforce(['run', double, '-i', join(dir, 'in.jsonl'), '-o', join(dir, 'out.jsonl'), '--ordered', '-w', '2', '-c', '16']);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      jsonLines(readFileSync(join(dir, 'out.jsonl'), 'utf8')),
+      Array.from({ length: count }, (_, i) => (i + 1) * 2),
+    );
+  });
+
+  it('the unordered run really is out of order (so the ordered test can fail)', async () => {
+    const { stdout } = await workforce(['run', double, '-w', '2', '-c', '16', '-q'], { stdin: numbers(count) });
+    const out = jsonLines(stdout) as number[];
+    assert.notDeepEqual(
+      out,
+      Array.from({ length: count }, (_, i) => (i + 1) * 2),
+    );
+  });
+
+  it('CRLF lines, blank lines and a last line without a newline; --spread and --method', async () => {
+    const { code, stdout, stderr } = await workforce(['run', double, '--method', 'add', '--spread', '--with-input', '--ordered'], {
+      stdin: '[1,2]\r\n\r\n   \n[3,4]\n[5,6]',
+    });
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(jsonLines(stdout), [
+      { line: 1, input: [1, 2], output: 3 },
+      { line: 4, input: [3, 4], output: 7 },
+      { line: 5, input: [5, 6], output: 11 },
+    ]);
+  });
+});
+
+describe('workforce run: failures and bad usage', () => {
+  it('bad JSON lines and throwing tasks: error lines with line numbers, the rest written, exit 1', async () => {
+    const dir = tmp();
+    const errors = join(dir, 'errors.jsonl');
+    const input = '1\n{oops\n5\n\n7\n10\n';
+    const { code, stdout, stderr } = await workforce(['run', double, '--method', 'picky', '--ordered', '-e', errors], { stdin: input });
+    assert.equal(code, 1, stderr);
+    assert.deepEqual(jsonLines(stdout), [1, 7]);
+    const failed = (
+      jsonLines(readFileSync(errors, 'utf8')) as { line: number; input: unknown; error: { name: string; code?: string; message: string } }[]
+    ).sort((a, b) => a.line - b.line);
+    assert.deepEqual(
+      failed.map((e) => [e.line, e.input, e.error.name]),
+      [
+        [2, '{oops', 'BadInputLineError'],
+        [3, 5, 'RangeError'],
+        [6, 10, 'RangeError'],
+      ],
+    );
+    assert.equal(failed[0].error.code, 'ERR_WORKFORCE_BAD_INPUT_LINE');
+    assert.match(failed[0].error.message, /^Line 2: not JSON/);
+    assert.match(stderr, /2 done, 3 failed/);
+  });
+
+  it('error lines go to stderr without --errors; a result JSON cannot hold fails its line', async () => {
+    const { code, stdout, stderr } = await workforce(['run', double, '--method', 'big'], { stdin: '1\n' });
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    const [error] = jsonLines(stderr.split('\n')[0]) as { line: number; error: { name: string; message: string } }[];
+    assert.equal(error.line, 1);
+    assert.equal(error.error.name, 'SerializationError');
+  });
+
+  it('--spread with a line that is not an array: an error line, not a crash', async () => {
+    const { code, stdout, stderr } = await workforce(['run', double, '--method', 'add', '--spread', '-q'], { stdin: '[1,2]\n3\n' });
+    assert.equal(code, 1);
+    assert.deepEqual(jsonLines(stdout), [3]);
+    assert.match(stderr, /"line":2.*--spread needs a JSON array/);
+  });
+
+  it('--fail-fast stops reading at the first failure', async () => {
+    const { code, stdout, stderr } = await workforce(['run', double, '--method', 'picky', '-w', '1', '--fail-fast'], { stdin: numbers(5000) });
+    assert.equal(code, 1, stderr);
+    assert.ok(jsonLines(stdout).length < 100, `ran ${jsonLines(stdout).length} lines after the failure at line 5`);
+  });
+
+  it('a missing module: exit 3 naming it', async () => {
+    const { code, stderr } = await workforce(['run', 'no/such/module.mjs'], { stdin: '1\n' });
+    assert.equal(code, 3);
+    assert.match(stderr, /cannot load module .*no\/such\/module\.mjs: no such file/);
+  });
+
+  it('a module that throws on import: exit 3 with its error', async () => {
+    const { code, stderr } = await workforce(['run', cliFixture('broken.mjs'), '-w', '2'], { stdin: numbers(50) });
+    assert.equal(code, 3);
+    assert.match(stderr, /cannot load module .*broken\.mjs.*broken on purpose/);
+    assert.doesNotMatch(stderr, /"line":/); // one message, not one error line per input
+  });
+
+  it('a --method the module does not export: exit 3', async () => {
+    const { code, stderr } = await workforce(['run', double, '--method', 'nope'], { stdin: '1\n' });
+    assert.equal(code, 3);
+    assert.match(stderr, /nope/);
+  });
+
+  it('an unknown flag: exit 2 with a did-you-mean', async () => {
+    const { code, stderr } = await workforce(['run', double, '--orderd']);
+    assert.equal(code, 2);
+    assert.match(stderr, /unknown option '--orderd'/);
+    assert.match(stderr, /Did you mean --ordered\?/);
+  });
+
+  it('bad values and combinations: exit 2', async () => {
+    for (const args of [
+      ['run', double, '--workers', '0'],
+      ['run', double, '--runtime', 'fibers'],
+      ['run', double, '--resume'],
+      ['run', double, '-i', 'no-such-input.jsonl'],
+      ['run'],
+      ['walk'],
+      [],
+    ]) {
+      const { code, stderr } = await workforce(args);
+      assert.equal(code, 2, `workforce ${args.join(' ')}: ${stderr}`);
+      assert.ok(stderr.length > 0);
+    }
+  });
+
+  it('--help and --version: exit 0', async () => {
+    const help = await workforce(['run', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--ordered/);
+    const version = await workforce(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+});

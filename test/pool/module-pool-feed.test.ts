@@ -1,0 +1,70 @@
+// ModulePool.process(): a source of items run through the module pool with backpressure, the
+// outcomes carrying the source's own items (the `workforce run` command is built on it).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createPool, InvalidOptionError, type ItemResult } from 'workforce';
+import { fixture } from '../helpers.js';
+
+describe('ModulePool.process()', () => {
+  it('runs each item with its arguments and reports outcomes and failures with the source items', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 2, maxRetries: 0 });
+    try {
+      const items = [
+        { n: 1, args: [1, 2, 3] },
+        { n: 2, args: ['a', 'b', 'c'] },
+      ];
+      const seen: ItemResult<(typeof items)[number], unknown>[] = [];
+      const summary = await pool.process(items, { args: (item) => item.args, onResult: (r) => seen.push(r) });
+      assert.equal(summary.completed, 2);
+      assert.deepEqual(seen.map((r) => [r.input.n, r.ok && r.value]).sort(), [
+        [1, 6],
+        [2, 'abc'],
+      ]);
+      const failing = await pool.process(['boom', 'bang'], { method: 'fail' });
+      assert.equal(failing.failed, 2);
+      assert.deepEqual(failing.errors.map((e) => [e.input, (e.error as Error).message]).sort(), [
+        ['bang', 'bang'],
+        ['boom', 'boom'],
+      ]);
+      const named = await pool.process([[5, 'x']], {
+        method: 'sleep',
+        args: (item) => item,
+        onResult: (r) => assert.deepEqual(r, { input: [5, 'x'], ok: true, value: 'x' }),
+      });
+      assert.equal(named.completed, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('pulls the source no further ahead than the workers can run', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 2, concurrency: 2 });
+    let pulled = 0;
+    let settled = 0;
+    let ahead = 0;
+    function* source() {
+      for (let i = 0; i < 40; i++) {
+        pulled++;
+        ahead = Math.max(ahead, pulled - settled);
+        yield i;
+      }
+    }
+    try {
+      const summary = await pool.process(source, { method: 'sleep', args: (i) => [5, i], onResult: () => settled++ });
+      assert.equal(summary.completed, 40);
+      assert.ok(ahead <= 4, `pulled ${ahead} items ahead of the 4 the workers can run`);
+      assert.ok(ahead >= 2, 'the workers ran items side by side');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a method that is not a name', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
+    try {
+      await assert.rejects(pool.process([1], { method: '' }), InvalidOptionError);
+    } finally {
+      await pool.close();
+    }
+  });
+});
