@@ -38,6 +38,7 @@ export { type PoolEventName, PoolEvents } from './pool/events.js';
 export { createPool, ModulePool, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export type { EngineOptions } from './pool/options.js';
 export { killAll } from './pool/registry.js';
+export type { Runner, RunnerTaskOptions } from './pool/runner.js';
 export { AsyncQueue, DynamicAsyncIterator } from './pool/sources/async-queue.js';
 export { type InputSource, IterableInputSource } from './pool/sources/input-source.js';
 export type { ItemResult, ProcessOptions, ProcessSummary } from './pool/sources/process.js';

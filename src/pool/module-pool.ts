@@ -20,6 +20,7 @@ import type { PoolEventName } from './events.js';
 import { MessageListeners } from './message-listeners.js';
 import { NestedTasks } from './nested-tasks.js';
 import type { EngineOptions } from './options.js';
+import type { Runner } from './runner.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
 import { type CloseOptions, WorkPool } from './work-pool.js';
@@ -67,7 +68,7 @@ export type PoolListener = (...args: any[]) => void;
  * A pool of workers running one module: `run`, `runMethod`, `addTask`, broadcasts, messages
  * both ways. It is the generic WorkPool engine over ModuleWorkers, with the call shape fixed.
  */
-export class ModulePool {
+export class ModulePool implements Runner {
   readonly #pool: WorkPool<Call, unknown, ModuleWorker>;
   readonly #listeners = new MessageListeners();
   /** postMessageToWorkers() messages for workers the factory has not made yet; sent by #wire. */
@@ -140,6 +141,16 @@ export class ModulePool {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
     return this.#pool.submit({ method, args }) as Promise<R>;
+  }
+
+  /** `run` / `runMethod` with task options (a signal, affinity): `method` undefined is the default export. */
+  runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<R> {
+    options ??= {};
+    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    const { method, ...taskOptions } = options;
+    const bad = method === undefined ? undefined : badMethod(method);
+    if (bad) return Promise.reject(bad);
+    return this.#submit({ method, args }, taskOptions) as Promise<R>;
   }
 
   /** One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`. */
@@ -228,6 +239,16 @@ export class ModulePool {
 
   get stats(): PoolStats {
     return this.#pool.stats;
+  }
+
+  /** Calls the pool runs at once when every worker is up (maxWorkers × concurrency). */
+  get capacity(): number {
+    return this.#pool.capacity;
+  }
+
+  /** Set once the pool gave up starting workers (its ModuleLoadError); every call then rejects with it. */
+  get failure(): Error | undefined {
+    return this.#pool.failure;
   }
 
   /** Live workers (id, pid for processes, threadId for threads). */
