@@ -7,8 +7,6 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { Runtime } from '../pool/module-pool.js';
 import { EXIT_USAGE, type QueueWorkerIo, runQueueWorker } from '../remote/queue-worker.js';
 
-
-
 function whole(min: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
@@ -30,7 +28,11 @@ export function workerProgram(io: QueueWorkerIo, done: (code: number) => void): 
     .option('--concurrency <n>', 'calls one worker runs at once', whole(1))
     .option('--timeout <ms>', 'ms a call may run on this machine before TimeoutError', whole(1))
     .option('--max-retries <n>', 'extra attempts after a crash or timeout', whole(0))
-    .option('--serializer <spec>', "serializer between this process and its workers: 'cbor' (default: Buffer, Map, Date survive), 'json', 'structured' or the absolute path of a Serializer module (then also the one of producers using it)", 'cbor')
+    .option(
+      '--serializer <spec>',
+      "serializer between this process and its workers: 'cbor' (default: Buffer, Map, Date survive), 'json', 'structured' or the absolute path of a Serializer module (then also the one of producers using it)",
+      'cbor',
+    )
     .option('--drain-timeout <ms>', 'ms running jobs get after SIGTERM/SIGINT before they are handed back', whole(0), 30_000)
     .option('--lock-duration <ms>', 'ms a job lock lasts (renewed while it runs)', whole(100))
     .option('--stalled-interval <ms>', 'ms between checks for jobs whose consumer was lost', whole(100))

@@ -117,7 +117,8 @@ export class RemotePool implements Runner {
     this.#timeout = delay('timeout', options.timeout ?? Number.POSITIVE_INFINITY, 1);
     this.#maxBytes = limit('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1);
     this.#pollInterval = count('pollInterval', options.pollInterval ?? 5000, 10);
-    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
+    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
+      throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
     this.#prefix = options.prefix;
     const common = { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) };
     this.#queue = new Queue(this.queueName, common);
@@ -169,7 +170,8 @@ export class RemotePool implements Runner {
    */
   close(options: { force?: boolean } | null = {}): Promise<void> {
     this.#closing ??= (async () => {
-      if (options?.force) for (const id of [...this.#pending.keys()]) this.#settle(id, false, new PoolClosedError('The remote pool was closed before this call settled'));
+      if (options?.force)
+        for (const id of [...this.#pending.keys()]) this.#settle(id, false, new PoolClosedError('The remote pool was closed before this call settled'));
       if (this.pending > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
       clearInterval(this.#poller);

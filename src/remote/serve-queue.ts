@@ -94,7 +94,8 @@ export class QueueServer {
     const lockDuration = timerDelay('lockDuration', options.lockDuration ?? 30_000, 100);
     const stalledInterval = timerDelay('stalledInterval', options.stalledInterval ?? 30_000, 100);
     const maxStalledCount = count('maxStalledCount', options.maxStalledCount ?? 1, 0);
-    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
+    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
+      throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
     const prefix = options.prefix ? { prefix: options.prefix } : {};
     if (options.pool instanceof ModulePool) {
       this.pool = options.pool;
@@ -259,7 +260,8 @@ export class QueueServer {
   #serializer(name: string): Promise<Serializer> {
     let serializer = this.#serializers.get(name);
     if (!serializer) {
-      if (name !== 'json' && name !== 'cbor') return Promise.reject(new SerializationError(`The job uses a custom serializer: start the consumer with the same \`serializer\``));
+      if (name !== 'json' && name !== 'cbor')
+        return Promise.reject(new SerializationError(`The job uses a custom serializer: start the consumer with the same \`serializer\``));
       serializer = loadSerializer(name);
       this.#serializers.set(name, serializer);
     }

@@ -27,6 +27,12 @@ export function redisSkip(): string | false {
   return 'redis-server is not installed';
 }
 
+const servers = new Set<() => Promise<void>>();
+// registered when a test file imports this module: every server it started stops after the file
+after(async () => {
+  await Promise.all([...servers].map((stop) => stop()));
+});
+
 async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -52,7 +58,7 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-/** Starts redis-server on a free loopback port; it is stopped after the calling test file. */
+/** Starts redis-server on a free loopback port; it is stopped after the test file (or by stop()). */
 export async function startRedis(): Promise<RedisServer> {
   for (let tries = 0; ; tries++) {
     const port = await freePort();
@@ -66,7 +72,7 @@ export async function startRedis(): Promise<RedisServer> {
       child.kill('SIGKILL');
       await once(child, 'exit').catch(() => {});
     };
-    after(stop);
+    servers.add(stop);
     const deadline = Date.now() + 10_000;
     while (!exited && Date.now() < deadline && !(await answers(port))) await new Promise((r) => setTimeout(r, 50));
     if (!exited && (await answers(port))) return { port, url: `redis://127.0.0.1:${port}`, connection: { host: '127.0.0.1', port }, stop };
