@@ -71,7 +71,7 @@ describe('remote calls', { skip, timeout: 60_000 }, () => {
     assert.ok(error instanceof TypeError);
     assert.ok(!(error instanceof WorkforceError));
     assert.equal(error.message, 'bad input');
-    assert.equal(error.code, 'E_USER');
+    assert.equal((error as TypeError & { code?: string }).code, 'E_USER');
     assert.match(error.stack ?? '', /remote-worker\.mjs/);
   });
 
@@ -103,9 +103,9 @@ describe('remote calls', { skip, timeout: 60_000 }, () => {
   it('a user error named like a pool error stays a plain Error', async (t) => {
     const forges = await localPoolForges();
     if (forges) return t.skip(forges);
-    const error = await remote()
+    const error = (await remote()
       .runMethod('forged')
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     assert.equal(error.name, 'TimeoutError');
     assert.ok(!(error instanceof TimeoutError));
   });
