@@ -6,6 +6,8 @@ const VERSION = 1;
 
 /** Name of the QueueEvents event a producer publishes to cancel a running job. */
 export const CANCEL_EVENT = 'workforce:cancel';
+/** Name of the QueueEvents event a producer publishes to learn that its QueueEvents reads the stream. */
+export const READY_EVENT = 'workforce:listening';
 
 export interface CallData {
   /** Layout version. */

@@ -4,6 +4,7 @@
  * job states settles calls whose event was missed or trimmed, so no call waits for ever.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobsOptions, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import createDebug from 'debug';
 import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
@@ -17,7 +18,7 @@ import type { Runner } from '../pool/runner.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, delay, limit } from '../util/validate.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
-import { CANCEL_EVENT, callData } from './job-data.js';
+import { CANCEL_EVENT, callData, READY_EVENT } from './job-data.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader, serializerName } from './payload.js';
 import { fromWire, parseFailure } from './wire-error.js';
 
@@ -129,10 +130,39 @@ export class RemotePool implements Runner {
     this.#events.on('completed', ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue));
     this.#events.on('failed', ({ jobId, failedReason }) => void this.#failed(jobId, failedReason));
     this.#events.on('removed', ({ jobId }) => this.#settle(jobId, false, new JobRemovedError(jobId, this.queueName)));
-    this.#ready = Promise.all([this.#queue.waitUntilReady(), this.#events.waitUntilReady()]);
+    this.#ready = Promise.all([this.#queue.waitUntilReady(), this.#listening()]);
     this.#ready.catch(() => {});
     this.#poller = setInterval(() => void this.#poll(), this.#pollInterval);
     this.#poller.unref();
+  }
+
+  /**
+   * Resolves once the QueueEvents reads the stream. Its first read starts at the stream's end
+   * *after* it connects: a job finished before that read would never be heard of (only the poll
+   * would settle it), so marker events are published until one is heard (5 s at most).
+   */
+  async #listening(): Promise<void> {
+    await this.#events.waitUntilReady();
+    const marker = randomUUID();
+    let heard = false;
+    const listener = (args: { marker?: string }) => {
+      if (args.marker === marker) heard = true;
+    };
+    this.#events.on(READY_EVENT as 'error', listener as never);
+    try {
+      // the first read may not be issued yet when an event is published: publish until one is heard
+      for (let i = 0; i < 100 && !heard && !this.#closing; i++) {
+        await this.#producer().publishEvent({ eventName: READY_EVENT, marker });
+        for (let wait = 0; wait < 10 && !heard; wait++) await sleep(5);
+      }
+    } finally {
+      this.#events.off(READY_EVENT as 'error', listener as never);
+    }
+  }
+
+  #producer(): QueueEventsProducer {
+    this.#cancels ??= new QueueEventsProducer(this.queueName, { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) });
+    return this.#cancels;
   }
 
   /** Calls the module's default export with `args` on a consumer. */
@@ -238,8 +268,7 @@ export class RemotePool implements Runner {
         const removed = await this.#queue.remove(call.jobId);
         debug('call %s %s: job %s', call.jobId, error.name, removed ? 'removed' : 'running, cancelled');
         if (removed) return;
-        this.#cancels ??= new QueueEventsProducer(this.queueName, { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) });
-        await this.#cancels.publishEvent({ eventName: CANCEL_EVENT, jobId: call.jobId, reason: error.name });
+        await this.#producer().publishEvent({ eventName: CANCEL_EVENT, jobId: call.jobId, reason: error.name });
       }),
     );
   }

@@ -12,7 +12,7 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/distributed/index.mjs', im
 
 describe('examples/distributed', { skip: redisSkip() }, () => {
   it('kills one consumer mid-run and still answers every call', async () => {
-    const env = { ...process.env, NODE_OPTIONS: '', CALLS: '40' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', CALLS: '40' };
     delete env.REDIS_URL;
     const { stdout } = await run(process.execPath, [EXAMPLE], { env, timeout: 90_000 });
     assert.match(stdout, /^consumer A ready \(pid \d+\)$/m);
