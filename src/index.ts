@@ -28,6 +28,7 @@ export type { PoolMessageListener } from './pool/message-listeners.js';
 export { createPool, type ModulePool, type ModuleProcessOptions, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export { MAX_WORKERS } from './pool/options.js';
 export { killAll } from './pool/registry.js';
+export type { Runner, RunnerTaskOptions } from './pool/runner.js';
 export { AsyncQueue } from './pool/sources/async-queue.js';
 export type { InputSource } from './pool/sources/input-source.js';
 export type { ItemResult, ProcessOptions, ProcessSummary } from './pool/sources/process.js';

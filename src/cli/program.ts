@@ -17,9 +17,17 @@ export interface Passthrough {
   main: (argv: string[]) => Promise<number>;
 }
 
-/** Subcommands with their own parser. To mount `worker`: import { workerCommand } from './worker-command.js' and add
- *  `{ name: 'worker', summary: 'serve a BullMQ queue from this machine with a local pool', main: workerCommand }`. */
-export const PASSTHROUGH: Passthrough[] = [];
+/**
+ * Subcommands with their own parser. `worker` is loaded only when used: it needs bullmq and
+ * ioredis (optional peer dependencies), which `workforce run` must not require.
+ */
+export const PASSTHROUGH: Passthrough[] = [
+  {
+    name: 'worker',
+    summary: 'serve a BullMQ queue from this machine with a local pool',
+    main: async (argv) => (await import('./worker-command.js')).workerCommand(argv),
+  },
+];
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 

@@ -9,6 +9,7 @@ import type { PoolMessageListener } from './message-listeners.js';
 import { ModuleEngine } from './module-engine.js';
 import { TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { type PoolOptions, type Runtime, resolvePoolOptions } from './pool-options.js';
+import type { Runner } from './runner.js';
 import { RuntimeFactory } from './runtime-factory.js';
 import { type InputSource, toAsyncIterator } from './sources/input-source.js';
 import type { ItemResult, ProcessOptions, ProcessSummary } from './sources/process.js';
@@ -30,7 +31,7 @@ export type PoolListener = (...args: any[]) => void;
  * both ways. The calls go to a ModuleEngine (the generic WorkPool over ModuleWorkers made by a
  * RuntimeFactory, with a MessageBus and a NestedBridge); options are checked by resolvePoolOptions.
  */
-export class ModulePool {
+export class ModulePool implements Runner {
   readonly #engine: ModuleEngine;
   readonly modulePath: string;
   readonly runtime: Runtime;
@@ -53,6 +54,16 @@ export class ModulePool {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
     return this.#engine.submit({ method, args }) as Promise<R>;
+  }
+
+  /** `run` / `runMethod` with task options (a signal, affinity): `method` undefined is the default export. */
+  runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<R> {
+    options ??= {};
+    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    const { method, ...taskOptions } = options;
+    const bad = method === undefined ? undefined : badMethod(method);
+    if (bad) return Promise.reject(bad);
+    return this.#engine.call({ method, args }, taskOptions) as Promise<R>;
   }
 
   /** One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`. */
@@ -132,6 +143,16 @@ export class ModulePool {
   /** Every worker the pool runs or is starting, by id (`worker` once the factory made it): a worker is listed from the moment it is decided on. */
   get workerSlots(): readonly { readonly id: number | string; readonly worker: ModuleWorker | undefined }[] {
     return this.#engine.slots.filter((h) => h.live && !h.pinnedOnly).map((h) => ({ id: h.id, worker: h.worker as ModuleWorker | undefined }));
+  }
+
+  /** Calls the pool runs at once when every worker is up (maxWorkers × concurrency). */
+  get capacity(): number {
+    return this.#engine.capacity;
+  }
+
+  /** Set once the pool gave up starting workers (its ModuleLoadError); every call then rejects with it. */
+  get failure(): Error | undefined {
+    return this.#engine.failure;
   }
 
   /** Live workers (id, pid for processes, threadId for threads). */

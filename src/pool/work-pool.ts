@@ -185,6 +185,16 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
     return this.#closing !== undefined;
   }
 
+  /** Calls the pool runs at once when every worker is up: maxWorkers × concurrency. */
+  get capacity(): number {
+    return this.#core.options.maxWorkers * this.#core.options.concurrency;
+  }
+
+  /** Set once the pool gave up starting workers (a ModuleLoadError): every call rejects with it. */
+  get failure(): Error | undefined {
+    return this.#lifecycle.failure;
+  }
+
   get stats(): PoolStats {
     const { scheduler, stats } = this.#core;
     return stats.snapshot(scheduler.handles as WorkerHandle<unknown, unknown>[], scheduler.queued);

@@ -1,0 +1,25 @@
+// A bench consumer process: `workforce` (runQueueWorker over a thread pool), `plain` (a BullMQ
+// Worker running the no-op in-process) or `sandbox` (BullMQ's sandboxed file processor). Each
+// prints `ready` once it takes jobs and stops on SIGTERM.
+import { Worker } from 'bullmq';
+import { runQueueWorker } from 'workforce/bullmq';
+
+const [kind, queue, url, concurrencyText, lockText] = process.argv.slice(2);
+const concurrency = Number(concurrencyText);
+const { hostname: host, port } = new URL(url);
+const connection = { host, port: Number(port) };
+const locks = lockText ? { lockDuration: Number(lockText), stalledInterval: Number(lockText) / 2 } : {};
+
+if (kind === 'workforce') {
+  process.exitCode = await runQueueWorker(
+    { queue, connection, pool: { module: new URL('./noop.mjs', import.meta.url), numberOfWorkers: concurrency }, ...locks },
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+} else {
+  const processor = kind === 'sandbox' ? new URL('./noop-sandbox.cjs', import.meta.url) : async (job) => job.data;
+  const worker = new Worker(queue, processor, { connection, concurrency, ...locks });
+  worker.on('error', () => {});
+  await worker.waitUntilReady();
+  console.log('ready');
+  process.once('SIGTERM', () => void worker.close());
+}

@@ -1,0 +1,18 @@
+/** The calls a local module pool (`createPool`) and a remote pool (`workforce/bullmq`) both answer, so application code can take either. */
+
+export interface RunnerTaskOptions {
+  /** Named export to call (default: the default export). */
+  method?: string;
+  signal?: AbortSignal;
+}
+
+export interface Runner {
+  /** Calls the module's default export with `args`. */
+  run<R = unknown>(...args: unknown[]): Promise<R>;
+  /** Calls the named export `method` with `args`. */
+  runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R>;
+  /** One-argument form: the entry point is called as `fn(arg, ctx)`. */
+  addTask<R = unknown>(arg: unknown, options?: RunnerTaskOptions | null): Promise<R>;
+  /** Lets accepted calls finish, then releases every resource. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+/** The Redis a remote pool or a consumer talks to: a redis:// URL or ioredis options, checked once. */
+import type { ConnectionOptions } from 'bullmq';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+
+/** `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS), or ioredis options such as `{ host, port }`. */
+export type RedisConnection = string | ConnectionOptions;
+
+/**
+ * BullMQ options for `connection`. An options object (not a client) makes each BullMQ object open
+ * and close its own connections, so close() leaves none behind.
+ */
+export function connectionOptions(connection: unknown): ConnectionOptions {
+  if (typeof connection === 'string') return fromUrl(connection);
+  if (typeof connection === 'object' && connection !== null && !Array.isArray(connection)) return connection as ConnectionOptions;
+  throw new InvalidOptionError('connection', connection, 'a redis:// URL or ioredis options such as { host, port }');
+}
+
+function fromUrl(text: string): ConnectionOptions {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidOptionError('connection', text, 'a redis:// URL or ioredis options such as { host, port }');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new InvalidOptionError('connection', text, 'a redis:// or rediss:// URL');
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new InvalidOptionError('connection', text, 'a URL whose path is a database number');
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
+    port: url.port ? Number(url.port) : 6379,
+    db,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}

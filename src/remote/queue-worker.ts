@@ -1,0 +1,69 @@
+/**
+ * A consumer as a long-running command (`workforce worker`): serve a queue until SIGTERM/SIGINT,
+ * drain, and say how it ended as an exit code.
+ */
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { ModuleLoadError } from '../errors/module-load-error.js';
+import { type QueueServer, type ServeQueueOptions, serveQueue } from './serve-queue.js';
+
+/** Exit codes: a clean drain, a module that cannot load. bad options (2). */
+export const EXIT_OK = 0;
+export const EXIT_MODULE = 3;
+export const EXIT_USAGE = 2;
+
+export interface QueueWorkerOptions extends ServeQueueOptions {
+  /** ms running jobs get to finish after SIGTERM/SIGINT before they are handed back. Default 30000. */
+  drainTimeout?: number;
+}
+
+export interface QueueWorkerIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Where SIGTERM/SIGINT come from. Default: this process. */
+  signals?: NodeJS.EventEmitter;
+}
+
+/**
+ * Serves the queue: prints one `ready` line once the pool is warm, drains on SIGTERM or SIGINT
+ * (a second signal hands running jobs back at once) and resolves to the exit code: 0 after a
+ * clean drain, 3 when the module cannot load (its jobs are handed back, none failed).
+ */
+export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorkerIo): Promise<number> {
+  const { drainTimeout = 30_000, ...serve } = options;
+  const signals = io.signals ?? process;
+  let server: QueueServer;
+  try {
+    server = await serveQueue(serve);
+  } catch (error) {
+    io.stderr.write(`workforce worker: ${(error as Error)?.message ?? String(error)}\n`);
+    if (error instanceof ModuleLoadError) return EXIT_MODULE;
+    return error instanceof InvalidOptionError ? EXIT_USAGE : 1;
+  }
+  let stop!: (why: 'signal' | ModuleLoadError) => void;
+  const stopped = new Promise<'signal' | ModuleLoadError>((resolve) => (stop = resolve));
+  let signalled = 0;
+  const onSignal = (name: string) => {
+    signalled++;
+    io.stderr.write(`workforce worker: ${name}, ${signalled > 1 ? 'handing running jobs back' : 'draining'}\n`);
+    if (signalled > 1) void server.close({ drainTimeout: 0 });
+    stop('signal');
+  };
+  signals.on('SIGTERM', onSignal);
+  signals.on('SIGINT', onSignal);
+  void server.broken.then(stop);
+  try {
+    const broken = await Promise.race([server.broken, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+    if (!broken) io.stdout.write(`ready queue=${server.queueName} concurrency=${server.concurrency} pid=${process.pid}\n`);
+    const why = await stopped;
+    if (why instanceof ModuleLoadError) {
+      io.stderr.write(`workforce worker: the module cannot load, jobs handed back: ${why.message}\n`);
+      await server.close({ drainTimeout: 0 });
+      return EXIT_MODULE;
+    }
+    await server.close({ drainTimeout: signalled > 1 ? 0 : drainTimeout });
+    return EXIT_OK;
+  } finally {
+    signals.off('SIGTERM', onSignal);
+    signals.off('SIGINT', onSignal);
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * The producer: the calls of a local pool (run, runMethod, addTask), each a BullMQ job answered
+ * by whichever consumer takes it. Results arrive through one QueueEvents per producer; a poll of
+ * job states settles calls whose event was missed or trimmed, so no call waits for ever.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type JobsOptions, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
+import createDebug from 'debug';
+import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { JobRemovedError } from '../errors/job-removed-error.js';
+import { PoolClosedError } from '../errors/pool-closed-error.js';
+import { TaskAbortedError } from '../errors/task-aborted-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { WorkerCrashError } from '../errors/worker-crash-error.js';
+import type { Runner } from '../pool/runner.js';
+import type { Serializer } from '../serializer/serializer.js';
+import { count, delay, limit } from '../util/validate.js';
+import { connectionOptions, type RedisConnection } from './connection.js';
+import { CANCEL_EVENT, callData, READY_EVENT } from './job-data.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader, serializerName } from './payload.js';
+import { fromWire, parseFailure } from './wire-error.js';
+
+const debug = createDebug('workforce:remote');
+
+/** BullMQ's failedReason for a job whose consumers kept dying (its stalled limit). */
+const STALLED_LIMIT = 'job stalled more than allowable limit';
+
+export interface RemotePoolOptions {
+  /** Name of the BullMQ queue the consumers serve. */
+  queue: string;
+  /** Redis: a redis:// URL or ioredis options such as `{ host, port }`. */
+  connection: RedisConnection;
+  /** 'cbor' (default: Date, Map, BigInt, Buffer survive), 'json', a Serializer or the path of a Serializer module. */
+  serializer?: RemoteSerializerSpec;
+  /**
+   * BullMQ options of every job. Defaults: `attempts: 1` (the consumer's pool retries crashed
+   * calls itself), completed jobs kept 1 h and failed ones 24 h (a `jobId` is an idempotency key
+   * while its job is kept).
+   */
+  jobOptions?: JobsOptions;
+  /** ms a call may take, from the call to its result, before it rejects with TimeoutError and is cancelled. Default Infinity. */
+  timeout?: number;
+  /** Limit of an encoded argument list or result, bytes: beyond it a call rejects with SerializationError. Default 1 MiB. */
+  maxPayloadBytes?: number;
+  /** ms between polls of the states of calls older than this (catches missed events). Default 5000. */
+  pollInterval?: number;
+  /** BullMQ key prefix. Default 'bull'. */
+  prefix?: string;
+}
+
+export interface RemoteTaskOptions {
+  /** Named export to call (default: the default export). */
+  method?: string;
+  /** Aborting it removes a waiting job, or cancels a running one (its task's signal fires); the call rejects with TaskAbortedError at once. */
+  signal?: AbortSignal;
+  /** ms for this call (see RemotePoolOptions.timeout). */
+  timeout?: number;
+  /** BullMQ job id: an idempotency key while the job is kept (a second call with it gets the same result). */
+  jobId?: string;
+  /** BullMQ priority (1 is the highest; 0 or none: plain FIFO). */
+  priority?: number;
+  /** ms before the job may start. */
+  delay?: number;
+}
+
+interface Pending {
+  readonly jobId: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** When the job was added (0 until then): the poll looks only at calls older than pollInterval. */
+  addedAt: number;
+  cleanup: (() => void) | undefined;
+}
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 3600 },
+  removeOnFail: { age: 24 * 3600 },
+};
+
+/** Calls answered by consumers on any machine serving `queue` (see serveQueue). */
+export class RemotePool implements Runner {
+  readonly queueName: string;
+  readonly #queue: Queue;
+  readonly #events: QueueEvents;
+  #cancels: QueueEventsProducer | undefined;
+  readonly #connection: ReturnType<typeof connectionOptions>;
+  readonly #prefix: string | undefined;
+  readonly #serializer: { spec: RemoteSerializerSpec; load: () => Promise<Serializer> };
+  readonly #serializerName: string;
+  readonly #jobOptions: JobsOptions;
+  readonly #timeout: number;
+  readonly #maxBytes: number;
+  readonly #pollInterval: number;
+  readonly #ready: Promise<unknown>;
+  /** Calls waiting for their job, by job id (several calls may share a caller's jobId). */
+  readonly #pending = new Map<string, Pending[]>();
+  /** Cancellations and adds still talking to Redis: close() waits for them. */
+  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #poller: NodeJS.Timeout;
+  #polling = false;
+  #closing: Promise<void> | undefined;
+  #idle: (() => void) | undefined;
+
+  constructor(options: RemotePoolOptions) {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', options, 'an object with queue and connection');
+    if (typeof options.queue !== 'string' || options.queue === '') throw new InvalidOptionError('queue', options.queue, 'a queue name');
+    this.queueName = options.queue;
+    this.#connection = connectionOptions(options.connection);
+    this.#serializer = serializerLoader(options.serializer ?? 'cbor');
+    this.#serializerName = serializerName(this.#serializer.spec);
+    if (options.jobOptions !== undefined && (typeof options.jobOptions !== 'object' || options.jobOptions === null)) {
+      throw new InvalidOptionError('jobOptions', options.jobOptions, 'an object of BullMQ job options');
+    }
+    this.#jobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.jobOptions };
+    this.#timeout = delay('timeout', options.timeout ?? Number.POSITIVE_INFINITY, 1);
+    this.#maxBytes = limit('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1);
+    this.#pollInterval = count('pollInterval', options.pollInterval ?? 5000, 10);
+    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
+      throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
+    this.#prefix = options.prefix;
+    const common = { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) };
+    this.#queue = new Queue(this.queueName, common);
+    this.#events = new QueueEvents(this.queueName, common);
+    // Connection trouble is retried by ioredis; a call then settles through the poll. Never an uncaught 'error'.
+    this.#queue.on('error', (error) => debug('queue error: %s', error.message));
+    this.#events.on('error', (error) => debug('queue events error: %s', error.message));
+    this.#events.on('completed', ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue));
+    this.#events.on('failed', ({ jobId, failedReason }) => void this.#failed(jobId, failedReason));
+    this.#events.on('removed', ({ jobId }) => this.#settle(jobId, false, new JobRemovedError(jobId, this.queueName)));
+    this.#ready = Promise.all([this.#queue.waitUntilReady(), this.#listening()]);
+    this.#ready.catch(() => {});
+    this.#poller = setInterval(() => void this.#poll(), this.#pollInterval);
+    this.#poller.unref();
+  }
+
+  /**
+   * Resolves once the QueueEvents reads the stream. Its first read starts at the stream's end
+   * *after* it connects: a job finished before that read would never be heard of (only the poll
+   * would settle it), so marker events are published until one is heard (5 s at most).
+   */
+  async #listening(): Promise<void> {
+    await this.#events.waitUntilReady();
+    const marker = randomUUID();
+    let heard = false;
+    const listener = (args: { marker?: string }) => {
+      if (args.marker === marker) heard = true;
+    };
+    this.#events.on(READY_EVENT as 'error', listener as never);
+    try {
+      // the first read may not be issued yet when an event is published: publish until one is heard
+      for (let i = 0; i < 100 && !heard && !this.#closing; i++) {
+        await this.#producer().publishEvent({ eventName: READY_EVENT, marker });
+        for (let wait = 0; wait < 10 && !heard; wait++) await sleep(5);
+      }
+    } finally {
+      this.#events.off(READY_EVENT as 'error', listener as never);
+    }
+  }
+
+  #producer(): QueueEventsProducer {
+    this.#cancels ??= new QueueEventsProducer(this.queueName, { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) });
+    return this.#cancels;
+  }
+
+  /** Calls the module's default export with `args` on a consumer. */
+  run<R = unknown>(...args: unknown[]): Promise<R> {
+    return this.#call(undefined, args, false, {}) as Promise<R>;
+  }
+
+  /** Calls the named export `method` with `args` on a consumer. */
+  runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
+    if (typeof method !== 'string' || method === '') return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
+    return this.#call(method, args, false, {}) as Promise<R>;
+  }
+
+  /** One-argument form with options: the entry point is called as `fn(arg, ctx)` on a consumer. */
+  addTask<R = unknown>(arg: unknown, options: RemoteTaskOptions | null = {}): Promise<R> {
+    options ??= {};
+    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    const { method } = options;
+    if (method !== undefined && (typeof method !== 'string' || method === '')) {
+      return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
+    }
+    return this.#call(method, [arg], true, options) as Promise<R>;
+  }
+
+  /** Calls not settled yet. */
+  get pending(): number {
+    let n = 0;
+    for (const calls of this.#pending.values()) n += calls.length;
+    return n;
+  }
+
+  /**
+   * Stops taking calls, waits for the accepted ones to settle (with `force`, rejects them now with
+   * PoolClosedError; their jobs stay queued), then closes every Redis connection.
+   */
+  close(options: { force?: boolean } | null = {}): Promise<void> {
+    this.#closing ??= (async () => {
+      if (options?.force)
+        for (const id of [...this.#pending.keys()]) this.#settle(id, false, new PoolClosedError('The remote pool was closed before this call settled'));
+      if (this.pending > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+      clearInterval(this.#poller);
+      await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#cancels?.close()]);
+    })();
+    return this.#closing;
+  }
+
+  async #call(method: string | undefined, args: unknown[], single: boolean, options: RemoteTaskOptions): Promise<unknown> {
+    if (this.#closing) throw new PoolClosedError();
+    const { signal, jobId, priority } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidOptionError('signal', signal, 'an AbortSignal');
+    if (jobId !== undefined && (typeof jobId !== 'string' || jobId === '' || /^\d+$/.test(jobId))) {
+      throw new InvalidOptionError('jobId', jobId, 'a non-empty string that is not a whole number (BullMQ keeps those for its own ids)');
+    }
+    const timeout = options.timeout === undefined ? this.#timeout : delay('timeout', options.timeout, 1);
+    if (priority !== undefined) count('priority', priority, 0);
+    const wait = options.delay === undefined ? undefined : delay('delay', options.delay, 0);
+    if (signal?.aborted) throw new TaskAbortedError(signal.reason);
+    const serializer = await this.#serializer.load();
+    // before anything reaches Redis: a value the serializer refuses, or one over the limit
+    const data = callData(method, single, this.#serializerName, encodePayload(serializer, args, this.#maxBytes, 'argument list'), this.#maxBytes);
+    if (signal?.aborted) throw new TaskAbortedError(signal.reason);
+    if (this.#closing) throw new PoolClosedError();
+    const id = jobId ?? randomUUID();
+    return new Promise((resolve, reject) => {
+      const call: Pending = { jobId: id, resolve, reject, addedAt: 0, cleanup: undefined };
+      const calls = this.#pending.get(id);
+      if (calls) calls.push(call);
+      else this.#pending.set(id, [call]);
+      const timer = timeout === Number.POSITIVE_INFINITY ? undefined : setTimeout(() => this.#giveUp(call, new TimeoutError(timeout), added), timeout);
+      const onAbort = () => this.#giveUp(call, new TaskAbortedError(signal?.reason), added);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      call.cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const opts: JobsOptions = { ...this.#jobOptions, jobId: id };
+      if (priority !== undefined) opts.priority = priority;
+      if (wait !== undefined) opts.delay = wait;
+      const added = this.#track(
+        this.#ready
+          .then(() => this.#queue.add(method ?? 'default', data, opts))
+          .then(
+            () => {
+              call.addedAt = Date.now();
+            },
+            (error) => {
+              this.#settleOne(call, false, error);
+              throw error;
+            },
+          ),
+      );
+    });
+  }
+
+  /** Aborted or timed out: the call rejects now; the job is removed if it waits, else its consumer is told to cancel it. */
+  #giveUp(call: Pending, error: Error, added: Promise<unknown>): void {
+    if (!this.#settleOne(call, false, error)) return;
+    // another call still waits for this job id (a shared jobId): leave the job alone
+    if (this.#pending.has(call.jobId)) return;
+    this.#track(
+      added.then(async () => {
+        const removed = await this.#queue.remove(call.jobId);
+        debug('call %s %s: job %s', call.jobId, error.name, removed ? 'removed' : 'running, cancelled');
+        if (removed) return;
+        await this.#producer().publishEvent({ eventName: CANCEL_EVENT, jobId: call.jobId, reason: error.name });
+      }),
+    );
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    const kept = promise.catch((error) => debug('remote call bookkeeping failed: %s', error?.message));
+    this.#inflight.add(kept);
+    void kept.finally(() => this.#inflight.delete(kept));
+    return promise;
+  }
+
+  #completed(jobId: string, stored: unknown): void {
+    if (!this.#pending.has(jobId)) return;
+    this.#serializer.load().then(
+      (serializer) => {
+        let value: unknown;
+        try {
+          value = decodePayload(serializer, stored, 'result');
+        } catch (error) {
+          return this.#settle(jobId, false, error);
+        }
+        this.#settle(jobId, true, value);
+      },
+      (error) => this.#settle(jobId, false, error),
+    );
+  }
+
+  async #failed(jobId: string, failedReason: unknown): Promise<void> {
+    if (!this.#pending.has(jobId)) return;
+    const wire = parseFailure(failedReason);
+    if (wire) return this.#settle(jobId, false, fromWire(wire));
+    if (failedReason === STALLED_LIMIT) {
+      // the consumers that took it kept dying (or were cut off) past maxStalledCount
+      const job = await this.#queue.getJob(jobId).catch(() => undefined);
+      const attempts = Math.max(1, job?.attemptsStarted ?? 1);
+      const lost = new WorkerCrashError(`The consumer running job ${jobId} was lost (consumer lost) ${attempts} times`);
+      return this.#settle(jobId, false, new CallMaxRetryError(lost, attempts));
+    }
+    this.#settle(jobId, false, new Error(typeof failedReason === 'string' ? failedReason : `Job ${jobId} failed`));
+  }
+
+  /** Settles every call waiting for `jobId`. */
+  #settle(jobId: string, ok: boolean, value: unknown): void {
+    for (const call of [...(this.#pending.get(jobId) ?? [])]) this.#settleOne(call, ok, value);
+  }
+
+  /** Settles one call, once; false if it was already settled. */
+  #settleOne(call: Pending, ok: boolean, value: unknown): boolean {
+    const calls = this.#pending.get(call.jobId);
+    const at = calls?.indexOf(call) ?? -1;
+    if (!calls || at < 0) return false;
+    calls.splice(at, 1);
+    if (calls.length === 0) this.#pending.delete(call.jobId);
+    call.cleanup?.();
+    if (ok) call.resolve(value);
+    else call.reject(value);
+    if (this.#pending.size === 0 && this.#idle) {
+      const idle = this.#idle;
+      this.#idle = undefined;
+      idle();
+    }
+    return true;
+  }
+
+  /** Reads the state of calls added more than pollInterval ago (at most 500 a round): a finished or gone job settles them. */
+  async #poll(): Promise<void> {
+    if (this.#polling || this.#pending.size === 0) return;
+    this.#polling = true;
+    try {
+      const before = Date.now() - this.#pollInterval;
+      const ids: string[] = [];
+      for (const [id, calls] of this.#pending) {
+        if (calls.some((c) => c.addedAt > 0 && c.addedAt <= before)) ids.push(id);
+        if (ids.length >= 500) break;
+      }
+      for (const id of ids) {
+        const state = await this.#queue.getJobState(id);
+        if (state === 'unknown') this.#settle(id, false, new JobRemovedError(id, this.queueName));
+        else if (state === 'completed' || state === 'failed') {
+          const job = await this.#queue.getJob(id);
+          if (!job) this.#settle(id, false, new JobRemovedError(id, this.queueName));
+          else if (state === 'completed') this.#completed(id, job.returnvalue);
+          else await this.#failed(id, job.failedReason);
+        }
+      }
+    } catch (error) {
+      debug('state poll failed: %s', (error as Error)?.message);
+    } finally {
+      this.#polling = false;
+    }
+  }
+}
+
+/** A producer for `queue` (see RemotePoolOptions). */
+export function createRemotePool(options: RemotePoolOptions): RemotePool {
+  return new RemotePool(options);
+}

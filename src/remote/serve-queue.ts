@@ -1,0 +1,337 @@
+/**
+ * The consumer: one BullMQ Worker in front of one local workforce pool. It takes only as many
+ * jobs as the pool runs at once, runs each as a pool call (so the pool's retries, timeouts, crash
+ * detail and recycling apply), and writes back the result or the error, typed.
+ */
+import { type Job, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import createDebug from 'debug';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { ModuleLoadError } from '../errors/module-load-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { TaskAbortedError } from '../errors/task-aborted-error.js';
+import { createPool, ModulePool, type PoolOptions } from '../pool/module-pool.js';
+import { loadSerializer } from '../serializer/resolve.js';
+import type { Serializer } from '../serializer/serializer.js';
+import { count, timerDelay } from '../util/validate.js';
+import { connectionOptions, type RedisConnection } from './connection.js';
+import { CANCEL_EVENT, readCall } from './job-data.js';
+import { decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader } from './payload.js';
+import { failureText, raisedByWorkforce, toWire } from './wire-error.js';
+
+const debug = createDebug('workforce:consumer');
+
+export interface ServeQueueOptions {
+  /** Name of the BullMQ queue to serve. */
+  queue: string;
+  /** Redis: a redis:// URL or ioredis options such as `{ host, port }`. */
+  connection: RedisConnection;
+  /** Options of the local pool (createPool), or a pool to use (it is not closed by close()). */
+  pool: PoolOptions | ModulePool;
+  /** Named export called for jobs that name none (default: the module's default export). */
+  method?: string;
+  /** Serializer for jobs whose producer used a custom one (built-in ones are named by each job). */
+  serializer?: RemoteSerializerSpec;
+  /** ms a job's lock lasts; it is renewed while the job runs. Default 30000 (BullMQ's). */
+  lockDuration?: number;
+  /** ms between checks for jobs whose consumer stopped renewing their lock. Default 30000 (BullMQ's). */
+  stalledInterval?: number;
+  /** Times a job may lose its consumer before it fails with CallMaxRetryError (consumer lost). Default 1 (BullMQ's). */
+  maxStalledCount?: number;
+  /** BullMQ key prefix. Default 'bull'. */
+  prefix?: string;
+}
+
+export interface QueueServerCloseOptions {
+  /** ms running jobs get to finish; then they are handed back to the queue for another consumer. Default Infinity. */
+  drainTimeout?: number;
+}
+
+/** Why a running job stopped before its result: each leaves the job to someone else, or fails it without retry. */
+type Stop = 'cancelled' | 'lost' | 'handed-back';
+
+interface Running {
+  readonly job: Job;
+  readonly token: string;
+  readonly local: AbortController;
+  stop: Stop | undefined;
+}
+
+/** How long a cancel for a job this consumer does not run is remembered (it may start here soon). */
+const CANCEL_MEMORY_MS = 10 * 60_000;
+
+/** One consumer (see serveQueue); `broken` resolves with the ModuleLoadError if its module cannot load. */
+export class QueueServer {
+  readonly queueName: string;
+  readonly pool: ModulePool;
+  /** Jobs this consumer runs at once: the local pool's capacity. */
+  readonly concurrency: number;
+  readonly #ownsPool: boolean;
+  readonly #worker: Worker;
+  readonly #events: QueueEvents;
+  readonly #serializers = new Map<string, Promise<Serializer>>();
+  readonly #running = new Map<string, Running>();
+  /** Cancels for jobs not (yet) running here, with when they arrived. */
+  readonly #cancelled = new Map<string, number>();
+  readonly #method: string | undefined;
+  #closing: Promise<void> | undefined;
+  #brokenWith: ModuleLoadError | undefined;
+  #onBroken!: (error: ModuleLoadError) => void;
+  /** Resolves (never rejects) with the ModuleLoadError once the pool cannot load its module: the consumer then stops. */
+  readonly broken: Promise<ModuleLoadError>;
+
+  /** Use serveQueue(), which also waits for the pool to be warm. */
+  constructor(options: ServeQueueOptions) {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', options, 'an object with queue, connection and pool');
+    if (typeof options.queue !== 'string' || options.queue === '') throw new InvalidOptionError('queue', options.queue, 'a queue name');
+    this.queueName = options.queue;
+    const connection = connectionOptions(options.connection);
+    if (options.method !== undefined && (typeof options.method !== 'string' || options.method === '')) {
+      throw new InvalidOptionError('method', options.method, 'the name of an exported function');
+    }
+    this.#method = options.method;
+    const custom = options.serializer === undefined ? undefined : serializerLoader(options.serializer);
+    if (custom) this.#serializers.set('custom', custom.load());
+    const lockDuration = timerDelay('lockDuration', options.lockDuration ?? 30_000, 100);
+    const stalledInterval = timerDelay('stalledInterval', options.stalledInterval ?? 30_000, 100);
+    const maxStalledCount = count('maxStalledCount', options.maxStalledCount ?? 1, 0);
+    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
+      throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
+    const prefix = options.prefix ? { prefix: options.prefix } : {};
+    if (options.pool instanceof ModulePool) {
+      this.pool = options.pool;
+      this.#ownsPool = false;
+    } else if (typeof options.pool === 'object' && options.pool !== null) {
+      this.pool = createPool(options.pool);
+      this.#ownsPool = true;
+    } else {
+      throw new InvalidOptionError('pool', options.pool, 'createPool options or a pool');
+    }
+    this.concurrency = Math.max(1, Math.min(this.pool.capacity, 1_000_000));
+    this.broken = new Promise((resolve) => (this.#onBroken = resolve));
+    // A job is taken only when the pool has a free slot for it: a held job's lock keeps other machines from it.
+    this.#worker = new Worker(this.queueName, (job, token, signal) => this.#process(job, token, signal), {
+      connection,
+      ...prefix,
+      autorun: false,
+      concurrency: this.concurrency,
+      lockDuration,
+      lockRenewTime: lockDuration / 2,
+      stalledInterval,
+      maxStalledCount,
+    });
+    this.#worker.on('error', (error) => debug('worker error: %s', error.message));
+    this.#worker.on('lockRenewalFailed', (ids) => this.#lost(ids));
+    this.#events = new QueueEvents(this.queueName, { connection, ...prefix });
+    this.#events.on('error', (error) => debug('queue events error: %s', error.message));
+    this.#events.on(CANCEL_EVENT as 'error', ((args: { jobId?: unknown; reason?: unknown }) => this.#cancel(args)) as never);
+  }
+
+  /** Waits until every worker of the pool is online (or its module failed), then starts taking jobs. */
+  async start(): Promise<void> {
+    await Promise.race([this.#warm(), this.broken]);
+    await this.#events.waitUntilReady();
+    if (this.#brokenWith || this.#closing) return;
+    void this.#worker.run().catch((error) => debug('worker stopped: %s', error?.message));
+    await this.#worker.waitUntilReady();
+  }
+
+  /** Jobs running here now. */
+  get active(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Stops taking jobs and lets running ones finish; past `drainTimeout` hands them back to the
+   * queue (another consumer runs them; their local tasks are aborted). Then closes the pool (if
+   * serveQueue made it) and every Redis connection.
+   */
+  close(options: QueueServerCloseOptions | null = {}): Promise<void> {
+    const drainTimeout = timerDelay('drainTimeout', options?.drainTimeout ?? Number.POSITIVE_INFINITY, 0);
+    this.#closing ??= (async () => {
+      debug('closing (drain %d ms, %d running)', drainTimeout, this.#running.size);
+      const closed = this.#worker.close();
+      const timer = setTimeout(() => void this.#handBackAll(), drainTimeout);
+      await closed.catch((error) => debug('worker close: %s', error?.message));
+      clearTimeout(timer);
+      await this.#events.close().catch(() => {});
+      if (this.#ownsPool) await this.pool.close();
+    })();
+    return this.#closing;
+  }
+
+  /** Resolves once the pool's workers are all online; a module that cannot load marks the consumer broken. */
+  #warm(): Promise<void> {
+    const pool = this.pool;
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (pool.failure) return this.#broke(asLoadError(pool.failure));
+        const workers = pool.stats.perWorker;
+        if (workers.length > 0 && workers.every((w) => w.state === 'ready')) {
+          pool.off('online', check);
+          pool.off('error', failed);
+          resolve();
+        }
+      };
+      // the pool sets its failure just after reporting the error that caused it
+      const failed = (_worker: unknown, error: unknown) => {
+        if (error instanceof ModuleLoadError && error.phase === 'module') return this.#broke(error);
+        setImmediate(check);
+      };
+      pool.on('online', check);
+      pool.on('error', failed);
+      void this.broken.then(() => {
+        pool.off('online', check);
+        pool.off('error', failed);
+      });
+      check();
+    });
+  }
+
+  /** The module cannot load: hand every job back, stop taking jobs. Fails no job. */
+  #broke(error: ModuleLoadError): void {
+    if (this.#brokenWith) return;
+    this.#brokenWith = error;
+    debug('module cannot load: %s', error.message);
+    this.#onBroken(error);
+    void this.#handBackAll();
+    void this.#worker.close().catch(() => {});
+  }
+
+  async #process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+    const running: Running = { job, token: token ?? '', local: new AbortController(), stop: undefined };
+    const id = job.id ?? '';
+    this.#running.set(id, running);
+    const onSignal = () => running.local.abort(signal?.reason);
+    signal?.addEventListener('abort', onSignal, { once: true });
+    try {
+      if (this.#brokenWith || this.#closing) {
+        // taken while stopping: give it straight back
+        await this.#handBack(running);
+        throw new WaitingError();
+      }
+      const cancelledAt = this.#cancelled.get(id);
+      if (cancelledAt !== undefined) {
+        this.#cancelled.delete(id);
+        running.stop = 'cancelled';
+        throw new UnrecoverableError(failureText(toWire(new TaskAbortedError('cancelled by its producer'))));
+      }
+      let call: ReturnType<typeof readCall>;
+      let args: unknown[];
+      let serializer: Serializer;
+      try {
+        call = readCall(job.data);
+        serializer = await this.#serializer(call.c);
+        const decoded = decodePayload(serializer, call.a, 'argument list');
+        if (!Array.isArray(decoded)) throw new SerializationError('The argument list is not an array');
+        args = decoded;
+      } catch (error) {
+        throw new UnrecoverableError(failureText(toWire(error)));
+      }
+      const method = call.m ?? this.#method;
+      const options = { method, signal: running.local.signal };
+      let value: unknown;
+      try {
+        value = await (call.s === 1 ? this.pool.addTask(args[0], options) : this.pool.runWith(options, ...args));
+      } catch (error) {
+        if (running.stop === 'lost' || running.stop === 'handed-back') throw new WaitingError(); // someone else records its result
+        // its producer gave up on it (abort or timeout) and has answered its caller: fail it, no retry
+        if (running.stop === 'cancelled') throw new UnrecoverableError(failureText(toWire(new TaskAbortedError('cancelled by its producer'))));
+        if (error instanceof ModuleLoadError && raisedByWorkforce(error)) {
+          this.#broke(error);
+          await this.#handBack(running);
+          throw new WaitingError();
+        }
+        const failure = new Error(failureText(toWire(error)));
+        failure.stack = (error as Error)?.stack ?? failure.stack;
+        throw failure;
+      }
+      if (running.stop === 'lost' || running.stop === 'handed-back') throw new WaitingError(); // its lock is gone: record nothing
+      try {
+        return encodePayload(serializer, value, call.l, 'result');
+      } catch (error) {
+        throw new UnrecoverableError(failureText(toWire(error)));
+      }
+    } finally {
+      signal?.removeEventListener('abort', onSignal);
+      this.#running.delete(id);
+    }
+  }
+
+  #serializer(name: string): Promise<Serializer> {
+    let serializer = this.#serializers.get(name);
+    if (!serializer) {
+      if (name !== 'json' && name !== 'cbor')
+        return Promise.reject(new SerializationError(`The job uses a custom serializer: start the consumer with the same \`serializer\``));
+      serializer = loadSerializer(name);
+      this.#serializers.set(name, serializer);
+    }
+    return serializer;
+  }
+
+  /** A producer gave up on a job (abort or timeout): abort its task if it runs here, else remember it for a while. */
+  #cancel({ jobId }: { jobId?: unknown }): void {
+    if (typeof jobId !== 'string') return;
+    const running = this.#running.get(jobId);
+    if (running) {
+      if (running.stop) return;
+      running.stop = 'cancelled';
+      debug('job %s cancelled by its producer', jobId);
+      running.local.abort(new TaskAbortedError('cancelled by its producer'));
+      return;
+    }
+    const now = Date.now();
+    for (const [id, at] of this.#cancelled) {
+      if (at > now - CANCEL_MEMORY_MS) break;
+      this.#cancelled.delete(id);
+    }
+    this.#cancelled.set(jobId, now);
+  }
+
+  /** BullMQ could not renew these jobs' locks (this consumer was paused or cut off): another consumer may run them now. */
+  #lost(ids: string[]): void {
+    for (const id of ids) {
+      const running = this.#running.get(id);
+      if (!running || running.stop) continue;
+      debug('job %s lost its lock: aborting its task', id);
+      running.stop = 'lost';
+      running.local.abort(new TaskAbortedError('the job lost its lock'));
+    }
+  }
+
+  async #handBackAll(): Promise<void> {
+    await Promise.allSettled([...this.#running.values()].map((running) => this.#handBack(running)));
+  }
+
+  /** Puts a job back in the queue (its lock released) and aborts its local task: another consumer runs it. */
+  async #handBack(running: Running): Promise<void> {
+    if (running.stop === 'handed-back' || running.stop === 'lost') return;
+    running.stop = 'handed-back';
+    try {
+      await running.job.moveToWait(running.token);
+      debug('job %s handed back', running.job.id);
+    } catch (error) {
+      debug('job %s could not be handed back (its lock expires instead): %s', running.job.id, (error as Error)?.message);
+    }
+    running.local.abort(new TaskAbortedError('the consumer is stopping; the job was handed back'));
+  }
+}
+
+function asLoadError(error: Error): ModuleLoadError {
+  return error instanceof ModuleLoadError ? error : new ModuleLoadError(error.message, undefined, { cause: error, phase: 'pool' });
+}
+
+/**
+ * Serves `queue` from this machine: makes (or takes) the local pool, waits until it is warm and
+ * starts taking jobs. If the module cannot load, the returned server takes no job and its
+ * `broken` promise holds the ModuleLoadError.
+ */
+export async function serveQueue(options: ServeQueueOptions): Promise<QueueServer> {
+  const server = new QueueServer(options);
+  try {
+    await server.start();
+  } catch (error) {
+    await server.close({ drainTimeout: 0 }).catch(() => {});
+    throw error;
+  }
+  return server;
+}

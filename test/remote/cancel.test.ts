@@ -1,0 +1,114 @@
+// Aborts and producer timeouts: a waiting job never runs; a running task sees its signal, the call
+// rejects at once and the job is not retried. (Done when 7.)
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Queue } from 'bullmq';
+import { TaskAbortedError, TimeoutError } from 'workforce';
+import { createRemotePool, type RemotePool } from 'workforce/bullmq';
+import { eventually, tempDirs } from '../helpers.js';
+import { type Consumer, FAST, startConsumer } from './consumers.js';
+import { type RedisServer, redisSkip, startRedis } from './redis.js';
+
+const skip = redisSkip();
+const tempDir = tempDirs('workforce-remote-cancel-');
+const log = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+
+/** Settles within the current turn of the event loop? (a call that rejects "at once") */
+function settledNow(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
+}
+
+describe('remote cancellation', { skip, timeout: 90_000 }, () => {
+  let redis: RedisServer;
+  let consumer: Consumer;
+  let remote: RemotePool;
+  let queue: Queue;
+  before(async () => {
+    redis = await startRedis();
+    consumer = startConsumer(redis.url, 'cancel', [...FAST, '--workers', '1']);
+    remote = createRemotePool({ queue: 'cancel', connection: redis.url, pollInterval: 500 });
+    queue = new Queue('cancel', { connection: redis.connection });
+    await consumer.ready;
+  });
+  after(async () => {
+    await remote?.close({ force: true });
+    await queue?.close();
+    consumer?.child.kill('SIGTERM');
+    if (consumer) assert.equal(await consumer.exited, 0, consumer.stderr());
+  });
+
+  it('abort while the job waits: the job is removed and never runs', async () => {
+    const file = join(tempDir(), 'log');
+    const idle = createRemotePool({ queue: 'unserved', connection: redis.url });
+    const unserved = new Queue('unserved', { connection: redis.connection });
+    try {
+      const controller = new AbortController();
+      const jobId = 'wait-1';
+      const call = idle.addTask({ file, ms: 10, tag: 'w' }, { method: 'record', jobId, signal: controller.signal });
+      const outcome = call.catch((e: unknown) => e);
+      await eventually(async () => (await unserved.getJob(jobId)) !== undefined, 10_000);
+      controller.abort();
+      assert.ok(await settledNow(outcome), 'rejects at once');
+      assert.ok((await outcome) instanceof TaskAbortedError);
+      await eventually(async () => (await unserved.getJob(jobId)) === undefined, 10_000);
+      // a consumer that serves the queue now finds nothing to run
+      const late = startConsumer(redis.url, 'unserved', [...FAST, '--workers', '1']);
+      await late.ready;
+      assert.equal(await idle.runMethod('add', 1, 1), 2);
+      late.child.kill('SIGTERM');
+      assert.equal(await late.exited, 0);
+      assert.equal(log(file), '', 'the aborted call never ran');
+    } finally {
+      await idle.close({ force: true });
+      await unserved.close();
+    }
+  });
+
+  it('abort while running: the task sees its signal, the call rejects at once, no retry', async () => {
+    const file = join(tempDir(), 'log');
+    const controller = new AbortController();
+    const jobId = 'run-1';
+    const call = remote.addTask({ file, firstMs: 60_000, ms: 10, tag: 'r' }, { method: 'record', jobId, signal: controller.signal });
+    const outcome = call.catch((e: unknown) => e);
+    await eventually(() => log(file).includes('start r'), 20_000);
+    const reason = new Error('user gave up');
+    controller.abort(reason);
+    assert.ok(await settledNow(outcome), 'rejects at once');
+    const error = await outcome;
+    assert.ok(error instanceof TaskAbortedError);
+    assert.equal(error.reason, reason);
+    await eventually(() => log(file).includes('aborted r'), 20_000);
+    await eventually(async () => (await queue.getJobState(jobId)) === 'failed', 10_000);
+    const job = await queue.getJob(jobId);
+    assert.match(job?.failedReason ?? '', /TaskAbortedError/);
+    assert.equal(job?.attemptsStarted, 1, 'not retried');
+    assert.equal(log(file).match(/start r/g)?.length, 1);
+  });
+
+  it("a producer timeout rejects TimeoutError at once and ends the consumer's task", async () => {
+    const file = join(tempDir(), 'log');
+    const timed = createRemotePool({ queue: 'cancel', connection: redis.url, timeout: 60_000 });
+    try {
+      const jobId = 'late-1';
+      const call = timed.addTask({ file, firstMs: 60_000, ms: 10, tag: 't' }, { method: 'record', jobId, timeout: 3000 });
+      const outcome = call.catch((e: unknown) => e);
+      await eventually(() => log(file).includes('start t'), 20_000);
+      const error = await outcome;
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.equal(error.timeout, 3000);
+      await eventually(() => log(file).includes('aborted t'), 20_000);
+      await eventually(async () => (await queue.getJobState(jobId)) === 'failed', 10_000);
+      assert.equal((await queue.getJob(jobId))?.attemptsStarted, 1, 'not retried');
+    } finally {
+      await timed.close({ force: true });
+    }
+  });
+});

@@ -1,0 +1,119 @@
+// Consumers as a whole: a broken module drains nothing, capacity bounds the jobs held, close()
+// leaves nothing behind, bad usage exits 2, and `import 'workforce'` never loads bullmq. (Done when 8, 9, 12.)
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Queue } from 'bullmq';
+import { createRemotePool } from 'workforce/bullmq';
+import { workerCommand } from '../../src/cli/worker-command.js';
+import { fixture, pidAlive, tempDirs } from '../helpers.js';
+import { FAST, startConsumer } from './consumers.js';
+import { type RedisServer, redisSkip, startRedis } from './redis.js';
+
+const run = promisify(execFile);
+const skip = redisSkip();
+const tempDir = tempDirs('workforce-remote-consumers-');
+
+describe('workforce/bullmq packaging', () => {
+  it("import 'workforce' loads neither bullmq nor ioredis; 'workforce/bullmq' does load bullmq", async () => {
+    const root = JSON.parse((await run(process.execPath, [fixture('import-watch.mjs'), 'workforce'])).stdout) as string[];
+    assert.ok(!root.includes('bullmq') && !root.includes('ioredis'), `root loaded ${root}`);
+    const both = JSON.parse((await run(process.execPath, [fixture('import-watch.mjs'), 'workforce', 'workforce/bullmq'])).stdout) as string[];
+    assert.ok(both.includes('bullmq'));
+  });
+
+  it('bad usage exits 2', async () => {
+    const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
+    assert.equal(await workerCommand(['--queue', 'q'], quiet), 2, 'missing --redis/--module');
+    assert.equal(await workerCommand(['--queue', 'q', '--redis', 'redis://127.0.0.1:1', '--module', fixture('remote-worker.mjs'), '--workers', 'x'], quiet), 2);
+    assert.equal(await workerCommand(['--queue', 'q', '--redis', 'http://x', '--module', fixture('remote-worker.mjs')], quiet), 2, 'not a redis URL');
+  });
+});
+
+describe('remote consumers', { skip, timeout: 90_000 }, () => {
+  let redis: RedisServer;
+  before(async () => {
+    redis = await startRedis();
+  });
+
+  it('a consumer whose module cannot load exits 3 and fails no job; a healthy one completes them all', async () => {
+    const remote = createRemotePool({ queue: 'broken', connection: redis.url });
+    const queue = new Queue('broken', { connection: redis.connection });
+    try {
+      const calls = Array.from({ length: 6 }, (_, i) => remote.runMethod('add', i, 1));
+      await queue.waitUntilReady();
+      for (let i = 0; i < 100 && (await queue.getWaitingCount()) < 6; i++) await new Promise((r) => setTimeout(r, 20));
+      const broken = startConsumer(redis.url, 'broken', [...FAST, '--workers', '2'], fixture('syntax-error.mjs'));
+      assert.equal(await broken.exited, 3, broken.stderr());
+      assert.match(broken.stderr(), /cannot load|ModuleLoadError|SyntaxError/i);
+      const counts = await queue.getJobCounts('waiting', 'failed', 'active', 'completed');
+      assert.deepEqual(counts, { waiting: 6, failed: 0, active: 0, completed: 0 });
+      const healthy = startConsumer(redis.url, 'broken', [...FAST, '--workers', '2']);
+      assert.deepEqual(await Promise.all(calls), [1, 2, 3, 4, 5, 6]);
+      healthy.child.kill('SIGTERM');
+      assert.equal(await healthy.exited, 0);
+    } finally {
+      await remote.close({ force: true });
+      await queue.close();
+    }
+  });
+
+  it('no consumer holds more jobs than its pool runs at once; the work spreads over consumers', async () => {
+    const file = join(tempDir(), 'log');
+    const a = startConsumer(redis.url, 'spread', [...FAST, '--workers', '2']);
+    const b = startConsumer(redis.url, 'spread', [...FAST, '--workers', '2']);
+    const remote = createRemotePool({ queue: 'spread', connection: redis.url });
+    const queue = new Queue('spread', { connection: redis.connection });
+    try {
+      await Promise.all([a.ready, b.ready]);
+      const calls = Promise.all(Array.from({ length: 16 }, (_, i) => remote.addTask({ file, ms: 300, tag: `s${i}` }, { method: 'record' })));
+      let done = false;
+      void calls.finally(() => (done = true));
+      let maxActive = 0;
+      while (!done) {
+        maxActive = Math.max(maxActive, await queue.getActiveCount());
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const pids = await calls;
+      assert.ok(maxActive <= 4, `at most 2 consumers × capacity 2 active at once, saw ${maxActive}`);
+      assert.ok(maxActive >= 2, 'jobs did run in parallel');
+      assert.ok(pids.includes(a.pid) && pids.includes(b.pid), 'both consumers took jobs');
+      // per consumer, never more than its capacity running at once
+      const running = new Map<string, number>();
+      for (const line of readFileSync(file, 'utf8').trim().split('\n')) {
+        const [what, , pid] = line.split(' ');
+        const n = (running.get(pid) ?? 0) + (what === 'start' ? 1 : what === 'done' ? -1 : 0);
+        running.set(pid, n);
+        assert.ok(n <= 2, `consumer ${pid} ran ${n} at once`);
+      }
+    } finally {
+      await remote.close({ force: true });
+      await queue.close();
+      a.child.kill('SIGKILL');
+      b.child.kill('SIGKILL');
+    }
+  });
+
+  it('close() on producer and consumer leaves no handle open and no process behind', async () => {
+    const { stdout } = await run(process.execPath, [fixture('remote-lifecycle.mjs'), redis.url, fixture('remote-worker.mjs')], { timeout: 60_000 });
+    const { open } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { open: string[] };
+    assert.deepEqual(open, [], 'nothing left open after close()');
+    // a consumer with process workers: after its drain, none of them is left
+    const consumer = startConsumer(redis.url, 'life-cli', [...FAST, '--workers', '2', '--runtime', 'process']);
+    const remote = createRemotePool({ queue: 'life-cli', connection: redis.url });
+    try {
+      await consumer.ready;
+      const pids = new Set(await Promise.all(Array.from({ length: 6 }, () => remote.runMethod<number>('pid'))));
+      assert.ok(pids.size >= 1 && !pids.has(consumer.pid));
+      consumer.child.kill('SIGTERM');
+      assert.equal(await consumer.exited, 0);
+      for (const pid of pids) assert.ok(!pidAlive(pid), `worker process ${pid} is gone`);
+    } finally {
+      await remote.close({ force: true });
+      consumer.child.kill('SIGKILL');
+    }
+  });
+});
