@@ -1,5 +1,5 @@
 /**
- * workforce/bullmq against BullMQ itself, on a private redis-server:
+ * workforcejs/bullmq against BullMQ itself, on a private redis-server:
  *   npm run bench:remote [-- --jobs=5000 --rounds=3 --concurrency=2]
  * N no-op jobs over 2 consumer processes: workforce remote vs a plain BullMQ Worker with the same
  * concurrency and vs BullMQ's sandboxed file processor (ratios within this run); and the time from
@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
-import { createRemotePool } from 'workforce/bullmq';
+import { createRemotePool } from 'workforcejs/bullmq';
 
 const { values: args } = parseArgs({
   options: {

@@ -21,7 +21,7 @@ await build({
   logLevel: 'warning',
 });
 
-// The CommonJS entry of 'workforce/worker' (dist/worker.cjs), generated from the same context
+// The CommonJS entry of 'workforcejs/worker' (dist/worker.cjs), generated from the same context
 // code as the ESM one: its workerContext reads the context the runtime keeps on a global symbol,
 // so both speak for the same worker. ChildChannel stays in the ESM build, loaded on first use
 // (require(esm), Node >= 20.19), so that both entries hand out the same class.
@@ -33,7 +33,7 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  banner: { js: "'use strict';\n// CommonJS entry of 'workforce/worker', generated at build by scripts/bundle-runtime.mjs from src/worker/context.ts." },
+  banner: { js: "'use strict';\n// CommonJS entry of 'workforcejs/worker', generated at build by scripts/bundle-runtime.mjs from src/worker/context.ts." },
   footer: {
     js: "Object.defineProperty(module.exports, 'ChildChannel', { enumerable: true, get: () => require('./channel/child-channel.js').ChildChannel });",
   },

@@ -1,7 +1,7 @@
 /**
  * workforce: run work in parallel on worker threads, child processes and spawned programs.
- * The public entry point, one name per concept (worker modules import 'workforce/worker'; the
- * names of the libraries workforce grew from are in 'workforce/compat').
+ * The public entry point, one name per concept (worker modules import 'workforcejs/worker'; the
+ * names of the libraries workforce grew from are in 'workforcejs/compat').
  */
 
 export type { ChannelListener, ChannelMessage, DataArgs, MessageMap } from './channel/channel.js';

@@ -1,4 +1,4 @@
-/** `workforce/worker`: what a worker module imports. */
+/** `workforcejs/worker`: what a worker module imports. */
 export type { ChannelListener, ChannelMessage, MessageMap } from './channel/channel.js';
 export { ChildChannel } from './channel/child-channel.js';
 export { type WorkerContext, workerContext } from './worker/context.js';

@@ -1,4 +1,4 @@
-import { createPool, type ModulePool } from 'workforce';
+import { createPool, type ModulePool } from 'workforcejs';
 import { unsupported, WORKER_EXEC_ARGV, workerModule } from './common.js';
 import type { Adapter, AdapterSpec, Runtime } from './types.js';
 

@@ -1,7 +1,7 @@
 // The library's own loop over the same input, as a script would write it: read the file, one
 // pool.run per line, write the results. Usage: node pool-loop.mjs IN OUT WORKERS
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createPool } from 'workforce';
+import { createPool } from 'workforcejs';
 
 const [input, output, workers] = process.argv.slice(2);
 const pool = createPool({ module: new URL('./tiny.mjs', import.meta.url), numberOfWorkers: Number(workers) });

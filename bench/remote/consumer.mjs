@@ -2,7 +2,7 @@
 // Worker running the no-op in-process) or `sandbox` (BullMQ's sandboxed file processor). Each
 // prints `ready` once it takes jobs and stops on SIGTERM.
 import { Worker } from 'bullmq';
-import { runQueueWorker } from 'workforce/bullmq';
+import { runQueueWorker } from 'workforcejs/bullmq';
 
 const [kind, queue, url, concurrencyText, lockText] = process.argv.slice(2);
 const concurrency = Number(concurrencyText);

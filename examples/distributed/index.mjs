@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { createRemotePool } from 'workforce/bullmq';
+import { createRemotePool } from 'workforcejs/bullmq';
 
 const CALLS = Number(process.env.CALLS ?? 60);
 const queue = `squares-${process.pid}`;

@@ -5,7 +5,7 @@
 //   node examples/pi/index.mjs 1e6          any number of points (or PI_POINTS=1e6)
 //   PI_RUNTIME=thread node examples/pi/index.mjs   worker threads instead of processes
 import { availableParallelism } from 'node:os';
-import { createPool } from 'workforce';
+import { createPool } from 'workforcejs';
 import countInside from './calc.mjs';
 
 const points = Number(process.argv[2] ?? process.env.PI_POINTS ?? 2e8);

@@ -1,5 +1,5 @@
 // A stand-in for an image converter: "converts" each path after a short sleep.
-import { ChildChannel } from 'workforce/worker';
+import { ChildChannel } from 'workforcejs/worker';
 
 const channel = new ChildChannel();
 

@@ -1,7 +1,7 @@
 // travetto's image-processing queue: a fixed-size pool of converter processes fed on demand
 // through an AsyncQueue. Run after a build: node examples/spawned/images.mjs
 import { fileURLToPath } from 'node:url';
-import { AsyncQueue, spawnedWorker, WorkPool } from 'workforce';
+import { AsyncQueue, spawnedWorker, WorkPool } from 'workforcejs';
 
 const converter = fileURLToPath(new URL('./convert.mjs', import.meta.url));
 

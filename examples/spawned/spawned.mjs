@@ -1,5 +1,5 @@
-// The child of spawner.mjs (travetto's names, through workforce/compat): answers every 'request' with the double of its data.
-import { ChildChannel } from 'workforce/compat'; // travetto's listenFor
+// The child of spawner.mjs (travetto's names, through workforcejs/compat): answers every 'request' with the double of its data.
+import { ChildChannel } from 'workforcejs/compat'; // travetto's listenFor
 
 const exec = new ChildChannel();
 

@@ -1,8 +1,8 @@
-// travetto's "Spawning Pool" as written, through workforce/compat (travetto's names): every input
+// travetto's "Spawning Pool" as written, through workforcejs/compat (travetto's names): every input
 // goes to a child process that doubles it.
 // Run after a build: node examples/spawned/spawner.mjs
 import { fileURLToPath } from 'node:url';
-import { IterableInputSource, spawnedWorker, WorkPool } from 'workforce/compat';
+import { IterableInputSource, spawnedWorker, WorkPool } from 'workforcejs/compat';
 
 const child = fileURLToPath(new URL('./spawned.mjs', import.meta.url));
 

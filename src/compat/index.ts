@@ -1,5 +1,5 @@
 /**
- * `workforce/compat`: the names and semantics of the libraries workforce grew from — Workestrator
+ * `workforcejs/compat`: the names and semantics of the libraries workforce grew from — Workestrator
  * (create with its checks, the Farm with its workers, events and error names, kill, serializers),
  * @probedjs/work-pool (WorkerPool) and @travetto/worker (v0's ExecutionPool and sources, v1's
  * WorkPool with max/min/idleTimeout, shutdown and InputSources, 4.x's static runs, channels with

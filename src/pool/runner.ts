@@ -1,4 +1,4 @@
-/** The calls a local module pool (`createPool`) and a remote pool (`workforce/bullmq`) both answer, so application code can take either. */
+/** The calls a local module pool (`createPool`) and a remote pool (`workforcejs/bullmq`) both answer, so application code can take either. */
 
 export interface RunnerTaskOptions {
   /** Named export to call (default: the default export). */

@@ -127,7 +127,11 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
   process(source: InputSource<I>, options: ProcessOptions<I, O> = {}): Promise<ProcessSummary<I>> {
     if (typeof options !== 'object' || options === null) {
       return Promise.reject(
-        new InvalidOptionError('options', options, 'an options object (a function run per input with a borrowed worker is ExecutionPool, in workforce/compat)'),
+        new InvalidOptionError(
+          'options',
+          options,
+          'an options object (a function run per input with a borrowed worker is ExecutionPool, in workforcejs/compat)',
+        ),
       );
     }
     return this.feed(source, (item) => this.submit(item), options);

@@ -1,5 +1,5 @@
 /**
- * `workforce/bullmq`: the same worker module served from many machines through BullMQ on Redis.
+ * `workforcejs/bullmq`: the same worker module served from many machines through BullMQ on Redis.
  * bullmq and ioredis are optional peer dependencies, loaded only through this entry point.
  */
 export { JobRemovedError } from '../errors/job-removed-error.js';

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NestedOptions } from './protocol.js';
 
 /**
- * What a worker module sees of its worker: `import { workerContext } from 'workforce/worker'`.
+ * What a worker module sees of its worker: `import { workerContext } from 'workforcejs/worker'`.
  *
  * `ctx`, an entry point's 2nd argument, is bound to its task: its `signal`, `taskId` and
  * `addTask` are that task's wherever they are used. `workerContext` speaks for the task the
@@ -88,7 +88,7 @@ function current(): WorkerContext {
 
 /**
  * A stable object that always speaks for the current worker's context, so that ESM and CJS
- * copies of 'workforce/worker' (and modules loaded before the runtime) agree.
+ * copies of 'workforcejs/worker' (and modules loaded before the runtime) agree.
  */
 export const workerContext: WorkerContext = {
   get workerId() {

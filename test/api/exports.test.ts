@@ -1,5 +1,5 @@
 // The public entry points as a user gets them (the built package, through its "exports"): the root
-// has one name per concept and no seed alias; the seeds' names live in 'workforce/compat'.
+// has one name per concept and no seed alias; the seeds' names live in 'workforcejs/compat'.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -74,14 +74,14 @@ function declaredExports(dts: string): string[] {
   return checker.getExportsOfModule(symbol).map((s) => s.name);
 }
 
-describe("the root entry ('workforce')", () => {
+describe("the root entry ('workforcejs')", () => {
   it('exports exactly the allowed values', async () => {
-    const mod = await import('workforce');
+    const mod = await import('workforcejs');
     assert.deepEqual(Object.keys(mod).sort(), [...ROOT_VALUES].sort());
   });
 
   it('never exports one value under two names (an alias)', async () => {
-    const mod: Record<string, unknown> = await import('workforce');
+    const mod: Record<string, unknown> = await import('workforcejs');
     const byValue = new Map<unknown, string>();
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function' && (typeof value !== 'object' || value === null)) continue;
@@ -93,16 +93,16 @@ describe("the root entry ('workforce')", () => {
   it('has no seed name among its values or types', () => {
     const names = declaredExports(join(root, 'dist/index.d.ts'));
     for (const value of ROOT_VALUES) assert.ok(names.includes(value), `${value} is declared`);
-    for (const seed of SEED_NAMES) assert.ok(!names.includes(seed), `${seed} belongs in workforce/compat`);
+    for (const seed of SEED_NAMES) assert.ok(!names.includes(seed), `${seed} belongs in workforcejs/compat`);
     // one name per concept among the types too: the engine's options are WorkPool's
     assert.ok(!names.includes('EngineOptions'), 'EngineOptions is WorkPoolOptions');
   });
 });
 
-describe("the compat entry ('workforce/compat')", () => {
+describe("the compat entry ('workforcejs/compat')", () => {
   it('has every seed name, and its error names are subclasses of the root classes (instanceof works either way)', async () => {
-    const compat: Record<string, unknown> = await import('workforce/compat');
-    const core = await import('workforce');
+    const compat: Record<string, unknown> = await import('workforcejs/compat');
+    const core = await import('workforcejs');
     for (const name of [
       'create',
       'kill',
@@ -134,19 +134,19 @@ describe("the compat entry ('workforce/compat')", () => {
   });
 
   it('is a subclass where it keeps a core name (WorkPool, ParentChannel, ChildChannel)', async () => {
-    const compat = await import('workforce/compat');
-    const core = await import('workforce');
+    const compat = await import('workforcejs/compat');
+    const core = await import('workforcejs');
     assert.ok(compat.WorkPool.prototype instanceof core.WorkPool);
     assert.ok(compat.ParentChannel.prototype instanceof core.ParentChannel);
     assert.ok(compat.ChildChannel.prototype instanceof core.ChildChannel);
   });
 });
 
-describe("the worker entry ('workforce/worker') from CommonJS", () => {
+describe("the worker entry ('workforcejs/worker') from CommonJS", () => {
   it('is generated at build from the same context code: workerContext, and the ESM ChildChannel class itself', async () => {
-    const cjs = createRequire(import.meta.url)('workforce/worker');
-    const esm = await import('workforce/worker');
-    assert.equal(createRequire(import.meta.url).resolve('workforce/worker'), join(root, 'dist/worker.cjs'));
+    const cjs = createRequire(import.meta.url)('workforcejs/worker');
+    const esm = await import('workforcejs/worker');
+    assert.equal(createRequire(import.meta.url).resolve('workforcejs/worker'), join(root, 'dist/worker.cjs'));
     assert.deepEqual(Object.keys(cjs).sort(), ['ChildChannel', 'workerContext']);
     // the same class as the ESM entry's (checked outside this runner, whose tsx hook loads CommonJS requires itself)
     const same = execFileSync(
@@ -154,7 +154,7 @@ describe("the worker entry ('workforce/worker') from CommonJS", () => {
       [
         '--input-type=module',
         '-e',
-        "import { createRequire } from 'node:module'; const c = createRequire(import.meta.url)('workforce/worker'); console.log(c.ChildChannel === (await import('workforce/worker')).ChildChannel);",
+        "import { createRequire } from 'node:module'; const c = createRequire(import.meta.url)('workforcejs/worker'); console.log(c.ChildChannel === (await import('workforcejs/worker')).ChildChannel);",
       ],
       { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
     );

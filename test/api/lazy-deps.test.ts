@@ -1,4 +1,4 @@
-// `import 'workforce'` loads no optional-weight dependency: cbor-x only once a CBOR serializer is
+// `import 'workforcejs'` loads no optional-weight dependency: cbor-x only once a CBOR serializer is
 // made (and bullmq / ioredis never from the root). Checked in a fresh node process that records
 // every ESM specifier it resolves (a module.register hook) and every CommonJS module it loads.
 import assert from 'node:assert/strict';
@@ -34,8 +34,8 @@ const heavy = (names: string[]) =>
   names.filter((name) => HEAVY.some((dep) => name === dep || name.includes(`/node_modules/${dep}/`) || name.includes(`/node_modules/@${dep}/`)));
 
 describe('lazy dependencies', () => {
-  it("import 'workforce' loads none of cbor-x, bullmq, ioredis", () => {
-    const names = loaded('workforce');
+  it("import 'workforcejs' loads none of cbor-x, bullmq, ioredis", () => {
+    const names = loaded('workforcejs');
     assert.ok(
       names.some((name) => name.endsWith('pool/work-pool.js')),
       'the hook sees the package load',
@@ -43,13 +43,13 @@ describe('lazy dependencies', () => {
     assert.deepEqual(heavy(names), []);
   });
 
-  it("import 'workforce/compat' and 'workforce/worker' load none of them either", () => {
-    assert.deepEqual(heavy(loaded('workforce/compat')), []);
-    assert.deepEqual(heavy(loaded('workforce/worker')), []);
+  it("import 'workforcejs/compat' and 'workforcejs/worker' load none of them either", () => {
+    assert.deepEqual(heavy(loaded('workforcejs/compat')), []);
+    assert.deepEqual(heavy(loaded('workforcejs/worker')), []);
   });
 
   it('cbor-x is loaded once a CBOR serializer is made (the check can see it)', () => {
-    const names = loaded('workforce', 'new mod.CborSerializer().encode({ a: 1 });');
+    const names = loaded('workforcejs', 'new mod.CborSerializer().encode({ a: 1 });');
     assert.ok(
       heavy(names).some((name) => name === 'cbor-x' || name.includes('/node_modules/cbor-x/')),
       'cbor-x was loaded',

@@ -3,7 +3,7 @@ import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ParentChannel } from 'workforce';
+import { ParentChannel } from 'workforcejs';
 import { fixture, pidAlive } from '../helpers.js';
 
 const CHILD = fixture('channel-child.mjs');
@@ -58,7 +58,7 @@ describe('ChildChannel', () => {
     assert.equal(code, 42);
   });
 
-  test("a CommonJS child: require('workforce/worker').ChildChannel", async () => {
+  test("a CommonJS child: require('workforcejs/worker').ChildChannel", async () => {
     const child = fork(fixture('channel-child.cjs'), { execArgv: [] });
     strays.add(child);
     const channel = new ParentChannel(child);
@@ -71,7 +71,7 @@ describe('ChildChannel', () => {
   });
 
   test('outside a thread or an IPC child, construction throws ChannelClosedError', () => {
-    const script = `import { ChildChannel } from 'workforce/worker';
+    const script = `import { ChildChannel } from 'workforcejs/worker';
       try { new ChildChannel(); console.log('constructed'); } catch (e) { console.log(e.name, e.code); }`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.equal(result.stdout.trim(), 'ChannelClosedError ERR_WORKFORCE_CHANNEL_CLOSED', result.stderr);

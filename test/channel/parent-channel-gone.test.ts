@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { MessageChannel, type MessagePort, Worker as NodeWorker } from 'node:worker_threads';
-import { ChannelClosedError, type ChannelExit, type ChannelTarget, ParentChannel } from 'workforce';
+import { ChannelClosedError, type ChannelExit, type ChannelTarget, ParentChannel } from 'workforcejs';
 import { running } from '../chaos/proc.js';
 
 const children = new Set<ChildProcess>();

@@ -3,7 +3,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { MessageChannel, Worker as NodeWorker } from 'node:worker_threads';
-import { ChannelClosedError, ChildChannel, InvalidOptionError, ParentChannel, SerializationError } from 'workforce';
+import { ChannelClosedError, ChildChannel, InvalidOptionError, ParentChannel, SerializationError } from 'workforcejs';
 import { eventually, fixture, pidAlive } from '../helpers.js';
 
 const CHILD = fixture('channel-child.mjs');
@@ -276,7 +276,7 @@ describe('ParentChannel over a MessagePort', () => {
     const { port1, port2 } = new MessageChannel();
     const code = `
       const { workerData } = require('node:worker_threads');
-      import('workforce/worker').then(({ ChildChannel }) => {
+      import('workforcejs/worker').then(({ ChildChannel }) => {
         const channel = new ChildChannel(workerData.port);
         channel.on('square', (n, off) => { channel.send('squared', n * n); off(); });
       });`;

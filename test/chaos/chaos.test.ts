@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
-import { CallMaxRetryError, createPool, type ModulePool, type PoolOptions, TaskAbortedError, TimeoutError, WorkerCrashError } from 'workforce';
+import { CallMaxRetryError, createPool, type ModulePool, type PoolOptions, TaskAbortedError, TimeoutError, WorkerCrashError } from 'workforcejs';
 import { eventually, fixture, sleep } from '../helpers.js';
 import { running } from './proc.js';
 

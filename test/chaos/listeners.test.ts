@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CallMaxRetryError, createPool, PoolClosedError, WorkerCrashError } from 'workforce';
+import { CallMaxRetryError, createPool, PoolClosedError, WorkerCrashError } from 'workforcejs';
 import { fixture, RUNTIMES, sleep } from '../helpers.js';
 
 const FULL = process.env.WORKFORCE_CHAOS === 'full';

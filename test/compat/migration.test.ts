@@ -25,7 +25,7 @@ function snippets(name: string): Map<string, string> {
 
 const dir = mkdtempSync(join(tmpdir(), 'workforce-migration-'));
 mkdirSync(join(dir, 'node_modules'));
-symlinkSync(root, join(dir, 'node_modules', 'workforce'), 'dir');
+symlinkSync(root, join(dir, 'node_modules', 'workforcejs'), 'dir');
 writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
 after(() => rmSync(dir, { recursive: true, force: true }));
 

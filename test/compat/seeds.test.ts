@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { AsyncQueue, CallMaxRetryError, InvalidOptionError, QueueFullError, WorkerCrashError } from 'workforce';
+import { AsyncQueue, CallMaxRetryError, InvalidOptionError, QueueFullError, WorkerCrashError } from 'workforcejs';
 import {
   create,
   DynamicAsyncIterator,
@@ -15,7 +15,7 @@ import {
   WorkerPool,
   WorkerTerminatedError,
   WorkPool,
-} from 'workforce/compat';
+} from 'workforcejs/compat';
 import { eventually, fixture, pidAlive } from '../helpers.js';
 
 /** The class createPool makes (the root entry exports it as a type only). */

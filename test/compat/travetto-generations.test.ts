@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { describe, it } from 'node:test';
-import type { PoolWorker as Worker } from 'workforce';
+import type { PoolWorker as Worker } from 'workforcejs';
 import {
   ChildExecution,
   DynamicAsyncIterator,
@@ -13,7 +13,7 @@ import {
   spawnedWorker,
   WorkPool,
   WorkPoolResultError,
-} from 'workforce/compat';
+} from 'workforcejs/compat';
 import { fixture, pidAlive } from '../helpers.js';
 
 /** A v1 worker doubling its input (active: alive). */
@@ -275,7 +275,7 @@ describe('travetto v0 names', () => {
 
 describe('travetto 4.x static run: bad input', () => {
   it('an unknown option, a non-function factory or a wrong shutdown is refused with InvalidOptionError', async () => {
-    const { InvalidOptionError } = await import('workforce');
+    const { InvalidOptionError } = await import('workforcejs');
     await assert.rejects(
       WorkPool.run(async (n: number) => n, [1], { maxx: 2 } as never),
       (e: unknown) => e instanceof InvalidOptionError && e.suggestion === 'max',

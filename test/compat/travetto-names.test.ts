@@ -1,9 +1,9 @@
-// travetto's names in workforce/compat: WorkPool's reading of `active` (busy, false until the first
+// travetto's names in workforcejs/compat: WorkPool's reading of `active` (busy, false until the first
 // call), shutdown(), and channels / spawnedWorker with listenFor and listenOnce.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParentChannel as CoreParentChannel, type PoolWorker } from 'workforce';
-import { ParentChannel, spawnedWorker, WorkPool, WorkUtil } from 'workforce/compat';
+import { ParentChannel as CoreParentChannel, type PoolWorker } from 'workforcejs';
+import { ParentChannel, spawnedWorker, WorkPool, WorkUtil } from 'workforcejs/compat';
 import { fixture, pidAlive } from '../helpers.js';
 
 describe("travetto's WorkPool", () => {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { AsyncQueue, InvalidOptionError, type PoolWorker, type ProcessSummary } from 'workforce';
-import { DynamicAsyncIterator, ExecutionPool, IterableInputSource, QueueExecutionSource, WorkPool } from 'workforce/compat';
+import { AsyncQueue, InvalidOptionError, type PoolWorker, type ProcessSummary } from 'workforcejs';
+import { DynamicAsyncIterator, ExecutionPool, IterableInputSource, QueueExecutionSource, WorkPool } from 'workforcejs/compat';
 import { eventually, pidAlive } from '../helpers.js';
 
 /** The stand-in for `convert`: a child that lives 40 ms. Tracks how many run per owner at once. */

@@ -1,4 +1,4 @@
-/** A Workestrator user's tests, written from its README and behaviour, run against workforce/compat. */
+/** A Workestrator user's tests, written from its README and behaviour, run against workforcejs/compat. */
 import { AssertionError } from 'node:assert';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CallMaxRetryError, InvalidOptionError, QueueFullError, WorkerCrashError } from 'workforce';
-import { create, type FarmMessage, kill, MaxConcurrentCallsError, serializers, WorkerTerminatedError } from 'workforce/compat';
+import { CallMaxRetryError, InvalidOptionError, QueueFullError, WorkerCrashError } from 'workforcejs';
+import { create, type FarmMessage, kill, MaxConcurrentCallsError, serializers, WorkerTerminatedError } from 'workforcejs/compat';
 import { eventually, fixture, pidAlive } from '../helpers.js';
 
 const module = fixture('workestrator-user.cjs');

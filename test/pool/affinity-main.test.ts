@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool } from 'workforce';
+import { createPool } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 const module = fixture('sched-nested.mjs');

@@ -3,7 +3,7 @@
 // tasks bound to a worker by light or strong affinity must stay in the pool's queues.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, type ModulePool } from 'workforce';
+import { createPool, type ModulePool } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 const module = fixture('sched-nested.mjs');

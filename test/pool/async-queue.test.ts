@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { AsyncQueue, ChannelClosedError, InvalidOptionError } from 'workforce';
+import { AsyncQueue, ChannelClosedError, InvalidOptionError } from 'workforcejs';
 import { processEventsDuring } from '../helpers.js';
 
 /** An AsyncQueue subclass overriding next(), as user code may: it counts the items pulled. */

@@ -14,7 +14,7 @@ import {
   QueueFullError,
   SerializationError,
   TaskAbortedError,
-} from 'workforce';
+} from 'workforcejs';
 import { fixture, RUNTIMES } from '../helpers.js';
 
 const MODULE = fixture('bad-worker.mjs');

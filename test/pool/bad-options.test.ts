@@ -3,7 +3,7 @@
 // with InvalidOptionError, and the pool (when there is one) serves on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, MAX_WORKERS, type PoolOptions, type PoolWorker, WorkPool } from 'workforce';
+import { createPool, InvalidOptionError, MAX_WORKERS, type PoolOptions, type PoolWorker, WorkPool } from 'workforcejs';
 import { eventually, fixture } from '../helpers.js';
 
 const MODULE = fixture('basic.mjs');

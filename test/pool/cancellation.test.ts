@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, TaskAbortedError } from 'workforce';
+import { createPool, TaskAbortedError } from 'workforcejs';
 import { eventually, fixture, pidAlive, processEventsDuring, RUNTIMES, sleep } from '../helpers.js';
 
 const module = fixture('cancel-worker.mjs');

@@ -3,7 +3,7 @@
 // moment, not a few hundred milliseconds later.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool } from 'workforce';
+import { createPool } from 'workforcejs';
 import { childPids } from '../chaos/proc.js';
 import { fixture, sleep } from '../helpers.js';
 

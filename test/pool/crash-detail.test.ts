@@ -17,7 +17,7 @@ import {
   type Runtime,
   TimeoutError,
   WorkerCrashError,
-} from 'workforce';
+} from 'workforcejs';
 import { running as isRunning } from '../chaos/proc.js';
 import { eventually, fixture, processEventsDuring, RUNTIMES, sleep, tempDirs } from '../helpers.js';
 import { durPool as pool, type Who } from './pools.js';

@@ -16,7 +16,7 @@ import {
   type Runtime,
   TimeoutError,
   WorkerCrashError,
-} from 'workforce';
+} from 'workforcejs';
 import { running as isRunning } from '../chaos/proc.js';
 import { eventually, fixture, pidAlive, RUNTIMES, sleep, tempDirs } from '../helpers.js';
 import { durPool, identity, nextMessage, type Who } from './pools.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createPool, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError } from 'workforce';
+import { createPool, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError } from 'workforcejs';
 import { eventually, fixture, RUNTIMES, tempDirs } from '../helpers.js';
 
 const WORKER = fixture('dur-worker.mjs');

@@ -5,7 +5,7 @@
 // module-pool-contract.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool } from 'workforce';
+import { createPool } from 'workforcejs';
 import { eventually, fixture } from '../helpers.js';
 import { collect, modulePool, nextMessage } from './pools.js';
 
@@ -90,7 +90,7 @@ describe("runtime 'inline': a task's context across its awaits", () => {
     }
   });
 
-  it("the same through require('workforce/worker') (CommonJS)", async () => {
+  it("the same through require('workforcejs/worker') (CommonJS)", async () => {
     const p = createPool({ module: fixture('ctx-across-await.cjs'), runtime: 'inline', numberOfWorkers: 2, concurrency: 1 });
     try {
       await p.broadcast({ ms: 1 });

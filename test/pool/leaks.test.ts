@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createPool, type PoolWorker, WorkPool } from 'workforce';
+import { createPool, type PoolWorker, WorkPool } from 'workforcejs';
 import { childPids, osThreads, running } from '../chaos/proc.js';
 import { eventually, fixture, RUNTIMES, sleep } from '../helpers.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { errorMonitor } from 'node:events';
 import { describe, it } from 'node:test';
-import { createPool, killAll, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError, WorkPool } from 'workforce';
+import { createPool, killAll, ModuleLoadError, type ModulePool, type ModuleWorker, type PoolOptions, WorkerCrashError, WorkPool } from 'workforcejs';
 import { eventually, fixture, processEventsDuring, RUNTIMES, tempDirs } from '../helpers.js';
 
 const WORKER = fixture('dur-worker.mjs');

@@ -1,5 +1,5 @@
 // WorkPools of in-memory workers for the process() tests (no thread or process, just timing), and a promise-state probe.
-import { WorkPool } from 'workforce';
+import { WorkPool } from 'workforcejs';
 import { sleep } from '../helpers.js';
 
 const made: WorkPool<unknown, unknown>[] = [];

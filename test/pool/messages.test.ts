@@ -3,7 +3,7 @@
 // (or an 'error' event) and the pool keeps serving; nothing becomes an uncaught exception.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type ModulePool, PoolClosedError } from 'workforce';
+import { createPool, InvalidOptionError, type ModulePool, PoolClosedError } from 'workforcejs';
 import { eventually, fixture, processEventsDuring, RUNTIMES } from '../helpers.js';
 
 function make(runtime: (typeof RUNTIMES)[number]): ModulePool {

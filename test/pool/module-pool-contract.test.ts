@@ -23,7 +23,7 @@ import {
   SerializationError,
   TaskAbortedError,
   TimeoutError,
-} from 'workforce';
+} from 'workforcejs';
 import { eventually, fixture, pidAlive, sleep, tempDirs } from '../helpers.js';
 import { ALL_RUNTIMES, collect, identity, MODULE, modulePool, nextMessage, pids, type Who, workerIdentity } from './pools.js';
 
@@ -143,7 +143,7 @@ function contract(runtime: Runtime): void {
         assert.equal(await p.run(6, 7), 42, 'run() calls module.exports itself');
         assert.equal(await p.runMethod('foo', 'x'), 'foo:x');
         assert.equal(await p.runMethod('asyncDouble', 21), 42);
-        assert.equal(await p.runMethod('whoami'), 1, "require('workforce/worker') speaks for this worker");
+        assert.equal(await p.runMethod('whoami'), 1, "require('workforcejs/worker') speaks for this worker");
         assert.equal(await p.runMethod('kind'), 'cjs');
         await assert.rejects(p.runMethod('fail'), (e: Error & { code?: string }) => {
           assert.ok(e instanceof TypeError);

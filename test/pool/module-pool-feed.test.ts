@@ -2,7 +2,7 @@
 // outcomes carrying the source's own items (the `workforce run` command is built on it).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type ItemResult } from 'workforce';
+import { createPool, InvalidOptionError, type ItemResult } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 describe('ModulePool.process()', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ModuleLoadError, type ModulePool, type PoolOptions, WorkerCrashError } from 'workforce';
+import { ModuleLoadError, type ModulePool, type PoolOptions, WorkerCrashError } from 'workforcejs';
 import { pidAlive, tempDirs } from '../helpers.js';
 import { modulePool } from './pools.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, ModuleLoadError, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, WorkerCrashError } from 'workforce';
+import { CallMaxRetryError, ModuleLoadError, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, WorkerCrashError } from 'workforcejs';
 import { eventually, tempDirs } from '../helpers.js';
 import { collect, modulePool, nextMessage, type Who } from './pools.js';
 

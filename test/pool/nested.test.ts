@@ -2,7 +2,7 @@
 // finish, cancellable with a signal, and aborted with the task that queued them or its worker.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, WorkPool } from 'workforce';
+import { createPool, type ModulePool, PoolClosedError, type PoolOptions, TaskAbortedError, WorkPool } from 'workforcejs';
 import { fixture, sleep } from '../helpers.js';
 import { nextMessage } from './pools.js';
 

@@ -1,10 +1,10 @@
 // The options normaliser: every option object (createPool, WorkPool, a task, addTask) is checked
 // once by name, and an unknown name is an InvalidOptionError naming the nearest valid one; the
-// seeds' names are translated by workforce/compat only.
+// seeds' names are translated by workforcejs/compat only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type PoolOptions, type PoolWorker, WorkPool } from 'workforce';
-import { create, WorkPool as TravettoWorkPool, WorkerPool } from 'workforce/compat';
+import { createPool, InvalidOptionError, type PoolOptions, type PoolWorker, WorkPool } from 'workforcejs';
+import { create, WorkPool as TravettoWorkPool, WorkerPool } from 'workforcejs/compat';
 import { ENGINE_OPTION_NAMES, TASK_OPTION_NAMES, unknownOption } from '../../dist/pool/options.js';
 import { POOL_OPTION_NAMES } from '../../dist/pool/pool-options.js';
 import { editDistance, nearest } from '../../dist/util/nearest.js';
@@ -99,7 +99,7 @@ describe('unknown option names are refused where they are given', () => {
   });
 });
 
-describe("workforce/compat translates the seeds' names to the core's", () => {
+describe("workforcejs/compat translates the seeds' names to the core's", () => {
   it("Workestrator's maxConcurrentCallsPerWorker and serializerPath (a core name given too wins)", async () => {
     const farm = create({ module: MODULE, runtime: 'thread', numberOfWorkers: 1, maxConcurrentCallsPerWorker: 3, serializerPath: 'cbor' });
     try {

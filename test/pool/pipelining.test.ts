@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforce';
+import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforcejs';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const module = fixture('pipe-worker.mjs');

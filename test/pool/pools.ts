@@ -1,6 +1,6 @@
 // Pools and pool messages for the pool tests: the module-pool fixture (mp-esm.mjs) on any runtime,
 // the dur-worker.mjs pool of the crash and durability tests, and what tells workers apart.
-import { createPool, type ModulePool, type ModuleWorker, type PoolOptions, type Runtime } from 'workforce';
+import { createPool, type ModulePool, type ModuleWorker, type PoolOptions, type Runtime } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 /** Every runtime of the module pool (test/helpers.ts' RUNTIMES are the two with workers of their own). */

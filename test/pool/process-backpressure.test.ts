@@ -2,7 +2,7 @@
 // items pulled and unsettled at most, shared by every process() and direct submit() on the pool.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { AsyncQueue, WorkPool, type WorkPoolOptions } from 'workforce';
+import { AsyncQueue, WorkPool, type WorkPoolOptions } from 'workforcejs';
 import { sleep } from '../helpers.js';
 
 const pools: WorkPool<any, any>[] = [];

@@ -3,7 +3,7 @@
 // afterwards, and every item added runs exactly once across them.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { AsyncQueue } from 'workforce';
+import { AsyncQueue } from 'workforcejs';
 import { eventually, sleep } from '../helpers.js';
 import { killMemoryPools, memoryPool, stateAfter } from './memory-pools.js';
 

@@ -2,7 +2,7 @@
 // source, a throwing callback — and that it settles only after the items it submitted settled.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { AsyncQueue, PoolClosedError, type WorkPool } from 'workforce';
+import { AsyncQueue, PoolClosedError, type WorkPool } from 'workforcejs';
 import { eventually, processEventsDuring, sleep } from '../helpers.js';
 import { killMemoryPools, memoryPool, stateAfter } from './memory-pools.js';
 

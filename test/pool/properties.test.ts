@@ -23,7 +23,7 @@ import {
   TaskAbortedError,
   WorkerCrashError,
   WorkPool,
-} from 'workforce';
+} from 'workforcejs';
 
 interface Job {
   n: number;

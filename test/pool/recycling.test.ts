@@ -3,7 +3,7 @@
 // is and processes as --max-old-space-size.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, type ModuleWorker, type PoolOptions, type Runtime } from 'workforce';
+import { createPool, type ModuleWorker, type PoolOptions, type Runtime } from 'workforcejs';
 import { fixture, RUNTIMES } from '../helpers.js';
 
 const MODULE = fixture('heap-grower.mjs');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ExecuteContext, type PoolWorker, WorkPool } from 'workforce';
+import { type ExecuteContext, type PoolWorker, WorkPool } from 'workforcejs';
 import { eventually, sleep } from '../helpers.js';
 
 interface Job {

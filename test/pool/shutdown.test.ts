@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { createPool, type ModulePool, PoolClosedError } from 'workforce';
+import { createPool, type ModulePool, PoolClosedError } from 'workforcejs';
 import { running } from '../chaos/proc.js';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 

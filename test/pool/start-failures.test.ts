@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
-import { createPool, ModuleLoadError, WorkerCrashError } from 'workforce';
+import { createPool, ModuleLoadError, WorkerCrashError } from 'workforcejs';
 import { childPids } from '../chaos/proc.js';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 

@@ -3,7 +3,7 @@
 // the pool that gives up fails with a ModuleLoadError of phase 'pool' whose cause it is.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, ModuleLoadError, type PoolWorker, StartTimeoutError, WorkPool } from 'workforce';
+import { createPool, ModuleLoadError, type PoolWorker, StartTimeoutError, WorkPool } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 function gaveUpOnTimeout(timeout: number) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { type ExecuteContext, InvalidOptionError, killAll, ModuleLoadError, type PoolWorker, WorkPool } from 'workforce';
+import { type ExecuteContext, InvalidOptionError, killAll, ModuleLoadError, type PoolWorker, WorkPool } from 'workforcejs';
 import { eventually } from '../helpers.js';
 
 /** A worker that doubles numbers; `init` can be made to hang. */

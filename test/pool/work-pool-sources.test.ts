@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AsyncQueue, type InputSource, type SpawnedWorker, WorkPool } from 'workforce';
-import { DynamicAsyncIterator, IterableInputSource } from 'workforce/compat';
+import { AsyncQueue, type InputSource, type SpawnedWorker, WorkPool } from 'workforcejs';
+import { DynamicAsyncIterator, IterableInputSource } from 'workforcejs/compat';
 import { doubler, type FromChild, type ToChild } from '../fixtures/spawned-doubler.js';
 import { eventually, pidAlive, sleep } from '../helpers.js';
 

@@ -1,11 +1,20 @@
-// workforce/bullmq calls through a real Redis: round trips (CBOR, JSON), typed errors, size limits,
+// workforcejs/bullmq calls through a real Redis: round trips (CBOR, JSON), typed errors, size limits,
 // missed completion events (the state poll), removed jobs, and the Runner type. (Done when 1, 2, 10, 11.)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { CallMaxRetryError, createPool, MethodNotFoundError, type Runner, SerializationError, TimeoutError, WorkerCrashError, WorkforceError } from 'workforce';
-import { createRemotePool, JobRemovedError, type RemotePool } from 'workforce/bullmq';
+import {
+  CallMaxRetryError,
+  createPool,
+  MethodNotFoundError,
+  type Runner,
+  SerializationError,
+  TimeoutError,
+  WorkerCrashError,
+  WorkforceError,
+} from 'workforcejs';
+import { createRemotePool, JobRemovedError, type RemotePool } from 'workforcejs/bullmq';
 import { fixture } from '../helpers.js';
 import { type Consumer, FAST, startConsumer } from './consumers.js';
 import { type RedisServer, redisSkip, startRedis } from './redis.js';

@@ -1,5 +1,5 @@
 // Consumers as a whole: a broken module drains nothing, capacity bounds the jobs held, close()
-// leaves nothing behind, bad usage exits 2, and `import 'workforce'` never loads bullmq. (Done when 8, 9, 12.)
+// leaves nothing behind, bad usage exits 2, and `import 'workforcejs'` never loads bullmq. (Done when 8, 9, 12.)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
-import { createRemotePool } from 'workforce/bullmq';
+import { createRemotePool } from 'workforcejs/bullmq';
 import { workerCommand } from '../../src/cli/worker-command.js';
 import { fixture, pidAlive, tempDirs } from '../helpers.js';
 import { FAST, startConsumer } from './consumers.js';
@@ -17,11 +17,11 @@ const run = promisify(execFile);
 const skip = redisSkip();
 const tempDir = tempDirs('workforce-remote-consumers-');
 
-describe('workforce/bullmq packaging', () => {
-  it("import 'workforce' loads neither bullmq nor ioredis; 'workforce/bullmq' does load bullmq", async () => {
-    const root = JSON.parse((await run(process.execPath, [fixture('import-watch.mjs'), 'workforce'])).stdout) as string[];
+describe('workforcejs/bullmq packaging', () => {
+  it("import 'workforcejs' loads neither bullmq nor ioredis; 'workforcejs/bullmq' does load bullmq", async () => {
+    const root = JSON.parse((await run(process.execPath, [fixture('import-watch.mjs'), 'workforcejs'])).stdout) as string[];
     assert.ok(!root.includes('bullmq') && !root.includes('ioredis'), `root loaded ${root}`);
-    const both = JSON.parse((await run(process.execPath, [fixture('import-watch.mjs'), 'workforce', 'workforce/bullmq'])).stdout) as string[];
+    const both = JSON.parse((await run(process.execPath, [fixture('import-watch.mjs'), 'workforcejs', 'workforcejs/bullmq'])).stdout) as string[];
     assert.ok(both.includes('bullmq'));
   });
 

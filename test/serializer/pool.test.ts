@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createPool, ModuleLoadError, type ModulePool, type PoolOptions, SerializationError } from 'workforce';
+import { createPool, ModuleLoadError, type ModulePool, type PoolOptions, SerializationError } from 'workforcejs';
 import { fixture, RUNTIMES } from '../helpers.js';
 
 const MODULE = fixture('ser-worker.mjs');

@@ -2,7 +2,7 @@
 // pool turns into a SerializationError), and a user class extending the exported Serializer.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CborSerializer, JsonSerializer, Serializer, StructuredSerializer } from 'workforce';
+import { CborSerializer, JsonSerializer, Serializer, StructuredSerializer } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 const roundTrip = (s: Serializer, value: unknown) => s.decode(s.encode(value));

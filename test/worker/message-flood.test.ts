@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type ModulePool } from 'workforce';
+import { createPool, InvalidOptionError, type ModulePool } from 'workforcejs';
 import { fixture } from '../helpers.js';
 
 const pools: ModulePool[] = [];

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CallMaxRetryError, type ParentChannel, SerializationError, type SpawnedWorker, spawnedWorker, WorkerCrashError, WorkPool } from 'workforce';
+import { CallMaxRetryError, type ParentChannel, SerializationError, type SpawnedWorker, spawnedWorker, WorkerCrashError, WorkPool } from 'workforcejs';
 import { fixture, pidAlive, tempDirs } from '../helpers.js';
 
 const tmp = tempDirs('workforce-spawned-untrusted-');

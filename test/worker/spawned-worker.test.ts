@@ -12,7 +12,7 @@ import {
   spawnedWorker,
   WorkerCrashError,
   WorkPool,
-} from 'workforce';
+} from 'workforcejs';
 import { DOUBLE_CHILD, doubler } from '../fixtures/spawned-doubler.js';
 import { fixture, pidAlive } from '../helpers.js';
 

@@ -16,7 +16,7 @@ import {
   TimeoutError,
   WorkerCrashError,
   WorkforceError,
-} from 'workforce';
+} from 'workforcejs';
 import { fixture, RUNTIMES, tempDirs } from '../helpers.js';
 
 const tmp = tempDirs('workforce-untrusted-');
