@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
+import { type ConnectionOptions, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import { createRemotePool } from 'workforcejs/bullmq';
 
 const { values: args } = parseArgs({
@@ -87,7 +87,30 @@ async function stop(child: ChildProcess): Promise<void> {
 
 let queues = 0;
 
-/** Jobs per second: all JOBS added at once (one add each), timed until the last result. */
+/** The remote pool's defaults (src/remote/remote-pool.ts), given to the BullMQ baselines' jobs too. */
+const JOB_OPTIONS = { attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
+
+/** Resolves once `events` reads the stream (a job finished before its first read would never be heard of). */
+async function listening(events: QueueEvents, queue: string, connection: ConnectionOptions): Promise<void> {
+  await events.waitUntilReady();
+  const producer = new QueueEventsProducer(queue, { connection });
+  let heard = false;
+  const listener = () => {
+    heard = true;
+  };
+  events.on('bench:listening' as 'error', listener as never);
+  try {
+    while (!heard) {
+      await producer.publishEvent({ eventName: 'bench:listening' });
+      await sleep(20);
+    }
+  } finally {
+    events.off('bench:listening' as 'error', listener as never);
+    await producer.close();
+  }
+}
+
+/** Jobs per second: all JOBS called at once, timed until the last result reached the producer. */
 async function throughput(kind: Kind, url: string): Promise<number> {
   const queue = `bench-${kind}-${++queues}`;
   const consumers = await Promise.all([consumer(kind, queue, url), consumer(kind, queue, url)]);
@@ -96,6 +119,7 @@ async function throughput(kind: Kind, url: string): Promise<number> {
     if (kind === 'workforce') {
       const remote = createRemotePool({ queue, connection });
       try {
+        await remote.run(-1); // the producer is ready (its QueueEvents reads), as the baselines' are before their clock starts
         const start = performance.now();
         await Promise.all(Array.from({ length: JOBS }, (_, i) => remote.run(i)));
         return JOBS / ((performance.now() - start) / 1000);
@@ -103,16 +127,37 @@ async function throughput(kind: Kind, url: string): Promise<number> {
         await remote.close();
       }
     }
-    // BullMQ's own producer side: one add per job; completion read from the completed count
-    // (a QueueEvents would miss the events of jobs that finish before its first read)
+    // BullMQ's own producer side, doing what the remote pool does: the same job options, the jobs
+    // added in bulk (the remote pool adds the calls of one tick with addBulk, 1000 a time), and
+    // each job's result read from one QueueEvents (not a completed count)
     const q = new Queue(queue, { connection });
+    const events = new QueueEvents(queue, { connection });
     try {
-      await q.waitUntilReady();
+      await Promise.all([q.waitUntilReady(), listening(events, queue, connection)]);
+      const results = new Map<string, unknown>();
+      let allDone!: () => void;
+      const done = new Promise<void>((resolve) => (allDone = resolve));
+      events.on('completed', ({ jobId, returnvalue }) => {
+        results.set(jobId, returnvalue);
+        if (results.size === JOBS) allDone();
+      });
       const start = performance.now();
-      await Promise.all(Array.from({ length: JOBS }, (_, i) => q.add('noop', i, { removeOnComplete: { age: 3600 } })));
-      while ((await q.getCompletedCount()) < JOBS) await sleep(10);
+      const jobs = Array.from({ length: JOBS }, (_, i) => ({ name: 'noop', data: i, opts: { ...JOB_OPTIONS, jobId: `j${i}` } }));
+      const adds = [];
+      for (let at = 0; at < JOBS; at += 1000) adds.push(q.addBulk(jobs.slice(at, at + 1000)));
+      await Promise.all(adds);
+      // a completion event trimmed from the stream before it was read is not heard: the completed count ends the wait then
+      const guard = setInterval(async () => {
+        if (results.size < JOBS && (await q.getCompletedCount()) >= JOBS) {
+          log(`${kind}: ${JOBS - results.size} completion events missed`);
+          allDone();
+        }
+      }, 2000);
+      await done;
+      clearInterval(guard);
       return JOBS / ((performance.now() - start) / 1000);
     } finally {
+      await events.close();
       await q.close();
     }
   } finally {

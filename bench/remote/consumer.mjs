@@ -1,6 +1,7 @@
 // A bench consumer process: `workforce` (runQueueWorker over a thread pool), `plain` (a BullMQ
 // Worker running the no-op in-process) or `sandbox` (BullMQ's sandboxed file processor). Each
 // prints `ready` once it takes jobs and stops on SIGTERM.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'bullmq';
 import { runQueueWorker } from 'workforcejs/bullmq';
 
@@ -12,7 +13,7 @@ const locks = lockText ? { lockDuration: Number(lockText), stalledInterval: Numb
 
 if (kind === 'workforce') {
   process.exitCode = await runQueueWorker(
-    { queue, connection, pool: { module: new URL('./noop.mjs', import.meta.url), numberOfWorkers: concurrency }, ...locks },
+    { queue, connection, pool: { module: new URL('./noop.mjs', import.meta.url), ...threads(concurrency) }, ...locks },
     { stdout: process.stdout, stderr: process.stderr },
   );
 } else {
@@ -22,4 +23,11 @@ if (kind === 'workforce') {
   await worker.waitUntilReady();
   console.log('ready');
   process.once('SIGTERM', () => void worker.close());
+}
+
+/** The workforce pool of capacity `concurrency`: one thread per core of this machine at most, each running concurrency / threads calls at once. */
+function threads(concurrency) {
+  const workers = Math.min(concurrency, Math.max(1, availableParallelism()));
+  if (concurrency % workers !== 0) throw new Error(`concurrency ${concurrency} is not a multiple of ${workers} threads`);
+  return { numberOfWorkers: workers, concurrency: concurrency / workers };
 }

@@ -4,8 +4,6 @@ import { SerializationError } from '../errors/serialization-error.js';
 /** Version of this layout: a consumer refuses a job it cannot read instead of guessing. */
 const VERSION = 1;
 
-/** Name of the QueueEvents event a producer publishes to cancel a running job. */
-export const CANCEL_EVENT = 'workforce:cancel';
 /** Name of the QueueEvents event a producer publishes to learn that its QueueEvents reads the stream. */
 export const READY_EVENT = 'workforce:listening';
 

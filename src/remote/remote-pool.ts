@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobsOptions, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import createDebug from 'debug';
+import type { Redis } from 'ioredis';
 import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { JobRemovedError } from '../errors/job-removed-error.js';
@@ -17,8 +18,9 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Runner } from '../pool/runner.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, delay, limit } from '../util/validate.js';
+import { cancelChannel, openRedis } from './cancel-channel.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
-import { CANCEL_EVENT, callData, READY_EVENT } from './job-data.js';
+import { type CallData, callData, READY_EVENT } from './job-data.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader, serializerName } from './payload.js';
 import { fromWire, parseFailure } from './wire-error.js';
 
@@ -74,6 +76,17 @@ interface Pending {
   cleanup: (() => void) | undefined;
 }
 
+/** Most jobs one addBulk adds (calls made in one tick are added together). */
+const MAX_BULK = 1000;
+
+interface QueuedAdd {
+  readonly name: string;
+  readonly data: CallData;
+  readonly opts: JobsOptions;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 1,
   removeOnComplete: { age: 3600 },
@@ -85,7 +98,10 @@ export class RemotePool implements Runner {
   readonly queueName: string;
   readonly #queue: Queue;
   readonly #events: QueueEvents;
-  #cancels: QueueEventsProducer | undefined;
+  #markers: QueueEventsProducer | undefined;
+  #publisher: Redis | undefined;
+  /** Jobs of calls made in this tick, added together (addBulk) on the next. */
+  #adds: QueuedAdd[] = [];
   readonly #connection: ReturnType<typeof connectionOptions>;
   readonly #prefix: string | undefined;
   readonly #serializer: { spec: RemoteSerializerSpec; load: () => Promise<Serializer> };
@@ -161,8 +177,41 @@ export class RemotePool implements Runner {
   }
 
   #producer(): QueueEventsProducer {
-    this.#cancels ??= new QueueEventsProducer(this.queueName, { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) });
-    return this.#cancels;
+    this.#markers ??= new QueueEventsProducer(this.queueName, { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) });
+    return this.#markers;
+  }
+
+  /** Adds the job with the others of this tick (one round trip for all of them). */
+  #add(name: string, data: CallData, opts: JobsOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#adds.push({ name, data, opts, resolve, reject });
+      if (this.#adds.length === 1) setImmediate(() => void this.#flushAdds());
+    });
+  }
+
+  async #flushAdds(): Promise<void> {
+    const adds = this.#adds;
+    this.#adds = [];
+    try {
+      await this.#ready;
+    } catch (error) {
+      for (const add of adds) add.reject(error);
+      return;
+    }
+    const parts: QueuedAdd[][] = [];
+    for (let at = 0; at < adds.length; at += MAX_BULK) parts.push(adds.slice(at, at + MAX_BULK));
+    await Promise.all(
+      parts.map(async (part) => {
+        try {
+          if (part.length === 1) await this.#queue.add(part[0].name, part[0].data, part[0].opts);
+          else await this.#queue.addBulk(part.map(({ name, data, opts }) => ({ name, data, opts })));
+        } catch (error) {
+          for (const add of part) add.reject(error);
+          return;
+        }
+        for (const add of part) add.resolve();
+      }),
+    );
   }
 
   /** Calls the module's default export with `args` on a consumer. */
@@ -205,7 +254,8 @@ export class RemotePool implements Runner {
       if (this.pending > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
       clearInterval(this.#poller);
-      await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#cancels?.close()]);
+      this.#publisher?.disconnect();
+      await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close()]);
     })();
     return this.#closing;
   }
@@ -243,17 +293,15 @@ export class RemotePool implements Runner {
       if (priority !== undefined) opts.priority = priority;
       if (wait !== undefined) opts.delay = wait;
       const added = this.#track(
-        this.#ready
-          .then(() => this.#queue.add(method ?? 'default', data, opts))
-          .then(
-            () => {
-              call.addedAt = Date.now();
-            },
-            (error) => {
-              this.#settleOne(call, false, error);
-              throw error;
-            },
-          ),
+        this.#add(method ?? 'default', data, opts).then(
+          () => {
+            call.addedAt = Date.now();
+          },
+          (error) => {
+            this.#settleOne(call, false, error);
+            throw error;
+          },
+        ),
       );
     });
   }
@@ -268,7 +316,8 @@ export class RemotePool implements Runner {
         const removed = await this.#queue.remove(call.jobId);
         debug('call %s %s: job %s', call.jobId, error.name, removed ? 'removed' : 'running, cancelled');
         if (removed) return;
-        await this.#producer().publishEvent({ eventName: CANCEL_EVENT, jobId: call.jobId, reason: error.name });
+        this.#publisher ??= openRedis(this.#connection);
+        await this.#publisher.publish(cancelChannel(this.#prefix, this.queueName), call.jobId);
       }),
     );
   }

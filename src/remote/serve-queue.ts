@@ -3,7 +3,7 @@
  * jobs as the pool runs at once, runs each as a pool call (so the pool's retries, timeouts, crash
  * detail and recycling apply), and writes back the result or the error, typed.
  */
-import { type Job, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import createDebug from 'debug';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
@@ -13,8 +13,9 @@ import { createPool, ModulePool, type PoolOptions } from '../pool/module-pool.js
 import { loadSerializer } from '../serializer/resolve.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, timerDelay } from '../util/validate.js';
+import { CancelSubscriber, cancelChannel } from './cancel-channel.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
-import { CANCEL_EVENT, readCall } from './job-data.js';
+import { readCall } from './job-data.js';
 import { decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader } from './payload.js';
 import { failureText, raisedByWorkforce, toWire } from './wire-error.js';
 
@@ -67,7 +68,7 @@ export class QueueServer {
   readonly concurrency: number;
   readonly #ownsPool: boolean;
   readonly #worker: Worker;
-  readonly #events: QueueEvents;
+  readonly #cancels: CancelSubscriber;
   readonly #serializers = new Map<string, Promise<Serializer>>();
   readonly #running = new Map<string, Running>();
   /** Cancels for jobs not (yet) running here, with when they arrived. */
@@ -121,15 +122,13 @@ export class QueueServer {
     });
     this.#worker.on('error', (error) => debug('worker error: %s', error.message));
     this.#worker.on('lockRenewalFailed', (ids) => this.#lost(ids));
-    this.#events = new QueueEvents(this.queueName, { connection, ...prefix });
-    this.#events.on('error', (error) => debug('queue events error: %s', error.message));
-    this.#events.on(CANCEL_EVENT as 'error', ((args: { jobId?: unknown; reason?: unknown }) => this.#cancel(args)) as never);
+    this.#cancels = new CancelSubscriber(connection, cancelChannel(options.prefix, this.queueName), (jobId) => this.#cancel(jobId));
   }
 
   /** Waits until every worker of the pool is online (or its module failed), then starts taking jobs. */
   async start(): Promise<void> {
     await Promise.race([this.#warm(), this.broken]);
-    await this.#events.waitUntilReady();
+    await this.#cancels.ready;
     if (this.#brokenWith || this.#closing) return;
     void this.#worker.run().catch((error) => debug('worker stopped: %s', error?.message));
     await this.#worker.waitUntilReady();
@@ -153,7 +152,7 @@ export class QueueServer {
       const timer = setTimeout(() => void this.#handBackAll(), drainTimeout);
       await closed.catch((error) => debug('worker close: %s', error?.message));
       clearTimeout(timer);
-      await this.#events.close().catch(() => {});
+      this.#cancels.close();
       if (this.#ownsPool) await this.pool.close();
     })();
     return this.#closing;
@@ -269,8 +268,7 @@ export class QueueServer {
   }
 
   /** A producer gave up on a job (abort or timeout): abort its task if it runs here, else remember it for a while. */
-  #cancel({ jobId }: { jobId?: unknown }): void {
-    if (typeof jobId !== 'string') return;
+  #cancel(jobId: string): void {
     const running = this.#running.get(jobId);
     if (running) {
       if (running.stop) return;
