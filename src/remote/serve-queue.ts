@@ -75,6 +75,7 @@ export class QueueServer {
   readonly #cancelled = new Map<string, number>();
   readonly #method: string | undefined;
   #closing: Promise<void> | undefined;
+  #stopWatching: (() => void) | undefined;
   #brokenWith: ModuleLoadError | undefined;
   #onBroken!: (error: ModuleLoadError) => void;
   /** Resolves (never rejects) with the ModuleLoadError once the pool cannot load its module: the consumer then stops. */
@@ -128,6 +129,7 @@ export class QueueServer {
   /** Waits until every worker of the pool is online (or its module failed), then starts taking jobs. */
   async start(): Promise<void> {
     await Promise.race([this.#warm(), this.broken]);
+    this.#watchFailure();
     await this.#cancels.ready;
     if (this.#brokenWith || this.#closing) return;
     void this.#worker.run().catch((error) => debug('worker stopped: %s', error?.message));
@@ -148,6 +150,7 @@ export class QueueServer {
     const drainTimeout = timerDelay('drainTimeout', options?.drainTimeout ?? Number.POSITIVE_INFINITY, 0);
     this.#closing ??= (async () => {
       debug('closing (drain %d ms, %d running)', drainTimeout, this.#running.size);
+      this.#stopWatching?.();
       const closed = this.#worker.close();
       const timer = setTimeout(() => void this.#handBackAll(), drainTimeout);
       await closed.catch((error) => debug('worker close: %s', error?.message));
@@ -184,6 +187,19 @@ export class QueueServer {
       });
       check();
     });
+  }
+
+  /** Later, the pool may give up starting workers (its module broke): the consumer stops then, even when idle. */
+  #watchFailure(): void {
+    const pool = this.pool;
+    const failed = () =>
+      setImmediate(() => {
+        if (pool.failure) this.#broke(asLoadError(pool.failure));
+      });
+    pool.on('error', failed);
+    const stop = () => pool.off('error', failed);
+    void this.broken.then(stop);
+    this.#stopWatching = stop;
   }
 
   /** The module cannot load: hand every job back, stop taking jobs. Fails no job. */

@@ -2,7 +2,7 @@
 // leaves nothing behind, bad usage exits 2, and `import 'workforcejs'` never loads bullmq. (Done when 8, 9, 12.)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -58,6 +58,66 @@ describe('remote consumers', { skip, timeout: 90_000 }, () => {
     } finally {
       await remote.close({ force: true });
       await queue.close();
+    }
+  });
+
+  it('a consumer whose module breaks after it took jobs hands them back and exits 3; another consumer completes them, none failed', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'log');
+    const flag = join(dir, 'broken');
+    // process workers, so the test can kill them; the module fails to load once `flag` exists
+    const breaking = startConsumer(
+      redis.url,
+      'late',
+      [...FAST, '--workers', '2', '--runtime', 'process', '--max-retries', '3'],
+      fixture('remote-late-break.mjs'),
+      {
+        WORKFORCE_TEST_BREAK: flag,
+      },
+    );
+    const remote = createRemotePool({ queue: 'late', connection: redis.url });
+    const queue = new Queue('late', { connection: redis.connection });
+    try {
+      await breaking.ready;
+      // two jobs hold the consumer's two slots (a minute on their first run, 50 ms on any later one)
+      const calls = Promise.all([0, 1].map((i) => remote.addTask<number>({ file, ms: 50, firstMs: 60_000, tag: `late${i}` }, { method: 'record' })));
+      const starts = () => (existsSync(file) ? (readFileSync(file, 'utf8').match(/^start .*$/gm) ?? []) : []);
+      while (starts().length < 2) await new Promise((r) => setTimeout(r, 20));
+      const workerPids = starts().map((line) => Number(line.split(' ')[2]));
+      // the module breaks, then its workers die: the pool cannot start new ones
+      writeFileSync(flag, '');
+      for (const pid of workerPids) process.kill(pid, 'SIGKILL');
+      assert.equal(await breaking.exited, 3, breaking.stderr());
+      assert.match(breaking.stderr(), /cannot load/i);
+      assert.deepEqual(await queue.getJobCounts('waiting', 'failed', 'active', 'completed'), { waiting: 2, failed: 0, active: 0, completed: 0 });
+      const healthy = startConsumer(redis.url, 'late', [...FAST, '--workers', '2']);
+      assert.deepEqual(await calls, [healthy.pid, healthy.pid]);
+      assert.deepEqual(await queue.getJobCounts('failed', 'completed'), { failed: 0, completed: 2 });
+      healthy.child.kill('SIGTERM');
+      assert.equal(await healthy.exited, 0);
+    } finally {
+      await remote.close({ force: true });
+      await queue.close();
+      breaking.child.kill('SIGKILL');
+    }
+  });
+
+  it('an idle consumer whose module breaks exits 3 without waiting for a job', async () => {
+    const flag = join(tempDir(), 'broken');
+    const breaking = startConsumer(redis.url, 'late-idle', [...FAST, '--workers', '1', '--runtime', 'process'], fixture('remote-late-break.mjs'), {
+      WORKFORCE_TEST_BREAK: flag,
+    });
+    const remote = createRemotePool({ queue: 'late-idle', connection: redis.url });
+    try {
+      await breaking.ready;
+      const workerPid = await remote.runMethod<number>('pid');
+      writeFileSync(flag, '');
+      process.kill(workerPid, 'SIGKILL');
+      const code = await Promise.race([breaking.exited, new Promise((r) => setTimeout(() => r('still running after 15 s'), 15_000))]);
+      assert.equal(code, 3, breaking.stderr());
+    } finally {
+      await remote.close({ force: true });
+      breaking.child.kill('SIGKILL');
     }
   });
 

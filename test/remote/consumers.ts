@@ -28,10 +28,17 @@ after(() => {
 /** Short lock and stall settings, so that losing a consumer is noticed within about a second. */
 export const FAST = ['--lock-duration', '1000', '--stalled-interval', '500'];
 
-/** Starts `workforce worker --queue queue --redis url --module remote-worker.mjs …args`. */
-export function startConsumer(url: string, queue: string, args: string[] = [], module = fixture('remote-worker.mjs')): Consumer {
+/** Starts `workforce worker --queue queue --redis url --module remote-worker.mjs …args` (`env` added to this process's). */
+export function startConsumer(
+  url: string,
+  queue: string,
+  args: string[] = [],
+  module = fixture('remote-worker.mjs'),
+  env: Record<string, string> = {},
+): Consumer {
   const child = spawn(process.execPath, [fixture('remote-consumer.mjs'), '--queue', queue, '--redis', url, '--module', module, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   live.add(child);
   let out = '';
