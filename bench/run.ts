@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { ADAPTERS } from './adapters/index.js';
 import { CLI_SIZES, type CliBenchResult, cliBench, renderCliTable } from './cli/bench.js';
 import { PoolCache, runWorkload } from './harness.js';
+import { REMOTE_SIZES, type RemoteBenchResult, redisServerAvailable, remoteBench, renderRemoteTable } from './remote/bench.js';
 import { renderLegend, renderTable, type WorkloadResult } from './report.js';
 import { type Mode, WORKLOADS } from './workloads/index.js';
 
@@ -37,11 +38,13 @@ function pick<T extends { [k in K]: string }, K extends keyof T>(all: readonly T
   for (const name of names) if (!all.some((item) => item[key] === name)) throw new Error(`unknown ${what} "${name}": ${all.map((i) => i[key]).join(', ')}`);
   return all.filter((item) => names.includes(item[key]));
 }
-// 'cli' in --only is the command's benchmark (bench/cli/bench.ts), run after the library workloads
+// 'cli' in --only is the command's benchmark (bench/cli/bench.ts), 'remote' the BullMQ one
+// (bench/remote/bench.ts, when a redis-server binary is found), run after the library workloads
 const only = args.only?.split(',').map((s) => s.trim());
-const listed = only?.filter((name) => name !== 'cli');
+const listed = only?.filter((name) => name !== 'cli' && name !== 'remote');
 const workloads = listed?.length === 0 ? [] : pick(WORKLOADS, 'id', listed?.join(','), 'workload');
 const runCli = only === undefined || only.includes('cli');
+const runRemote = only === undefined || only.includes('remote');
 const specs = pick(ADAPTERS, 'name', args.libs, 'library');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -63,6 +66,8 @@ const started = performance.now();
 const pools = new PoolCache(workers);
 const results: WorkloadResult[] = [];
 let cli: CliBenchResult | undefined;
+let remote: RemoteBenchResult | undefined;
+let remoteSkipped: string | undefined;
 const unclosed: string[] = [];
 try {
   for (const workload of workloads) {
@@ -87,6 +92,16 @@ try {
     log('cli: workforce run vs GNU parallel vs the pool.run loop');
     cli = await cliBench(CLI_SIZES[mode], workers, log);
   }
+  if (runRemote) {
+    await pools.closeAll();
+    if (redisServerAvailable()) {
+      log('remote: workforcejs/bullmq vs a plain BullMQ Worker and its sandboxed processor');
+      remote = await remoteBench(REMOTE_SIZES[mode], log);
+    } else {
+      remoteSkipped = 'no redis-server binary found (apt-get install redis-server)';
+      log(`remote: skipped, ${remoteSkipped}`);
+    }
+  }
 } finally {
   await pools.closeAll((spec, error) => {
     unclosed.push(spec.name);
@@ -98,7 +113,19 @@ const seconds = Math.round((performance.now() - started) / 100) / 10;
 
 if (results.length > 0) process.stdout.write(`${renderTable(results)}\n\n${renderLegend(results)}\n`);
 if (cli) process.stdout.write(`\n${renderCliTable(cli)}\n`);
-const json = { timestamp: new Date().toISOString(), mode, rounds, workers, seconds, machine, workloads: results, cli };
+if (remote) process.stdout.write(`\n${renderRemoteTable(remote)}\n`);
+else if (remoteSkipped) process.stdout.write(`\nremote benchmark skipped: ${remoteSkipped}\n`);
+const json = {
+  timestamp: new Date().toISOString(),
+  mode,
+  rounds,
+  workers,
+  seconds,
+  machine,
+  workloads: results,
+  cli,
+  remote: remote ?? { skipped: remoteSkipped },
+};
 writeFileSync(args.out!, `${JSON.stringify(json, null, 2)}\n`);
 log(`done in ${seconds} s; results in ${args.out}`);
 // A pool that would not close may keep this process alive: say so and end it.

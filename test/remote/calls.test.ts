@@ -157,6 +157,31 @@ describe('remote calls', { skip }, () => {
     }
   });
 
+  it('calls of one tick are added together, each with its own jobId, priority and delay', async () => {
+    const r = remote();
+    const queue = new Queue('calls', { connection: redis.connection });
+    try {
+      const tag = randomUUID();
+      const started = Date.now();
+      // made in one tick: the producer adds them with one addBulk
+      const calls = [
+        r.addTask(1, { method: 'same', jobId: `${tag}-a`, priority: 3 }),
+        r.addTask(2, { method: 'same', jobId: `${tag}-b`, delay: 1500 }),
+        r.runMethod('add', 1, 2),
+        r.addTask(4, { method: 'same', jobId: `${tag}-a` }), // the same jobId: the same job, the same result
+      ];
+      const delayedAt = calls[1].then(() => Date.now() - started);
+      assert.deepEqual(await Promise.all(calls), [1, 2, 3, 1]);
+      assert.ok((await delayedAt) >= 1500, 'the delayed call did not run before its delay');
+      const [a, b] = await Promise.all([queue.getJob(`${tag}-a`), queue.getJob(`${tag}-b`)]);
+      assert.equal(a?.opts.priority, 3);
+      assert.equal(b?.opts.delay, 1500);
+      assert.equal(a?.opts.attempts, 1, "the remote pool's default job options");
+    } finally {
+      await queue.close();
+    }
+  });
+
   it('a removed job rejects with JobRemovedError', async () => {
     const r = remote({ queue: 'nobody-serves-this', pollInterval: 100 });
     const jobId = `gone-${randomUUID()}`;
