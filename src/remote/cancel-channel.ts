@@ -25,6 +25,20 @@ export function openRedis(connection: ConnectionOptions): Redis {
   return redis;
 }
 
+/** Disconnects `redis` and resolves once its socket is closed (1 s at most: a connection that never opened has none). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
+  const ended = new Promise<void>((resolve) => {
+    redis.once('end', resolve);
+    timer = setTimeout(resolve, 1000);
+    timer.unref();
+  });
+  redis.disconnect();
+  await ended;
+  clearTimeout(timer);
+}
+
 /** A consumer's end: calls `onCancel(jobId)` for each cancel published on the queue's channel. */
 export class CancelSubscriber {
   readonly #redis: Redis;
@@ -40,7 +54,8 @@ export class CancelSubscriber {
     this.ready.catch((error) => debug('subscribe failed: %s', error?.message));
   }
 
-  close(): void {
-    this.#redis.disconnect();
+  /** Resolves once its connection is closed (no socket left open). */
+  close(): Promise<void> {
+    return closeRedis(this.#redis);
   }
 }

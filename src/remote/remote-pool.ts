@@ -18,7 +18,7 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Runner } from '../pool/runner.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, delay, limit } from '../util/validate.js';
-import { cancelChannel, openRedis } from './cancel-channel.js';
+import { cancelChannel, closeRedis, openRedis } from './cancel-channel.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
 import { type CallData, callData, READY_EVENT } from './job-data.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader, serializerName } from './payload.js';
@@ -254,8 +254,7 @@ export class RemotePool implements Runner {
       if (this.pending > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
       clearInterval(this.#poller);
-      this.#publisher?.disconnect();
-      await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close()]);
+      await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close(), this.#publisher && closeRedis(this.#publisher)]);
     })();
     return this.#closing;
   }

@@ -155,7 +155,7 @@ export class QueueServer {
       const timer = setTimeout(() => void this.#handBackAll(), drainTimeout);
       await closed.catch((error) => debug('worker close: %s', error?.message));
       clearTimeout(timer);
-      this.#cancels.close();
+      await this.#cancels.close();
       if (this.#ownsPool) await this.pool.close();
     })();
     return this.#closing;
