@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { PoolCore } from './core.js';
 import { RingQueue } from './ring-queue.js';
 import { steal } from './stealing.js';
-import { leastBusy } from './strategies/least-busy.js';
+import { leastBusy } from './least-busy.js';
 import type { Task } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 

@@ -12,7 +12,7 @@ import { Scheduler } from '../../src/pool/scheduler.js';
 import { FeedGate } from '../../src/pool/sources/feed-gate.js';
 import { StartFailures } from '../../src/pool/start-failures.js';
 import { steal } from '../../src/pool/stealing.js';
-import { leastBusy } from '../../src/pool/strategies/least-busy.js';
+import { leastBusy } from '../../src/pool/least-busy.js';
 import type { AffinityStrength, Task } from '../../src/pool/task.js';
 import { WorkerHandle } from '../../src/pool/worker-handle.js';
 
