@@ -7,12 +7,12 @@ import { describe, it } from 'node:test';
 import { InvalidOptionError } from '../../src/errors/invalid-option-error.js';
 import { ModuleLoadError } from '../../src/errors/module-load-error.js';
 import type { PoolCore } from '../../src/pool/core.js';
+import { leastBusy } from '../../src/pool/least-busy.js';
 import { RingQueue } from '../../src/pool/ring-queue.js';
 import { Scheduler } from '../../src/pool/scheduler.js';
 import { FeedGate } from '../../src/pool/sources/feed-gate.js';
 import { StartFailures } from '../../src/pool/start-failures.js';
 import { steal } from '../../src/pool/stealing.js';
-import { leastBusy } from '../../src/pool/least-busy.js';
 import type { AffinityStrength, Task } from '../../src/pool/task.js';
 import { WorkerHandle } from '../../src/pool/worker-handle.js';
 
