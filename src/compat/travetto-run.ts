@@ -4,7 +4,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { checkOptionNames } from '../pool/options.js';
 import { AsyncQueue } from '../pool/sources/async-queue.js';
 import { WorkPool as EngineWorkPool } from '../pool/work-pool.js';
-import type { Worker } from '../worker/types.js';
+import type { PoolWorker } from '../worker/types.js';
 import { WorkPoolResultError } from './errors/work-pool-result-error.js';
 
 type Source<I> = Iterable<I> | AsyncIterable<I>;
@@ -45,8 +45,8 @@ interface Job<I> {
   idx: number;
 }
 
-/** One 4.x worker as an engine Worker: `execute(input, idx)`, then `release()` while it stays active. */
-function engineWorker<I, O>(id: number, worker: RunWorker<I, O>): Worker<Job<I>, O> {
+/** One 4.x worker as an engine PoolWorker: `execute(input, idx)`, then `release()` while it stays active. */
+function engineWorker<I, O>(id: number, worker: RunWorker<I, O>): PoolWorker<Job<I>, O> {
   return {
     id,
     get active() {

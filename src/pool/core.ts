@@ -1,6 +1,6 @@
 /** The engine of one pool: its options and counters, and the three collaborators of a task's path, wired to each other here. */
 import type { EventEmitter } from 'node:events';
-import type { Worker, WorkerFactory } from '../worker/types.js';
+import type { PoolWorker, WorkerFactory } from '../worker/types.js';
 import { Dispatcher } from './dispatch.js';
 import { PoolEvents } from './events.js';
 import { Lifecycle } from './lifecycle.js';
@@ -17,7 +17,7 @@ import { StatsRecorder } from './stats.js';
  * workers (./worker-state.ts holds their states). Each of them reaches the others through this
  * object, by their concrete classes.
  */
-export class PoolCore<I, O, W extends Worker<I, O> = Worker<I, O>> {
+export class PoolCore<I, O, W extends PoolWorker<I, O> = PoolWorker<I, O>> {
   readonly scheduler: Scheduler<I, O>;
   readonly dispatcher: Dispatcher<I, O>;
   readonly lifecycle: Lifecycle<I, O, W>;

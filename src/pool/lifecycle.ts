@@ -4,7 +4,7 @@ import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardsSettled } from '../util/child-guard.js';
-import type { ExitInfo, Worker, WorkerFactory } from '../worker/types.js';
+import type { ExitInfo, PoolWorker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
 import { PoolEvents } from './events.js';
 import { StartFailures } from './start-failures.js';
@@ -20,7 +20,7 @@ const YOUNG_DEATH_MS = 1000;
  * Workers' lives: spawning up to the size policy, start failures (with backoff and a bound),
  * deaths (their calls retried, their queue moved), ttl recycling, idle reaping, close and kill.
  */
-export class Lifecycle<I, O, W extends Worker<I, O>> {
+export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
   #nextId = 1;
   readonly #startFailures: StartFailures;
   #backoffTimer: NodeJS.Timeout | undefined;
@@ -108,15 +108,25 @@ export class Lifecycle<I, O, W extends Worker<I, O>> {
     return handle;
   }
 
-  /** Runs the worker's init(), failing it after `startTimeout` (a start that never settles must not hang the pool). */
+  /**
+   * Runs the worker's init(), failing it with a StartTimeoutError after `startTimeout` ms (a start
+   * that never settles must not hang the pool); #startFailed then ends the worker. The only start
+   * timer: a module worker's init() settles when it has loaded its module and come online.
+   */
   #init(worker: W, id: number | string): Promise<unknown> {
     const init = Promise.resolve(worker.init?.());
     const { startTimeout } = this.core.options;
     if (startTimeout === Number.POSITIVE_INFINITY) return init;
+    // a module worker names its module (as a pid names a process in crash messages)
+    const modulePath = (worker as { modulePath?: unknown }).modulePath;
+    const module = typeof modulePath === 'string' ? modulePath : undefined;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new StartTimeoutError(`Worker ${id} did not start within ${startTimeout} ms (its init() did not settle)`, startTimeout)),
+        () =>
+          reject(
+            new StartTimeoutError(`Worker ${id}${module ? ` for ${module}` : ''} did not start within ${startTimeout} ms (startTimeout)`, startTimeout, module),
+          ),
         startTimeout,
       );
     });

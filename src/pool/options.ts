@@ -42,8 +42,9 @@ export interface EngineOptions {
    */
   prefetch?: number;
   /**
-   * ms a worker gets to start: for `WorkPool`, its init() to settle; for `createPool`, to load
-   * its module and come online. A start that takes longer fails (counted in maxStartFailures).
+   * ms a worker's init() gets to settle, from the moment the pool calls it; for `createPool`,
+   * init() settles once the worker has loaded its module, run onWorkerStart and come online. Later
+   * is a StartTimeoutError (the worker is ended; counted in maxStartFailures). Infinity: no limit.
    * Default 30000.
    */
   startTimeout?: number;

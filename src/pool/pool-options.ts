@@ -70,8 +70,6 @@ export interface ResolvedPoolOptions {
   runtime: Runtime;
   serializer: SerializerSpec;
   killTimeout: number;
-  /** ms a module worker gets to load its module and come online. */
-  startTimeout: number;
   concurrency: number;
   maxHeapBeforeRecycle: number | undefined;
   maxPendingMessages: number | undefined;
@@ -97,7 +95,6 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
   checkWorkerOptions(options);
   const serializer = checkSerializerSpec(options.serializer ?? 'structured');
   const killTimeout = timerDelay('killTimeout', options.killTimeout ?? 500, 0);
-  const startTimeout = timerDelay('startTimeout', options.startTimeout ?? 30_000, 1);
   const size = options.numberOfWorkers === undefined ? undefined : workerCount('numberOfWorkers', options.numberOfWorkers, 1);
   const concurrency = count('concurrency', options.concurrency ?? 1, 1);
   const maxHeapBeforeRecycle = options.maxHeapBeforeRecycle === undefined ? undefined : limit('maxHeapBeforeRecycle', options.maxHeapBeforeRecycle, 1);
@@ -116,8 +113,6 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     // a fixed-size pool unless told otherwise (WorkPool's own default is min 1)
     minWorkers: options.minWorkers ?? size ?? options.maxWorkers ?? availableParallelism(),
     concurrency,
-    // each ModuleWorker times its own start, with an error naming the module
-    startTimeout: Number.POSITIVE_INFINITY,
   };
   return {
     moduleUrl,
@@ -125,7 +120,6 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     runtime,
     serializer,
     killTimeout,
-    startTimeout,
     concurrency,
     maxHeapBeforeRecycle,
     maxPendingMessages,

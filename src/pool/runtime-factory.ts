@@ -51,7 +51,6 @@ export class RuntimeFactory {
         concurrency,
       },
       serializer: codec,
-      startTimeout: o.startTimeout,
       killTimeout: o.killTimeout,
       modulePath: o.modulePath,
       maxPendingMessages: o.maxPendingMessages,

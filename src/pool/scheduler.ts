@@ -1,9 +1,9 @@
 /** Where tasks wait and which worker runs each: the only code that changes a task's owner and state. */
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { PoolCore } from './core.js';
+import { leastBusy } from './least-busy.js';
 import { RingQueue } from './ring-queue.js';
 import { steal } from './stealing.js';
-import { leastBusy } from './strategies/least-busy.js';
 import type { Task } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 

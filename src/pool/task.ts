@@ -1,4 +1,4 @@
-import type { Transferable } from '../worker/types.js';
+import type { Transferable } from '../channel/transferable.js';
 import type { Attempt } from './attempt.js';
 import type { WorkerHandle } from './worker-handle.js';
 

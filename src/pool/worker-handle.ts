@@ -1,5 +1,5 @@
 import { Tally } from '../util/tally.js';
-import type { Worker } from '../worker/types.js';
+import type { PoolWorker } from '../worker/types.js';
 import { InflightList } from './attempt.js';
 import { RingQueue } from './ring-queue.js';
 import type { Task } from './task.js';
@@ -10,7 +10,7 @@ const PIPELINE_BELOW_MS = 1;
 
 /** The pool's small record of one worker: its own queue, its load and its counters. */
 export class WorkerHandle<I = unknown, O = unknown> {
-  worker: Worker<I, O> | undefined;
+  worker: PoolWorker<I, O> | undefined;
   #state: WorkerState = 'starting';
   readonly queue = new RingQueue<Task<I, O>>();
   /** Live tasks in `queue` (the ring also holds stale references). */

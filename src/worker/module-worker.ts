@@ -5,7 +5,6 @@ import type { Link } from '../channel/link.js';
 import { ProcessLink } from '../channel/process-link.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { MessageBudget } from './message-budget.js';
@@ -24,7 +23,7 @@ import {
   TaskBatch,
   type ToParent,
 } from './protocol.js';
-import type { ExecuteContext, ExitInfo, Reply, Transferable, Worker } from './types.js';
+import type { ExecuteContext, ExitInfo, PoolWorker, Reply, Transferable } from './types.js';
 
 const debug = createDebug('workforce:worker');
 
@@ -35,8 +34,6 @@ export interface ModuleWorkerOptions {
   init: InitConfig;
   /** The parent's instance of the pool's serializer. */
   serializer: Serializer;
-  /** ms to come online before the start fails. */
-  startTimeout: number;
   /** ms a graceful stop may take before the worker is killed. */
   killTimeout: number;
   /** Used in messages. */
@@ -53,7 +50,7 @@ export interface ModuleWorkerOptions {
 /** Default of ModuleWorkerOptions.maxPendingMessages. */
 export const DEFAULT_MAX_PENDING_MESSAGES = 1024;
 
-type Started = { resolve: () => void; reject: (e: unknown) => void; timer: NodeJS.Timeout };
+type Started = { resolve: () => void; reject: (e: unknown) => void };
 
 type Pending = ExecuteContext & Reply;
 
@@ -64,11 +61,11 @@ function answerLater(reply: Reply, error: unknown): void {
 
 /**
  * A worker running a user module, over any Link: thread, process or the main thread.
- * Speaks the protocol of ./protocol.ts; the pool sees only the Worker contract.
+ * Speaks the protocol of ./protocol.ts; the pool sees only the PoolWorker contract.
  * Events: 'online', 'message' (type, content), 'nested' (id, arg, options, group), 'nested-cancel' (id),
  * 'disconnect', 'close', 'error', 'exit', and 'result' (taskId, ok, value) after each call it answers (emitted only when listened to).
  */
-export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> {
+export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unknown> {
   readonly id: number | string;
   #link: Link | undefined;
   readonly #pending = new Map<number, Pending>();
@@ -124,6 +121,16 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     this.#exitListeners.push(listener);
   }
 
+  /** The worker's module file (named in start failures). */
+  get modulePath(): string {
+    return this.options.modulePath;
+  }
+
+  /**
+   * Starts the worker: resolves once it has loaded its module, run onWorkerStart and come online.
+   * Not timed here: the pool bounds every worker's init() by `startTimeout` (Lifecycle) and ends a
+   * worker that is late.
+   */
   init(): Promise<void> {
     const { options } = this;
     return new Promise<void>((resolve, reject) => {
@@ -136,29 +143,14 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         );
       }
       this.#link = link;
-      const timer = setTimeout(() => {
-        reject(
-          new StartTimeoutError(
-            `Worker ${this.id} for ${options.modulePath} did not come online within ${options.startTimeout} ms`,
-            options.startTimeout,
-            options.modulePath,
-          ),
-        );
-        this.#stopping = true;
-        link.kill();
-      }, options.startTimeout);
-      const started: Started = { resolve, reject, timer };
+      const started: Started = { resolve, reject };
       link.onEvent?.((event, ...args) => this.emit(event, ...args));
       link.onMessage((frame) => this.#receive(frame, started));
-      link.onExit((exitCode, signal, cause) => {
-        clearTimeout(timer);
-        this.#onExit(exitCode, signal, cause, started);
-      });
+      link.onExit((exitCode, signal, cause) => this.#onExit(exitCode, signal, cause, started));
       try {
         this.#send(encodeInit(this.#initConfig(link)));
         for (const message of this.#outbox.splice(0)) this.#send(message);
       } catch (error) {
-        clearTimeout(timer);
         link.kill();
         reject(new SerializationError(`workerData could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
       }
@@ -313,10 +305,8 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
         this.emit('nested-cancel', message.id);
         return;
       case 'ready':
-        clearTimeout(started.timer);
         return started.resolve();
       case 'init-error': {
-        clearTimeout(started.timer);
         const { cause, phase } = message;
         // the runtime's own ModuleLoadError already says which module and why
         const text =

@@ -67,9 +67,3 @@ export interface ExitInfo {
 
 /** Called with the id the pool assigned; may return the worker or a promise of it. */
 export type WorkerFactory<I = unknown, O = unknown, W extends PoolWorker<I, O> = PoolWorker<I, O>> = (context: { id: number }) => W | Promise<W>;
-
-/**
- * The engine files' older name of PoolWorker (lifecycle, worker-handle, module-worker), kept
- * until they are renamed; the public name is PoolWorker (it does not shadow node's Worker).
- */
-export type Worker<I = unknown, O = unknown> = PoolWorker<I, O>;

@@ -2,7 +2,7 @@
 // instance, values pass by reference, and workerContext follows each worker's code across awaits.
 // The contract inline keeps like threads and processes — run, runMethod, addTask, nested tasks,
 // broadcast, messages both ways, hooks, errors, timeouts and aborts, lifecycle — is
-// module-pool-contract.test.ts.
+// the contract/ folder (one file per concern, on every runtime).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPool } from 'workforcejs';

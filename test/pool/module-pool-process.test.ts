@@ -1,6 +1,6 @@
 // The module pool under `runtime: 'process'` only: transfer lists are copied over IPC, fork.env,
 // a process that exits mid-call, and no process left behind by a failed load. What every runtime
-// does (with the pid checks of close() and kill()) is module-pool-contract.test.ts.
+// does (with the pid checks of close() and kill()) is the contract/ folder (one file per concern, on every runtime).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // The module pool on worker threads only: transfer lists move buffers, resourceLimits, and no
 // thread (MessagePort, Worker handle) left behind. What every runtime does — calls, module formats,
-// aborts, broadcast, hooks, messages, options, lifecycle, errors — is module-pool-contract.test.ts.
+// aborts, broadcast, hooks, messages, options, lifecycle, errors — is the contract/ folder (one file per concern, on every runtime).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

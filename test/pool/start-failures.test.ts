@@ -205,7 +205,7 @@ describe('runaway respawn is bounded', () => {
         assert.ok(error instanceof ModuleLoadError, String(error));
         assert.equal(error.phase, 'pool');
         assert.match(error.message, /slow-start\.mjs/);
-        assert.match(error.message, /did not come online within 200 ms/);
+        assert.match(error.message, /did not start within 200 ms/);
         assert.ok(error.cause instanceof ModuleLoadError && error.cause.phase === 'start', 'the first failure is the start timeout');
         assert.ok(took >= 190 && took < 3000, `reported after ${took} ms`);
         await eventually(() => held() === before, 3000); // the stuck worker was ended
@@ -236,7 +236,7 @@ describe('runaway respawn is bounded', () => {
       for (let i = 0; i < 20 && current() === undefined; i++) await turn();
       const outcome = current();
       assert.ok(outcome instanceof ModuleLoadError, String(outcome));
-      assert.match(outcome.message, /did not come online within 30000 ms/);
+      assert.match(outcome.message, /did not start within 30000 ms/);
     } finally {
       mock.timers.reset();
       await pool.kill();

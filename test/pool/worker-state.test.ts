@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { WorkPool } from '../../src/pool/work-pool.js';
 import { WorkerHandle } from '../../src/pool/worker-handle.js';
 import { canMove, checkMove, TRANSITIONS, type WorkerState } from '../../src/pool/worker-state.js';
-import type { ExecuteContext, ExitInfo, Worker } from '../../src/worker/types.js';
+import type { ExecuteContext, ExitInfo, PoolWorker } from '../../src/worker/types.js';
 import { sleep } from '../helpers.js';
 
 const STATES: WorkerState[] = ['starting', 'ready', 'retiring', 'stopping', 'failed', 'dead'];
@@ -69,7 +69,7 @@ describe('worker state machine', () => {
   it('a busy pool’s whole life makes only legal moves (an illegal one would throw out of the pool)', async () => {
     // Fake workers: some fail init(), some crash at work; ttl recycling, idle reaping, a timeout
     // whose call ignores its signal (terminate), then close() and kill().
-    class Fake implements Worker<number, number> {
+    class Fake implements PoolWorker<number, number> {
       active = true;
       readonly #exits: ((info: ExitInfo) => void)[] = [];
       constructor(readonly id: number) {}

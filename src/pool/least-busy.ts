@@ -1,4 +1,5 @@
-import type { WorkerHandle } from '../worker-handle.js';
+/** The scheduler's choice of a worker for a call without affinity: the least busy one (no other strategy is offered). */
+import type { WorkerHandle } from './worker-handle.js';
 
 /** Mean task times below this (ms) count as equal: differences there are measurement noise. */
 const MIN_MEAN_MS = 0.05;
