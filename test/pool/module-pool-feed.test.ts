@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPool, InvalidOptionError, type ItemResult } from 'workforcejs';
-import { fixture } from '../helpers.js';
+import { fixture, RUNTIMES } from '../helpers.js';
 
 describe('ModulePool.process()', () => {
   it('runs each item with its arguments and reports outcomes and failures with the source items', async () => {
@@ -58,6 +58,35 @@ describe('ModulePool.process()', () => {
       await pool.close();
     }
   });
+
+  for (const runtime of RUNTIMES) {
+    it(`sends short calls ahead, many to a message, instead of one round trip per item (${runtime})`, async () => {
+      // One worker, concurrency 1: a feed held to the worker's one slot, or submitting each item
+      // on its own, gives the worker one call per message.
+      const pool = createPool({ module: fixture('message-counter.mjs'), runtime, numberOfWorkers: 1 });
+      const items = 3000;
+      let pulled = 0;
+      let settled = 0;
+      let ahead = 0;
+      function* source() {
+        for (let i = 0; i < items; i++) {
+          pulled++;
+          ahead = Math.max(ahead, pulled - settled);
+          yield i;
+        }
+      }
+      try {
+        const summary = await pool.process(source, { onResult: () => settled++ });
+        assert.equal(summary.completed, items);
+        const messages = (await pool.runMethod('messageCount')) as number;
+        assert.ok(ahead > 1, `the feed pulled past the worker's one slot while calls were short (${ahead} ahead)`);
+        assert.ok(ahead <= 1 + 64, `no further than the pipelining window (prefetch 64): ${ahead} ahead`);
+        assert.ok(messages <= items / 4, `${items} calls reached the worker in ${messages} messages: not batched`);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
 
   it('refuses a method that is not a name', async () => {
     const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
