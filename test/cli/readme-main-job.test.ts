@@ -19,7 +19,7 @@ const sh = promisify(execFile);
  * the `<!-- cli:main-job -->` marker, or, without the marker, of the first fenced block that has
  * such a line (so the section may move, and the marker may go, without the test losing it).
  */
-export function mainJobCommand(readme: string): string {
+function mainJobCommand(readme: string): string {
   const marked = readme.indexOf('<!-- cli:main-job -->');
   const text = marked >= 0 ? readme.slice(marked) : readme;
   for (const [, body] of text.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)) {
