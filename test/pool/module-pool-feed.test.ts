@@ -2,8 +2,8 @@
 // outcomes carrying the source's own items (the `workforce run` command is built on it).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type ItemResult } from 'workforcejs';
-import { fixture, RUNTIMES } from '../helpers.js';
+import { AsyncQueue, createPool, InvalidOptionError, type ItemResult } from 'workforcejs';
+import { fixture, RUNTIMES, sleep } from '../helpers.js';
 
 describe('ModulePool.process()', () => {
   it('runs each item with its arguments and reports outcomes and failures with the source items', async () => {
@@ -87,6 +87,47 @@ describe('ModulePool.process()', () => {
       }
     });
   }
+
+  it('a run stopped while its AsyncQueue is empty takes no item added later: the queue keeps it for its other consumers', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
+    const queue = new AsyncQueue<number>();
+    const running = pool.process(queue);
+    await sleep(50); // the run waits on the empty queue
+    await pool.close();
+    assert.equal((await running).stopped, true);
+    queue.add(7);
+    queue.close();
+    const left: number[] = [];
+    for await (const item of queue) left.push(item);
+    assert.deepEqual(left, [7], 'the item went to the consumer still reading, not to the stopped run');
+  });
+
+  it('an args() that throws ends the run with its error, and the source is told to stop', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
+    let cleanedUp = false;
+    function* source() {
+      try {
+        for (let i = 1; i <= 10; i++) yield i;
+      } finally {
+        cleanedUp = true;
+      }
+    }
+    const bad = new RangeError('no arguments for 3');
+    try {
+      await assert.rejects(
+        pool.process(source, {
+          args: (i) => {
+            if (i === 3) throw bad;
+            return [i];
+          },
+        }),
+        (error) => error === bad,
+      );
+      assert.equal(cleanedUp, true, "the source's finally block ran");
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('refuses a method that is not a name', async () => {
     const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
