@@ -24,7 +24,7 @@ export class PoolCore<I, O, W extends PoolWorker<I, O> = PoolWorker<I, O>> {
   readonly stats = new StatsRecorder();
   /** Tasks accepted and not yet settled. */
   pending = 0;
-  /** process() feeds: pool-wide backpressure (bound min(maxWorkers × concurrency, maxConcurrentCalls)) and stop on close/kill. */
+  /** process() feeds: pool-wide backpressure (bound min(maxWorkers × concurrency + the open pipelining windows, maxConcurrentCalls)) and stop on close/kill. */
   readonly gate: FeedGate;
   #idleWaiters: (() => void)[] = [];
   readonly #reported = new WeakSet<object>();
@@ -36,12 +36,22 @@ export class PoolCore<I, O, W extends PoolWorker<I, O> = PoolWorker<I, O>> {
     factory: WorkerFactory<I, O, W>,
   ) {
     this.gate = new FeedGate(
-      () => Math.min(options.maxWorkers * options.concurrency, options.maxConcurrentCalls),
+      () => Math.min(options.maxWorkers * options.concurrency + this.#openWindows(), options.maxConcurrentCalls),
       () => this.pending,
     );
     this.scheduler = new Scheduler(this);
     this.dispatcher = new Dispatcher(this);
     this.lifecycle = new Lifecycle(this, factory);
+  }
+
+  /**
+   * Calls the workers take beyond their slots right now: their pipelining windows, open while
+   * calls are short. A feed pulls that far ahead too, or short calls would each wait a round trip.
+   */
+  #openWindows(): number {
+    let n = 0;
+    for (const h of this.scheduler.handles) n += h.window;
+    return n;
   }
 
   /** No task queued or running, and no worker still running a call that settled early (aborted, timed out). */

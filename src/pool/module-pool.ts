@@ -186,13 +186,11 @@ export class ModulePool implements Runner {
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);
     const items = new Map<Call, I>(); // a call's source item, until the call succeeds (failures are in the summary)
-    const calls = (async function* () {
-      for await (const item of { [Symbol.asyncIterator]: () => toAsyncIterator(source) }) {
-        const call: Call = { method, args: args(item) };
-        items.set(call, item);
-        yield call;
-      }
-    })();
+    const calls = mapIterator(source, (item: I) => {
+      const call: Call = { method, args: args(item) };
+      items.set(call, item);
+      return call;
+    });
     const item = (call: Call) => items.get(call) as I;
     return this.#engine
       .process(calls, {
@@ -212,6 +210,33 @@ export interface ModuleProcessOptions<I, R> extends ProcessOptions<I, R> {
   method?: string;
   /** The call's arguments for an item (default `[item]`); what it throws ends the run with that error. */
   args?: (item: I) => unknown[];
+}
+
+/**
+ * The source's items mapped by `map`, pulled one `next()` at a time. Not a generator: the feed's
+ * `return()` reaches the source at once, even while a `next()` waits (an AsyncQueue consumer then
+ * ends its wait and takes no later item), and no extra generator step is paid per item.
+ * An error `map` throws rejects that `next()` (the run ends with it), after the source's `return()`.
+ */
+function mapIterator<I, T>(source: InputSource<I>, map: (item: I) => T): AsyncIterator<T> {
+  let iterator: AsyncIterator<I> | undefined;
+  const from = () => (iterator ??= toAsyncIterator(source));
+  return {
+    next: async () => {
+      const result = await from().next();
+      if (result.done) return { done: true, value: undefined };
+      try {
+        return { done: false, value: map(result.value) };
+      } catch (error) {
+        await Promise.resolve(iterator?.return?.()).catch(() => {}); // the run ends here: the source runs its finally blocks, as a for-await would
+        throw error;
+      }
+    },
+    return: async () => {
+      await iterator?.return?.();
+      return { done: true, value: undefined };
+    },
+  };
 }
 
 /** A method name is a non-empty string (the module's exports are looked up by it in the worker). */

@@ -1,45 +1,15 @@
-// `workforce run` as a user runs it (a child process): the README's main job, exactly-once
-// output ordered and unordered, bad input and bad usage with their exit codes and messages.
+// `workforce run` as a user runs it (a child process): exactly-once output ordered and unordered,
+// bad input and bad usage with their exit codes and messages (the README's main job:
+// readme-main-job.test.ts).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { tempDirs } from '../helpers.js';
 import { cliFixture, jsonLines, numbers, ROOT, workforce } from './cli.js';
 
 const tmp = tempDirs('workforce-cli-');
 const double = cliFixture('double.mjs');
-
-/** The primes below n, counted the slow way (checks the example's answers). */
-function primesBelow(n: number): number {
-  let count = 0;
-  outer: for (let i = 2; i < n; i++) {
-    for (let d = 2; d * d <= i; d++) if (i % d === 0) continue outer;
-    count++;
-  }
-  return count;
-}
-
-describe('workforce run: the README main job', () => {
-  it('runs verbatim from the checkout through npx and prints every result in order', async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const command = /<!-- cli:main-job -->\s*```sh\n(.*)\n```/.exec(readme)?.[1];
-    if (!command?.startsWith('npx workforce run ')) assert.fail(`README main-job command: ${command}`);
-    const { stdout, stderr } = await promisify(execFile)('sh', ['-c', command], { cwd: ROOT, timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' } });
-    const input = readFileSync(join(ROOT, 'examples/cli/numbers.jsonl'), 'utf8').trim().split('\n').map(Number);
-    const out = jsonLines(stdout) as { line: number; input: number; output: number }[];
-    assert.deepEqual(
-      out.map((r) => [r.line, r.input]),
-      input.map((n, i) => [i + 1, n]),
-    );
-    assert.equal(out[0].output, primesBelow(input[0]));
-    assert.equal(out[1].output, primesBelow(input[1]));
-    assert.equal(out.at(-1)?.output, 348513); // π(5,000,000)
-    assert.match(stderr, /workforce run: 100 done, 0 failed/);
-  });
-});
 
 describe('workforce run: every result exactly once', () => {
   const count = 3000;

@@ -2,8 +2,8 @@
 // outcomes carrying the source's own items (the `workforce run` command is built on it).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, InvalidOptionError, type ItemResult } from 'workforcejs';
-import { fixture } from '../helpers.js';
+import { AsyncQueue, createPool, InvalidOptionError, type ItemResult } from 'workforcejs';
+import { fixture, RUNTIMES, sleep } from '../helpers.js';
 
 describe('ModulePool.process()', () => {
   it('runs each item with its arguments and reports outcomes and failures with the source items', async () => {
@@ -54,6 +54,76 @@ describe('ModulePool.process()', () => {
       assert.equal(summary.completed, 40);
       assert.ok(ahead <= 4, `pulled ${ahead} items ahead of the 4 the workers can run`);
       assert.ok(ahead >= 2, 'the workers ran items side by side');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  for (const runtime of RUNTIMES) {
+    it(`sends short calls ahead, many to a message, instead of one round trip per item (${runtime})`, async () => {
+      // One worker, concurrency 1: a feed held to the worker's one slot, or submitting each item
+      // on its own, gives the worker one call per message.
+      const pool = createPool({ module: fixture('message-counter.mjs'), runtime, numberOfWorkers: 1 });
+      const items = 3000;
+      let pulled = 0;
+      let settled = 0;
+      let ahead = 0;
+      function* source() {
+        for (let i = 0; i < items; i++) {
+          pulled++;
+          ahead = Math.max(ahead, pulled - settled);
+          yield i;
+        }
+      }
+      try {
+        const summary = await pool.process(source, { onResult: () => settled++ });
+        assert.equal(summary.completed, items);
+        const messages = (await pool.runMethod('messageCount')) as number;
+        assert.ok(ahead > 1, `the feed pulled past the worker's one slot while calls were short (${ahead} ahead)`);
+        assert.ok(ahead <= 1 + 64, `no further than the pipelining window (prefetch 64): ${ahead} ahead`);
+        assert.ok(messages <= items / 4, `${items} calls reached the worker in ${messages} messages: not batched`);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('a run stopped while its AsyncQueue is empty takes no item added later: the queue keeps it for its other consumers', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
+    const queue = new AsyncQueue<number>();
+    const running = pool.process(queue);
+    await sleep(50); // the run waits on the empty queue
+    await pool.close();
+    assert.equal((await running).stopped, true);
+    queue.add(7);
+    queue.close();
+    const left: number[] = [];
+    for await (const item of queue) left.push(item);
+    assert.deepEqual(left, [7], 'the item went to the consumer still reading, not to the stopped run');
+  });
+
+  it('an args() that throws ends the run with its error, and the source is told to stop', async () => {
+    const pool = createPool({ module: fixture('basic.mjs'), numberOfWorkers: 1 });
+    let cleanedUp = false;
+    function* source() {
+      try {
+        for (let i = 1; i <= 10; i++) yield i;
+      } finally {
+        cleanedUp = true;
+      }
+    }
+    const bad = new RangeError('no arguments for 3');
+    try {
+      await assert.rejects(
+        pool.process(source, {
+          args: (i) => {
+            if (i === 3) throw bad;
+            return [i];
+          },
+        }),
+        (error) => error === bad,
+      );
+      assert.equal(cleanedUp, true, "the source's finally block ran");
     } finally {
       await pool.close();
     }

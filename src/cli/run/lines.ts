@@ -15,6 +15,14 @@ const NEWLINE = 0x0a;
  * memory stays at one chunk (plus one over-long line).
  */
 export async function* readLines(stream: Readable): AsyncGenerator<Line> {
+  for await (const lines of readLineChunks(stream)) yield* lines;
+}
+
+/**
+ * The lines of `stream` a chunk at a time (the lines each chunk completes; none for a chunk in the
+ * middle of a long line): what readLines gives, without an async step per line.
+ */
+export async function* readLineChunks(stream: Readable): AsyncGenerator<Line[]> {
   let number = 0;
   let rest: Buffer | undefined; // the start of a line that a chunk boundary cut
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
@@ -26,13 +34,15 @@ export async function* readLines(stream: Readable): AsyncGenerator<Line> {
       at += rest.length;
       rest = undefined;
     }
+    const lines: Line[] = [];
     for (; at >= 0; at = buffer.indexOf(NEWLINE, start)) {
-      yield { number: ++number, text: text(buffer, start, at) };
+      lines.push({ number: ++number, text: text(buffer, start, at) });
       start = at + 1;
     }
     if (start < buffer.length) rest = rest ? Buffer.concat([rest, buffer]) : buffer.subarray(start);
+    if (lines.length > 0) yield lines;
   }
-  if (rest && rest.length > 0) yield { number: ++number, text: text(rest, 0, rest.length) };
+  if (rest && rest.length > 0) yield [{ number: ++number, text: text(rest, 0, rest.length) }];
 }
 
 function text(buffer: Buffer, start: number, end: number): string {

@@ -86,6 +86,11 @@ export class OutputWriter {
     else this.#flushSoon(FLUSH_MS);
   }
 
+  /** The backlog is too large to read more input: wait for room(). */
+  get full(): boolean {
+    return this.#pending >= BACKLOG_LIMIT && !this.#error;
+  }
+
   /** Resolves once the backlog is small enough to read more input (at once when it is). */
   room(): Promise<void> {
     if (this.#pending < BACKLOG_LIMIT || this.#error) return Promise.resolve();

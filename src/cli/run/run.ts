@@ -18,7 +18,7 @@ import { createPool, type ModulePool } from '../../pool/module-pool.js';
 import { CommandError, ExitCode } from '../exit-codes.js';
 import { type InputScan, scanInput } from './input-scan.js';
 import type { JournalHeader } from './journal.js';
-import { isBlank, type Line, readLines } from './lines.js';
+import { isBlank, type Line, readLineChunks } from './lines.js';
 import { openOutput } from './open-output.js';
 import { Progress } from './progress.js';
 import { errorRecord, resultRecord } from './records.js';
@@ -166,39 +166,41 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   };
 
   async function* tasks(): AsyncGenerator<Task> {
-    const lines = readLines(input);
+    const chunks = readLineChunks(input); // the lines of a chunk at a time: no async step per line
     try {
       while (!stopping) {
-        let next: IteratorResult<Line>;
+        let next: IteratorResult<Line[]>;
         try {
-          next = await lines.next();
+          next = await chunks.next();
         } catch (error) {
           if (stopping) break; // stop() destroyed the stream under the read
           throw error;
         }
-        if (next.done || stopping) break;
-        const { number, text } = next.value;
-        if (isBlank(text)) continue;
-        if (done?.has(number)) {
-          progress.skip();
-          continue;
+        if (next.done) break;
+        for (const { number, text } of next.value) {
+          if (stopping) return;
+          if (isBlank(text)) continue;
+          if (done?.has(number)) {
+            progress.skip();
+            continue;
+          }
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            failed(number, text, new BadInputLineError(number, `not JSON (${(error as Error).message})`));
+            continue;
+          }
+          if (options.spread && !Array.isArray(value)) {
+            failed(number, value, new BadInputLineError(number, '--spread needs a JSON array (the argument list) on every line'));
+            continue;
+          }
+          if (writer.full) await writer.room();
+          if (errorsOut?.writableNeedDrain) await once(errorsOut, 'drain'); // many failing lines: the error file keeps up
+          const seq = reorder ? await reorder.room(() => stopping) : 0;
+          if (seq === undefined || stopping) return;
+          yield { line: number, input: value, seq };
         }
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          failed(number, text, new BadInputLineError(number, `not JSON (${(error as Error).message})`));
-          continue;
-        }
-        if (options.spread && !Array.isArray(value)) {
-          failed(number, value, new BadInputLineError(number, '--spread needs a JSON array (the argument list) on every line'));
-          continue;
-        }
-        await writer.room();
-        if (errorsOut?.writableNeedDrain) await once(errorsOut, 'drain'); // many failing lines: the error file keeps up
-        const seq = reorder ? await reorder.room(() => stopping) : 0;
-        if (seq === undefined || stopping) break;
-        yield { line: number, input: value, seq };
       }
     } finally {
       input.destroy();

@@ -1,9 +1,10 @@
 /**
  * Pool-wide backpressure for `process()`. Before pulling an item a process() reserves a slot; it
  * gets one only while the pool's unsettled calls plus the reserved slots stay below the bound
- * (min(maxWorkers × concurrency, maxConcurrentCalls)). Every process() on the pool and every
- * direct `submit()` count against the same bound, so no source is pulled ahead of what the
- * workers can run, and a pulled item always fits under maxConcurrentCalls. Waiters are served in
+ * (min(maxWorkers × concurrency + the workers' open pipelining windows, maxConcurrentCalls)).
+ * Every process() on the pool and every direct `submit()` count against the same bound, so no
+ * source is pulled ahead of what the workers can take, and a pulled item always fits under
+ * maxConcurrentCalls. Waiters are served in
  * order as calls settle (`wake()`). `stop()` (the pool closes) turns every waiter and feed away.
  */
 export class FeedGate {

@@ -33,6 +33,12 @@ export interface ProcessSummary<I> {
 const STOP = Symbol('stop');
 
 /**
+ * Items pulled in one go before they are submitted together. A pool sends the calls submitted in
+ * one tick to a worker in one message; items submitted one per pull would each cost a message.
+ */
+const BATCH_MAX = 32;
+
+/**
  * Pulls items from `source` one slot of the pool's `gate` at a time (backpressure), runs each
  * through `run`, and resolves once the source is exhausted and every item settled — or, when
  * the pool stops first, once the items already pulled settled (`stopped: true`).
@@ -60,10 +66,19 @@ export async function processSource<I, O>(
   let halted = false;
   let ended = false; // the source reported done or threw: it needs no return()
   let interrupt: (() => void) | undefined;
+  /**
+   * Items pulled (each holding the slot it was pulled with) and not yet submitted: submitted
+   * together, in pull order, once BATCH_MAX are held, at the end of the event-loop turn in which
+   * the feed began to wait (for a slot, or for a source with nothing ready), and when it stops —
+   * never held past a turn.
+   */
+  let batch: I[] = [];
+  let batchTimer: NodeJS.Immediate | undefined;
 
   const halt = () => {
     if (halted) return;
     halted = true;
+    submitBatch(); // pulled before the stop: they run (a closing pool still takes them)
     interrupt?.();
     if (!ended) release(iterator, fail);
   };
@@ -98,10 +113,34 @@ export async function processSource<I, O>(
     if (inflight === 0) drained?.();
   };
 
+  const submitBatch = () => {
+    if (batchTimer) clearImmediate(batchTimer);
+    batchTimer = undefined;
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    for (const input of items) {
+      inflight++;
+      gate.spend();
+      start(run, input).then(
+        (value) => settle({ input, ok: true, value }),
+        (error) => settle({ input, ok: false, error }),
+      );
+    }
+    gate.wake();
+  };
+
   /** A slot of the pool's gate: true once reserved, false when the run or the pool stopped. */
   const slot = () =>
     new Promise<boolean>((resolve) => {
-      const cancel = gate.reserve(resolve);
+      let granted: boolean | undefined;
+      const cancel = gate.reserve((ok) => {
+        granted = ok;
+        resolve(ok);
+      });
+      // the feed waits: what it holds goes to the workers meanwhile — at the end of this turn, so the
+      // slots that calls settling in this turn free up are filled into the same batch
+      if (granted === undefined && batch.length > 0) batchTimer ??= setImmediate(submitBatch);
       interrupt = () => {
         cancel();
         resolve(false);
@@ -134,6 +173,7 @@ export async function processSource<I, O>(
       // it waits: an idle feed must not block other feeds or submit() callers.
       let holding = true;
       const idle = setImmediate(() => {
+        submitBatch();
         holding = false;
         gate.release();
       });
@@ -177,14 +217,10 @@ export async function processSource<I, O>(
           break;
         }
       }
-      inflight++;
-      gate.spend();
-      start(run, input).then(
-        (value) => settle({ input, ok: true, value }),
-        (error) => settle({ input, ok: false, error }),
-      );
-      gate.wake();
+      batch.push(input);
+      if (batch.length >= BATCH_MAX) submitBatch();
     }
+    submitBatch();
     // an item the source was about to hand over when the run stopped is reported, not dropped
     if (pulling) await Promise.race([pulling.catch(() => {}), new Promise((resolve) => setImmediate(resolve))]);
     if (inflight > 0) await new Promise<void>((resolve) => (drained = resolve));
