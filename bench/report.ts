@@ -132,7 +132,9 @@ export function renderTable(results: readonly WorkloadResult[]): string {
           continue;
         }
         const cells = [format(figure.median, metric.digits), `${format(figure.min, metric.digits)}–${format(figure.max, metric.digits)}`];
-        lines.push(`| ${workload} | ${library.library} | ${cells.join(' | ')} | ${ratio(figure.vsBestPeer)} | ${ratio(figure.vsRaw)} | ${ratio(figure.vsFloor)} | ${notes.join(', ')} |`);
+        lines.push(
+          `| ${workload} | ${library.library} | ${cells.join(' | ')} | ${ratio(figure.vsBestPeer)} | ${ratio(figure.vsRaw)} | ${ratio(figure.vsFloor)} | ${notes.join(', ')} |`,
+        );
       }
     }
   }

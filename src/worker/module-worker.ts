@@ -90,6 +90,8 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
   #markExited!: () => void;
   /** Heap the worker reported with its last result (bytes), when asked to. */
   heapUsed = 0;
+  /** ms per call the worker's last results ran there (undefined until it reported one). */
+  serviceTime: number | undefined = undefined;
 
   constructor(private readonly options: ModuleWorkerOptions) {
     super();
@@ -294,6 +296,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     switch (message.op) {
       case 'results':
         if (message.heap !== null) this.heapUsed = message.heap;
+        if (message.busy !== null && message.results.length > 0) this.serviceTime = message.busy / message.results.length;
         for (const result of message.results) this.#settle(result);
         for (const problem of message.problems) this.#report(problem);
         return;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforcejs';
+import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError, WorkPool } from 'workforcejs';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const module = fixture('pipe-worker.mjs');
@@ -98,6 +98,41 @@ describe('pipelining short calls', () => {
         assert.equal(pool.workers.length, 0);
       } finally {
         await pool.kill();
+      }
+    });
+  }
+
+  // A round trip slowed by a loaded machine (or a slow transport) is not the call's time: the
+  // window goes by what a worker says its calls took there, when it says so.
+  for (const reported of [0.01, undefined]) {
+    it(`a slow round trip ${reported === undefined ? 'keeps the window shut when the worker reports no time' : 'does not shut the window for calls the worker reports short'}`, async () => {
+      let inFlight = 0;
+      let peak = 0;
+      const pool = new WorkPool<number, number>(
+        ({ id }) => ({
+          id,
+          active: true,
+          pipelined: true,
+          serviceTime: reported,
+          execute: (n: number) => {
+            peak = Math.max(peak, ++inFlight);
+            return new Promise<number>((resolve) =>
+              setTimeout(() => {
+                inFlight--;
+                resolve(n);
+              }, 3),
+            );
+          },
+          destroy: () => {},
+        }),
+        { maxWorkers: 1, prefetch: 16 },
+      );
+      try {
+        for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, (_, i) => pool.submit(i)));
+        if (reported === undefined) assert.equal(peak, 1, 'a 3 ms round trip counts as a 3 ms call: nothing is sent ahead');
+        else assert.ok(peak > 1, `calls reported as 0.01 ms are sent ahead although each round trip takes 3 ms (peak ${peak} in flight)`);
+      } finally {
+        await pool.close();
       }
     });
   }
