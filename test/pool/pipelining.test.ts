@@ -137,6 +137,70 @@ describe('pipelining short calls', () => {
     });
   }
 
+  /**
+   * A pipelined worker that answers its calls one per turn of the event loop (as a process does
+   * when its answers cross in several frames) and records how many calls it got per tick (what a
+   * module worker would send as one frame).
+   */
+  function splitAnswers(delayMs: (id: number | string) => number) {
+    const frames = new Map<number | string, number[]>();
+    const factory = ({ id }: { id: number }) => {
+      const sizes: number[] = [];
+      frames.set(id, sizes);
+      let open = 0;
+      let queue = Promise.resolve();
+      return {
+        id,
+        active: true,
+        pipelined: true,
+        serviceTime: 0.01,
+        execute: (n: number) => {
+          if (open++ === 0) {
+            sizes.push(0);
+            queueMicrotask(() => (open = 0));
+          }
+          sizes[sizes.length - 1]++;
+          const answer = queue.then(() => new Promise<number>((resolve) => setTimeout(() => resolve(n), delayMs(id))));
+          queue = answer.then(() => {});
+          return answer;
+        },
+        destroy: () => {},
+      };
+    };
+    return { frames, factory };
+  }
+
+  it('the window is topped up at half, not call by call, when answers come one at a time', async () => {
+    const { frames, factory } = splitAnswers(() => 0);
+    const pool = new WorkPool<number, number>(factory, { maxWorkers: 1, minWorkers: 1, prefetch: 16 });
+    try {
+      await pool.submit(0); // the first answer opens the window
+      await Promise.all(Array.from({ length: 400 }, (_, i) => pool.submit(i)));
+      const sizes = [...frames.values()][0].slice(2, -1);
+      assert.ok(sizes.length > 5, `${sizes}`);
+      assert.ok(Math.min(...sizes) >= 8, `calls sent per tick after the first fill: ${sizes.join(' ')}`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker whose queue ran dry steals into its window, not one call per round trip', async () => {
+    // worker 1 answers in 2 ms, worker 2 at once: worker 2 ends up stealing from worker 1's queue
+    const { frames, factory } = splitAnswers((id) => (id === [...frames.keys()][0] ? 2 : 0));
+    const pool = new WorkPool<number, number>(factory, { maxWorkers: 2, minWorkers: 2, prefetch: 16 });
+    try {
+      await Promise.all([pool.submit(0), pool.submit(1)]);
+      await Promise.all(Array.from({ length: 600 }, (_, i) => pool.submit(i)));
+      const stolen = pool.stats.perWorker[0];
+      const sizes = [...frames.values()][1].slice(2, -1);
+      assert.ok(sizes.length > 3, `${sizes}`);
+      const ones = sizes.filter((n) => n === 1).length;
+      assert.ok(ones < sizes.length / 2, `worker 2 got its calls one per tick: ${sizes.join(' ')} (worker 1: ${JSON.stringify(stolen)})`);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('long calls right after many short ones (window open) still spread over both workers', async () => {
     const pool = createPool({ module, numberOfWorkers: 2 });
     try {
