@@ -13,6 +13,8 @@ export interface Figure {
   vsBestPeer: number | null;
   /** median / raw's median (same runtime); null without a raw figure. */
   vsRaw: number | null;
+  /** median / the batched floor's median (same runtime); null without a floor figure. */
+  vsFloor: number | null;
 }
 
 export interface LibraryResult {
@@ -48,7 +50,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Median, min and max of every library and metric, and the ratios to the best peer and to raw. */
+/** Median, min and max of every library and metric, and the ratios to the best peer, to raw and to the batched floor. */
 export function summarize(
   workload: Workload,
   params: object,
@@ -59,7 +61,7 @@ export function summarize(
     const metrics: Record<string, Figure> = {};
     for (const [key, samples] of values) {
       if (samples.length === 0) continue;
-      metrics[key] = { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, vsBestPeer: null, vsRaw: null };
+      metrics[key] = { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, vsBestPeer: null, vsRaw: null, vsFloor: null };
     }
     const { name: library, runtime, role, payloadMode, notes } = spec;
     return { library, runtime, role, payloadMode, notes, metrics, ...(extra.errors[library] ? { error: extra.errors[library] } : {}) };
@@ -76,11 +78,13 @@ export function summarize(
         undefined,
       );
       const raw = group.find((l) => l.role === 'raw');
+      const floor = group.find((l) => l.role === 'floor');
       if (best) bestPeer[metric.key][runtime] = best.library;
       for (const library of group) {
         const figure = library.metrics[metric.key];
         figure.vsBestPeer = best ? figure.median / value(best) : null;
         figure.vsRaw = raw ? figure.median / value(raw) : null;
+        figure.vsFloor = floor ? figure.median / value(floor) : null;
       }
     }
   }
@@ -105,11 +109,12 @@ const ratio = (value: number | null) => (value === null ? '–' : `${value.toFix
 
 /**
  * The results as one Markdown table (workload × library): median, min–max over the rounds, and
- * the median as a ratio to the best peer and to raw of the same runtime; then what each
+ * the median as a ratio to the best peer, to raw and to the batched floor (raw … batched) of the
+ * same runtime; then what each
  * workload did and how each library was configured.
  */
 export function renderTable(results: readonly WorkloadResult[]): string {
-  const lines = ['| Workload | Library | Median | Min–max | vs best peer | vs raw | Notes |', '|---|---|--:|--:|--:|--:|---|'];
+  const lines = ['| Workload | Library | Median | Min–max | vs best peer | vs raw | vs batched | Notes |', '|---|---|--:|--:|--:|--:|--:|---|'];
   for (const result of results) {
     for (const metric of result.metrics) {
       let first = true;
@@ -123,11 +128,13 @@ export function renderTable(results: readonly WorkloadResult[]): string {
           result.bestPeer[metric.key][library.runtime] === library.library ? 'best peer' : '',
         ].filter(Boolean);
         if (!figure) {
-          lines.push(`| ${workload} | ${library.library} | failed | | | | ${library.error ?? 'no samples'} |`);
+          lines.push(`| ${workload} | ${library.library} | failed | | | | | ${library.error ?? 'no samples'} |`);
           continue;
         }
         const cells = [format(figure.median, metric.digits), `${format(figure.min, metric.digits)}–${format(figure.max, metric.digits)}`];
-        lines.push(`| ${workload} | ${library.library} | ${cells.join(' | ')} | ${ratio(figure.vsBestPeer)} | ${ratio(figure.vsRaw)} | ${notes.join(', ')} |`);
+        lines.push(
+          `| ${workload} | ${library.library} | ${cells.join(' | ')} | ${ratio(figure.vsBestPeer)} | ${ratio(figure.vsRaw)} | ${ratio(figure.vsFloor)} | ${notes.join(', ')} |`,
+        );
       }
     }
   }

@@ -1,7 +1,9 @@
 import { piscina } from './piscina.js';
 import { poolifierCluster, poolifierThread } from './poolifier.js';
 import { rawFork } from './raw-fork.js';
+import { rawForkBatched } from './raw-fork-batched.js';
 import { rawThread } from './raw-thread.js';
+import { rawThreadBatched } from './raw-thread-batched.js';
 import { tinypool } from './tinypool.js';
 import type { AdapterSpec } from './types.js';
 import { workerFarmAdapter } from './worker-farm.js';
@@ -19,9 +21,11 @@ export const ADAPTERS: readonly AdapterSpec[] = [
   workerpoolThread,
   poolifierThread,
   rawThread,
+  rawThreadBatched,
   workforceProcess,
   workerFarmAdapter,
   poolifierCluster,
   workerpoolProcess,
   rawFork,
+  rawForkBatched,
 ];

@@ -1,7 +1,10 @@
 export type Runtime = 'thread' | 'process';
 
-/** workforce is the subject, peers are the other libraries, raw is the bare Node reference. */
-export type Role = 'workforce' | 'peer' | 'raw';
+/**
+ * workforce is the subject, peers are the other libraries, raw is the bare Node reference (one
+ * message each way per task), floor the batched one (one message each way per worker per tick).
+ */
+export type Role = 'workforce' | 'peer' | 'raw' | 'floor';
 
 /** One started pool of one library, driven the same way for every library. */
 export interface Adapter {

@@ -127,7 +127,7 @@ export class Dispatcher<I, O> {
       else this.#failed(attempt, value, handle.worker?.active === false);
     }
     this.core.lifecycle.answered(handle);
-    this.core.scheduler.pump(handle);
+    this.core.scheduler.pump(handle, true);
   }
 
   #release(attempt: Attempt<I, O>, ok: boolean): void {

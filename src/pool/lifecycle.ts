@@ -55,9 +55,11 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
   /** Spawns to `minWorkers`, and beyond (to `maxWorkers`) while queued work outweighs free and starting slots. */
   ensureSize(): void {
     if (this.closed || this.failure) return;
-    if (this.#startFailures.wait > 0) return this.#retryLater();
     const { minWorkers, maxWorkers } = this.core.options;
     let size = this.size;
+    // the common case on the hot path (a burst on a full pool): nothing to start, no clock read
+    if (size >= maxWorkers && size >= minWorkers) return;
+    if (this.#startFailures.wait > 0) return this.#retryLater();
     while (size < minWorkers) {
       this.spawn();
       size++;

@@ -79,8 +79,15 @@ export class Scheduler<I, O> {
     if (task.state === 'queued') this.#offerToIdle(task, target);
   }
 
-  /** Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. */
-  pump(handle: WorkerHandle<I, O>): void {
+  /**
+   * Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. `refill`:
+   * the worker just answered a call. Its pipelining window is then topped up only once half of it
+   * is free (a low-water mark) while calls sent ahead are still out: the calls sent go in one frame
+   * per tick, and a reply of a few calls would otherwise be answered with a frame of as few, a
+   * split that lasts for the rest of the burst (on a loaded machine, down to one call a frame).
+   */
+  pump(handle: WorkerHandle<I, O>, refill = false): void {
+    if (refill && handle.running > handle.concurrency + handle.waiting && handle.free < handle.window >> 1) return;
     while (handle.ready && handle.free > 0) {
       const task = this.#next(handle, handle.running >= handle.concurrency + handle.waiting);
       if (!task) break;
@@ -165,7 +172,9 @@ export class Scheduler<I, O> {
   /**
    * The next task for `handle`. `ahead`: only its pipelining window is free, so the task would
    * wait inside the worker where no other worker can steal it: tasks with light or strong
-   * affinity stay in the pool's queue then, and nothing is stolen into a window.
+   * affinity stay in the pool's queue then, and only tasks with no affinity are stolen into a
+   * window (the window is open only while calls are short; stolen one at a time, the tail of a
+   * burst would cross one call per round trip).
    */
   #next(handle: WorkerHandle<I, O>, ahead: boolean): Task<I, O> | undefined {
     for (let t = handle.queue.peek(); t; t = handle.queue.peek()) {
@@ -181,7 +190,7 @@ export class Scheduler<I, O> {
     for (let t = this.backlog.shift(); t; t = this.backlog.shift()) {
       if (t.owner === undefined && t.state === 'queued') return t;
     }
-    return ahead ? undefined : steal(handle, this.handles, this.#strongThreshold);
+    return steal(handle, this.handles, this.#strongThreshold, ahead);
   }
 
   /** Another ready routing worker with an idle slot and nothing queued, if any. */
@@ -196,7 +205,8 @@ export class Scheduler<I, O> {
   #offerToIdle(task: Task<I, O>, target: WorkerHandle<I, O>): void {
     if (task.strength === 'force') return;
     for (const h of this.handles) {
-      if (h !== target && h.ready && !h.pinnedOnly && h.free > 0 && h.queued === 0) {
+      // cheapest test first: in a burst every queue holds work
+      if (h.queued === 0 && h !== target && h.ready && !h.pinnedOnly && h.free > 0) {
         this.pump(h);
         if (task.state !== 'queued') return;
       }

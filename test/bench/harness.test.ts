@@ -9,7 +9,14 @@ import { WORKLOADS, type Workload } from '../../bench/workloads/index.js';
 
 const WORKERS = 2;
 const byName = (name: string) => ADAPTERS.find((spec) => spec.name === name)!;
-const SUBJECTS = [byName('workforce'), byName('raw worker_threads'), byName('workforce/process'), byName('raw fork')];
+const SUBJECTS = [
+  byName('workforce'),
+  byName('raw worker_threads'),
+  byName('raw worker_threads batched'),
+  byName('workforce/process'),
+  byName('raw fork'),
+  byName('raw fork batched'),
+];
 
 /** Tiny parameters of every workload. */
 const TINY: Record<string, object> = {
@@ -56,6 +63,8 @@ describe('bench harness', { timeout: 60_000 }, () => {
           assert.ok(figure.min <= figure.median && figure.median <= figure.max);
           assert.ok(Number.isFinite(figure.vsRaw), `${library.library} ${metric.key} vs raw`);
           if (library.role === 'raw') assert.equal(figure.vsRaw, 1);
+          assert.ok(Number.isFinite(figure.vsFloor), `${library.library} ${metric.key} vs batched`);
+          if (library.role === 'floor') assert.equal(figure.vsFloor, 1);
           assert.equal(figure.vsBestPeer, null, 'no peer ran');
         }
       }
@@ -68,6 +77,7 @@ describe('bench harness', { timeout: 60_000 }, () => {
       assert.match(table, new RegExp(result.title));
       for (const library of result.libraries) assert.ok(table.includes(`| ${library.library} |`));
     }
+    assert.match(table, /\| vs raw \| vs batched \|/);
     assert.match(renderLegend(results), /workforce \(thread\)/);
   });
 });
@@ -93,11 +103,12 @@ describe('ratios', () => {
     }) as unknown as Workload;
   const measurements = (values: [AdapterSpec, number[]][]): Measurements => new Map(values.map(([spec, v]) => [spec, new Map([['v', v]])]));
   const extra = { errors: {}, rounds: 3, info: {}, seconds: 1 };
-  const [wf, a, b, raw, pa, praw] = [
+  const [wf, a, b, raw, floor, pa, praw] = [
     fake('wf', 'workforce'),
     fake('a', 'peer'),
     fake('b', 'peer'),
     fake('raw', 'raw'),
+    fake('floor', 'floor'),
     fake('pa', 'peer', 'process'),
     fake('praw', 'raw', 'process'),
   ];
@@ -106,6 +117,7 @@ describe('ratios', () => {
     [a, [5, 5, 5]],
     [b, [8, 9, 7]],
     [raw, [40, 40, 40]],
+    [floor, [80, 80, 80]],
     [pa, [2, 2, 2]],
     [praw, [4, 4, 4]],
   ]);
@@ -114,9 +126,11 @@ describe('ratios', () => {
     const result = summarize(workload('higher'), {}, data, extra);
     const get = (name: string) => result.libraries.find((l) => l.library === name)!.metrics.v;
     assert.deepEqual(result.bestPeer.v, { thread: 'b', process: 'pa' });
-    assert.deepEqual({ ...get('wf'), samples: [] }, { median: 20, min: 10, max: 30, samples: [], vsBestPeer: 2.5, vsRaw: 0.5 });
+    assert.deepEqual({ ...get('wf'), samples: [] }, { median: 20, min: 10, max: 30, samples: [], vsBestPeer: 2.5, vsRaw: 0.5, vsFloor: 0.25 });
     assert.equal(get('a').vsBestPeer, 5 / 8);
     assert.equal(get('pa').vsRaw, 0.5);
+    assert.equal(get('pa').vsFloor, null, 'no floor ran on processes');
+    assert.equal(get('floor').vsBestPeer, 10);
   });
 
   test('lower is better: the best peer has the lowest median', () => {
