@@ -124,6 +124,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     this.#exitListeners.push(listener);
   }
 
+  /** Starts the thread or process and resolves once its module loaded (StartTimeoutError / ModuleLoadError otherwise). */
   init(): Promise<void> {
     const { options } = this;
     return new Promise<void>((resolve, reject) => {
@@ -165,6 +166,7 @@ export class ModuleWorker extends EventEmitter implements Worker<Call, unknown> 
     });
   }
 
+  /** Runs one call in the worker; resolves with its result, rejects with the error it threw or its crash. */
   execute(call: Call, context: ExecuteContext): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const { taskId, signal, transfer } = context;
