@@ -25,8 +25,13 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const dir = mkdtempSync(join(tmpdir(), 'workforce-pack-'));
 const project = join(dir, 'project');
-// the environment of a user's shell: no npm-run variables or NODE_OPTIONS of the test runner (tsx)
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'WORKFORCE_TEST'));
+// the environment of a user's shell: none of the variables `npm test` sets (npm_config_local_prefix
+// would point npm at this repository) but npm's cache, registry and user config; no NODE_OPTIONS
+// of the test runner (tsx)
+const keep = /^npm_config_(cache|registry|userconfig)$/i;
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => (keep.test(k) || !/^npm_/i.test(k)) && k !== 'NODE_OPTIONS' && k !== 'WORKFORCE_TEST'),
+);
 
 async function sh(command: string, args: string[], options: { cwd?: string; input?: string; timeout?: number } = {}): Promise<string> {
   const child = exec(command, args, { cwd: options.cwd ?? project, env, timeout: options.timeout ?? 60_000, maxBuffer: 16 << 20 });

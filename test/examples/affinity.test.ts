@@ -26,6 +26,10 @@ describe('examples/affinity', () => {
     }
     assert.equal(trees[1][4].split(', ').length, 1, 'force: every nested task ran on the worker that queued it');
     assert.ok(lines.includes('main: the answer is 42 on main'), stdout);
-    assert.ok(lines.includes('workers started: 1, 2, main'), stdout);
+    // onWorkerStart ran on the main thread's worker and on the pool's (how many of the two had
+    // started by then depends on the machine's load)
+    const started = /^workers started: (.+)$/m.exec(stdout)?.[1].split(', ');
+    assert.ok(started?.includes('main'), stdout);
+    for (const id of started ?? []) assert.ok(['1', '2', 'main'].includes(id), stdout);
   });
 });
