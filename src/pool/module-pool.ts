@@ -233,7 +233,17 @@ function badMethod(method: unknown): InvalidOptionError | undefined {
   return undefined;
 }
 
-/** Creates a module pool (see PoolOptions). */
+/**
+ * Creates a module pool (see PoolOptions).
+ *
+ * @example
+ * ```ts
+ * // worker.mjs: export default (a, b) => a + b;
+ * const pool = createPool({ module: new URL('./worker.mjs', import.meta.url) });
+ * console.log(await pool.run(1, 2)); // 3
+ * await pool.close();
+ * ```
+ */
 export function createPool(options: PoolOptions): ModulePool {
   return new ModulePool(options);
 }

@@ -32,7 +32,7 @@ const STALLED_LIMIT = 'job stalled more than allowable limit';
  *
  * @example
  * ```ts
- * const pool = await createRemotePool({ queue: 'hashes', connection: 'redis://127.0.0.1:6379' });
+ * const pool = createRemotePool({ queue: 'hashes', connection: 'redis://127.0.0.1:6379' });
  * ```
  */
 export interface RemotePoolOptions {
