@@ -4,6 +4,7 @@
 // sooner and keeps its idle memory close to a bare worker_threads Worker (see bench: idle RSS).
 // The CBOR serializer stays a separate chunk, loaded only by pools that use it; packages
 // (cbor-x, tsx) are left as imports.
+import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -40,3 +41,21 @@ await build({
   allowOverwrite: true,
   logLevel: 'warning',
 });
+
+// The CommonJS entry's types (dist/worker.d.cts): the same declarations as the ESM entry's, read
+// from it as ESM (resolution-mode 'import'), so that a CommonJS TypeScript consumer sees a
+// CommonJS module (not the ESM entry's types masquerading as CommonJS, which attw reports).
+writeFileSync(
+  'dist/worker.d.cts',
+  `// Types of the CommonJS entry of 'workforcejs/worker' (dist/worker.cjs), written by scripts/bundle-runtime.mjs.
+import type * as esm from './worker-api.js' with { 'resolution-mode': 'import' };
+import type { MessageMap } from './worker-api.js' with { 'resolution-mode': 'import' };
+export type { ChannelListener, ChannelMessage, MessageMap, NestedOptions, WorkerContext } from './worker-api.js' with { 'resolution-mode': 'import' };
+/** The context of the task this worker runs (see the ESM entry's workerContext). */
+export declare const workerContext: esm.WorkerContext;
+/** The worker's side of the channel to its pool (see the ESM entry's ChildChannel). */
+export declare const ChildChannel: typeof esm.ChildChannel;
+/** The worker's side of the channel to its pool (see the ESM entry's ChildChannel). */
+export type ChildChannel<Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>> = esm.ChildChannel<Out, In>;
+`,
+);

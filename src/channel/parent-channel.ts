@@ -21,6 +21,7 @@ export interface ChannelExit {
   cause?: unknown;
 }
 
+/** How a ParentChannel ends its child in `destroy()`. */
 export interface ParentChannelOptions {
   /** ms `destroy()` waits after the graceful signal before SIGKILL. Default 1000. */
   killTimeout?: number;

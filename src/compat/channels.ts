@@ -35,8 +35,11 @@ export class ChildChannel<Out extends MessageMap = Record<string, any>, In exten
 
 /** spawnedWorker's handlers, each given the compat ParentChannel (travetto's names work on it). */
 export interface TravettoSpawnedHandlers<I, O, Out extends MessageMap, In extends MessageMap> {
+  /** Runs once before the first input. */
   init?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
+  /** Runs one input; its result is the task's output. */
   execute(channel: ParentChannel<Out, In>, input: I, context: ExecuteContext): Promise<O> | O;
+  /** Runs before the child is ended on a graceful destroy. */
   destroy?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
 }
 
@@ -56,6 +59,7 @@ export type SpawnedExecute<I, O, Out extends MessageMap, In extends MessageMap> 
 /** What 4.x's spawnedWorker returns: a Worker (for `new WorkPool`) whose `execute(input)` also suits `WorkPool.run`. */
 export interface ChannelWorker<I, O, Out extends MessageMap, In extends MessageMap> extends Omit<PoolWorker<I, O>, 'execute'> {
   readonly channel: ParentChannel<Out, In>;
+  /** Runs one input through the `execute` function given to spawnedWorker, on this worker's child. */
   execute(input: I): Promise<O> | O;
 }
 
@@ -124,4 +128,7 @@ export const ChildExecution = ParentChannel;
 export type ChildExecution<Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>> = ParentChannel<Out, In>;
 
 /** travetto's WorkUtil. */
-export const WorkUtil = { spawnedWorker };
+export const WorkUtil = {
+  /** See spawnedWorker. */
+  spawnedWorker,
+};

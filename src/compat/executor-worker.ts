@@ -4,6 +4,7 @@ import type { PoolWorker } from '../worker/types.js';
 /** One job of an ExecutionPool: `run(input, executor)` on a borrowed executor. */
 export interface ExecutionJob<T = any, X = any> {
   input: T;
+  /** Runs the job's input on the borrowed executor. */
   run: (input: T, executor: X) => unknown;
 }
 

@@ -123,10 +123,12 @@ export class Farm extends EventEmitter {
     return this.#pool.runtime;
   }
 
+  /** Calls the module's default export with `args` (Workestrator's `run`). */
   run<R = unknown>(...args: unknown[]): Promise<R> {
     return this.#call(undefined, args, () => this.#pool.run<R>(...args));
   }
 
+  /** Calls the named export `method` with `args`. */
   runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
     return this.#call(method, args, () => this.#pool.runMethod<R>(method, ...args));
   }
@@ -136,24 +138,29 @@ export class Farm extends EventEmitter {
     return this.#call(options?.method, [arg], () => this.#pool.addTask<R>(arg, options));
   }
 
+  /** Calls the default export on every live worker: `[results, errors]`. */
   async broadcast<R = unknown>(...args: unknown[]): Promise<[R[], Error[]]> {
     const [ok, failed] = await this.#pool.broadcast<R>(...args);
     return [ok, failed.map((e) => seedError(e) as Error)];
   }
 
+  /** Calls the named export on every live worker: `[results, errors]`. */
   async broadcastMethod<R = unknown>(method: string, ...args: unknown[]): Promise<[R[], Error[]]> {
     const [ok, failed] = await this.#pool.broadcastMethod<R>(method, ...args);
     return [ok, failed.map((e) => seedError(e) as Error)];
   }
 
+  /** Sends a message to every worker (`onMessage` listeners in the worker module get it). */
   postMessageToWorkers(type: string, content?: unknown): void {
     this.#pool.postMessageToWorkers(type, content);
   }
 
+  /** Listens to messages of `type` that workers send; returns the function that stops listening. */
   onMessage(type: string, listener: (content: unknown, workerId: number | string) => unknown): () => void {
     return this.#pool.onMessage(type, listener);
   }
 
+  /** Resolves when no call is queued or running. */
   whenIdle(): Promise<void> {
     return this.#pool.whenIdle();
   }

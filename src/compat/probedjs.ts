@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { ModulePool, type PoolOptions } from '../pool/module-pool.js';
 import type { TaskOptions } from '../pool/task.js';
 
+/** Options of `new WorkerPool(module, options)`: createPool's, less `module`. */
 export interface WorkerPoolOptions<E> extends Omit<PoolOptions, 'module'> {
   /** Typing only: pass the entry point so `addTask` is typed by it. */
   entryPoint?: E;
@@ -18,6 +19,8 @@ type Result<E> = E extends (...args: any[]) => infer R ? Awaited<R> : unknown;
  * @probedjs/work-pool's entry point: `new WorkerPool(modulePathOrUrl, options)` with
  * `addTask`, `whenIdle`, `postMessageToWorkers`, `onMessage` and `dispose`. Accepts probedjs's
  * `workerAffinity` as a name for `affinity`.
+ *
+ * @typeParam E - the worker module's entry function, for typing only: `addTask` takes its argument and resolves with its result.
  */
 export class WorkerPool<E = (arg: unknown) => unknown> extends ModulePool {
   /** `options` null or undefined: the defaults. */

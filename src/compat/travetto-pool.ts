@@ -21,7 +21,9 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
   static readonly DEFAULT_SIZE = DEFAULT_SIZE;
   /** travetto 4.x: runs every input on workers from a factory (or on an execute function); see travetto-run.ts. */
   static run = run;
+  /** travetto 4.x: like `run`, as an async iterable of the outputs in finishing order. */
   static runStream = runStream;
+  /** travetto 4.x: like `runStream`, each output as `{ idx, value, total }`. */
   static runStreamProgress = runStreamProgress;
 
   constructor(factory: WorkerFactory<I, O, W>, options: WorkPoolOptions = {}) {

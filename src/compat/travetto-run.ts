@@ -13,15 +13,20 @@ type Source<I> = Iterable<I> | AsyncIterable<I>;
 export interface RunWorker<I, O> {
   id?: unknown;
   active?: boolean;
+  /** Runs once before the worker's first input. */
   init?(): Promise<unknown> | unknown;
+  /** Runs one input (`idx`: its position in the source). */
   execute(input: I, idx: number): Promise<O> | O;
+  /** Ends the worker. */
   destroy?(): Promise<unknown> | unknown;
+  /** Called when the worker is handed back after an input. */
   release?(): unknown;
 }
 
 /** A factory of workers (no parameters), or the execute function itself (it takes the input). */
 export type RunWorkerInput<I, O> = (() => RunWorker<I, O> | Promise<RunWorker<I, O>>) | ((input: I, idx: number) => Promise<O> | O);
 
+/** Options of travetto 4.x's static `WorkPool.run` / `runStream` / `runStreamProgress`. */
 export interface RunOptions<I, O> {
   /** Most workers at once. Default: max(75% of the CPUs, 4), as in travetto. */
   max?: number;
@@ -29,7 +34,9 @@ export interface RunOptions<I, O> {
   min?: number;
   /** ms an idle worker lives (generic-pool's name). */
   idleTimeoutMillis?: number;
+  /** Called with each output as it finishes (`finishIdx` counts from 1). */
   onComplete?(output: O, input: I, finishIdx: number): void;
+  /** Called with each failure; the run goes on. */
   onError?(error: unknown, input: I, finishIdx: number): unknown;
   /** Aborting it stops pulling inputs and ends the workers once the running items settle. */
   shutdown?: AbortSignal;

@@ -4,7 +4,9 @@ import { type InputSource, toAsyncIterator } from '../pool/sources/input-source.
 
 /** travetto v1's InputSource: anything with `hasNext()` and `next()` (each may return a promise). */
 export interface TravettoInputSource<T> {
+  /** Whether another item comes. */
   hasNext(): boolean | Promise<boolean>;
+  /** The next item. */
   next(): T | Promise<T>;
 }
 
@@ -59,6 +61,7 @@ export class IterableInputSource<T> implements AsyncIterable<T>, TravettoInputSo
     return value;
   }
 
+  /** Reads the source as an async iterator (what `process()` does). */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return fromTravettoInputSource(this, async () => this.#iterator?.return?.());
   }
@@ -76,6 +79,7 @@ export class DynamicAsyncIterator<T> extends AsyncQueue<T> {
 
 /** travetto v0's queue source: an AsyncQueue whose `enqueue(item)` adds one item. */
 export class QueueExecutionSource<T> extends AsyncQueue<T> {
+  /** Adds one item (v0's name of `add`). */
   enqueue(item: T): this {
     return this.add(item);
   }

@@ -1,5 +1,6 @@
 import { WorkforceError } from './workforce-error.js';
 
+/** What is known about a crash, for WorkerCrashError: the worker, the task it ran, how it ended. */
 export interface CrashDetail {
   workerId?: number | string;
   taskId?: number;

@@ -30,6 +30,7 @@ export const PoolEvents = {
   ITEM: 'item',
 } as const;
 
+/** One of the PoolEvents values (`pool.on(name, listener)`). */
 export type PoolEventName = (typeof PoolEvents)[keyof typeof PoolEvents];
 
 /**

@@ -24,6 +24,7 @@ export type { PoolOptions, Runtime } from './pool-options.js';
 /** addTask's options: a task's, and the method to call. */
 const ADD_TASK_OPTION_NAMES = [...TASK_OPTION_NAMES, 'method'];
 
+/** A listener of a pool event; its arguments depend on the event (see PoolEvents). */
 export type PoolListener = (...args: any[]) => void;
 
 /**
@@ -107,21 +108,32 @@ export class ModulePool implements Runner {
     return this.#engine.bus.onMessage(type, listener);
   }
 
+  /**
+   * Listens to a pool event (see PoolEvents for the names and their arguments). A throwing listener breaks nothing: it is reported on `error`.
+   *
+   * @example
+   * ```ts
+   * pool.on(PoolEvents.EXIT, (worker, exitCode, signal) => console.log(`worker ${worker.id} exited`, exitCode ?? signal));
+   * ```
+   */
   on(event: PoolEventName, listener: PoolListener): this {
     this.#engine.on(event, listener);
     return this;
   }
 
+  /** Like `on`, for the next emission only. */
   once(event: PoolEventName, listener: PoolListener): this {
     this.#engine.once(event, listener);
     return this;
   }
 
+  /** Removes a listener added with `on` or `once`. */
   off(event: PoolEventName, listener: PoolListener): this {
     this.#engine.off(event, listener);
     return this;
   }
 
+  /** Resolves when no call is queued or running (now, or as soon as the last one settles). */
   whenIdle(): Promise<void> {
     return this.#engine.whenIdle();
   }
@@ -205,6 +217,7 @@ export class ModulePool implements Runner {
   }
 }
 
+/** Options of `pool.process(source, options)`: ProcessOptions plus which export runs each item and with what arguments. */
 export interface ModuleProcessOptions<I, R> extends ProcessOptions<I, R> {
   /** The named export each item is run by (default: the default export). */
   method?: string;
@@ -245,7 +258,17 @@ function badMethod(method: unknown): InvalidOptionError | undefined {
   return undefined;
 }
 
-/** Creates a module pool (see PoolOptions). */
+/**
+ * Creates a module pool (see PoolOptions).
+ *
+ * @example
+ * ```ts
+ * // worker.mjs: export default (a, b) => a + b;
+ * const pool = createPool({ module: new URL('./worker.mjs', import.meta.url) });
+ * console.log(await pool.run(1, 2)); // 3
+ * await pool.close();
+ * ```
+ */
 export function createPool(options: PoolOptions): ModulePool {
   return new ModulePool(options);
 }

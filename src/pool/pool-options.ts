@@ -10,8 +10,17 @@ import { resolveModule } from '../worker/runtime/module-loader.js';
 import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, workerCount } from './options.js';
 import { checkWorkerOptions } from './worker-options.js';
 
+/** Where a pool runs its module: worker threads, child processes, or the main thread (`inline`, for tests and debugging). */
 export type Runtime = 'thread' | 'process' | 'inline';
 
+/**
+ * createPool's options. Only `module` is required; the table in the README gives every default.
+ *
+ * @example
+ * ```ts
+ * const pool = createPool({ module: new URL('./worker.js', import.meta.url), runtime: 'process', maxWorkers: 4, timeout: 5_000 });
+ * ```
+ */
 export interface PoolOptions extends EngineOptions {
   /** Absolute path (or file: URL) of the worker module: .js, .mjs, .cjs or .ts. */
   module: string | URL;

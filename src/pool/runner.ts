@@ -1,11 +1,13 @@
 /** The calls a local module pool (`createPool`) and a remote pool (`workforcejs/bullmq`) both answer, so application code can take either. */
 
+/** Options of `Runner.addTask`: the method to call and the per-call task options. */
 export interface RunnerTaskOptions {
   /** Named export to call (default: the default export). */
   method?: string;
   signal?: AbortSignal;
 }
 
+/** What both a local pool (`createPool`) and a remote one (`createRemotePool` in `workforcejs/bullmq`) answer: code written against Runner takes either. */
 export interface Runner {
   /** Calls the module's default export with `args`. */
   run<R = unknown>(...args: unknown[]): Promise<R>;

@@ -28,6 +28,7 @@ export class SampleWindow {
   }
 }
 
+/** A distribution of durations in ms, over the recent samples. */
 export interface Percentiles {
   p50: number;
   p90: number;
@@ -36,6 +37,7 @@ export interface Percentiles {
   mean: number;
 }
 
+/** One worker's share of PoolStats. */
 export interface WorkerStats {
   id: number | string;
   state: string;
@@ -51,6 +53,7 @@ export interface WorkerStats {
   utilization: number;
 }
 
+/** `pool.stats()`: a snapshot of the pool's workers, queues and timings, computed when read. */
 export interface PoolStats {
   workers: number;
   queued: number;

@@ -2,6 +2,9 @@ import type { Transferable } from '../channel/transferable.js';
 import type { Attempt } from './attempt.js';
 import type { WorkerHandle } from './worker-handle.js';
 
+/**
+ * How firmly a task keeps to its `affinity` worker: `light` may be stolen by any idle worker, `strong` only when its worker's queue is longer than the thief's by more than `strongAffinityThreshold`, `force` never moves (it waits for its worker).
+ */
 export type AffinityStrength = 'light' | 'strong' | 'force';
 /** 'detached': taken off its queue, not yet running (about to start, move or settle). */
 export type TaskState = 'queued' | 'detached' | 'running' | 'done';

@@ -22,6 +22,7 @@ const debug = createDebug('workforce:pool');
 /** WorkPool's options: the engine's (minWorkers defaults to 1: the pool grows under load). */
 export type WorkPoolOptions = EngineOptions;
 
+/** Options of `close()`. */
 export interface CloseOptions {
   /** Reject queued calls with PoolClosedError instead of running them first. */
   force?: boolean;

@@ -11,14 +11,24 @@ export const EXIT_OK = 0;
 export const EXIT_MODULE = 3;
 export const EXIT_USAGE = 2;
 
+/** Options of the `workforce worker` consumer: serveQueue's, plus how long a signal lets running jobs finish. */
 export interface QueueWorkerOptions extends ServeQueueOptions {
   /** ms running jobs get to finish after SIGTERM/SIGINT before they are handed back. Default 30000. */
   drainTimeout?: number;
 }
 
+/** Where the `workforce worker` consumer writes and which signals it listens to (this process by default). */
 export interface QueueWorkerIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  /** Receives the `ready ...` line. */
+  stdout: {
+    /** Writes one chunk of text. */
+    write(text: string): unknown;
+  };
+  /** Receives the consumer's notices and errors. */
+  stderr: {
+    /** Writes one chunk of text. */
+    write(text: string): unknown;
+  };
   /** Where SIGTERM/SIGINT come from. Default: this process. */
   signals?: NodeJS.EventEmitter;
 }

@@ -29,6 +29,14 @@ const debug = createDebug('workforce:remote');
 /** BullMQ's failedReason for a job whose consumers kept dying (its stalled limit). */
 const STALLED_LIMIT = 'job stalled more than allowable limit';
 
+/**
+ * createRemotePool's options: the queue, the Redis connection, and the per-call limits.
+ *
+ * @example
+ * ```ts
+ * const pool = createRemotePool({ queue: 'hashes', connection: 'redis://127.0.0.1:6379' });
+ * ```
+ */
 export interface RemotePoolOptions {
   /** Name of the BullMQ queue the consumers serve. */
   queue: string;
@@ -52,6 +60,7 @@ export interface RemotePoolOptions {
   prefix?: string;
 }
 
+/** Options of one remote call (`addTask`): the method and its AbortSignal. */
 export interface RemoteTaskOptions {
   /** Named export to call (default: the default export). */
   method?: string;

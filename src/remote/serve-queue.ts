@@ -21,6 +21,7 @@ import { failureText, raisedByWorkforce, toWire } from './wire-error.js';
 
 const debug = createDebug('workforce:consumer');
 
+/** serveQueue's options: the queue to consume, the Redis connection, and the module pool that runs each job. */
 export interface ServeQueueOptions {
   /** Name of the BullMQ queue to serve. */
   queue: string;
@@ -42,6 +43,7 @@ export interface ServeQueueOptions {
   prefix?: string;
 }
 
+/** Options of a queue server's `close()`. */
 export interface QueueServerCloseOptions {
   /** ms running jobs get to finish; then they are handed back to the queue for another consumer. Default Infinity. */
   drainTimeout?: number;

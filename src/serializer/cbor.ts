@@ -24,6 +24,7 @@ export class CborSerializer extends Serializer {
   readonly #codec = new (encoder())(OPTIONS);
   /** cbor-x writes -0 as the integer 0; a value holding a -0 is encoded with floats only (made on first use). */
   #floats: CborEncoder | undefined;
+  /** Encodes a value for the channel (see Serializer.encode). */
   encode(data: unknown): Uint8Array {
     const codec = scan(data, new Set()) ? (this.#floats ??= new (encoder())({ ...OPTIONS, alwaysUseFloat: true })) : this.#codec;
     // cbor-x hands out a view into its shared 8 KB buffer; structured clone (thread postMessage)
@@ -31,6 +32,7 @@ export class CborSerializer extends Serializer {
     const bytes = codec.encode(data);
     return bytes.byteLength * 2 < bytes.buffer.byteLength ? new Uint8Array(bytes) : bytes;
   }
+  /** Decodes what the channel carried (see Serializer.decode). */
   decode(data: unknown): unknown {
     // Byte strings decode as the type of the input: a Uint8Array (what postMessage delivers)
     // is viewed as a Buffer, without a copy, so Buffers arrive as Buffers.

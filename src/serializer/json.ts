@@ -6,10 +6,12 @@ import { Serializer } from './serializer.js';
  * gets a SerializationError rather than a corrupted argument.
  */
 export class JsonSerializer extends Serializer {
+  /** Encodes a value for the channel (see Serializer.encode). */
   encode(data: unknown): string {
     const text = JSON.stringify(data === undefined ? null : data, refuse);
     return text;
   }
+  /** Decodes what the channel carried (see Serializer.decode). */
   decode(data: unknown): unknown {
     return JSON.parse(data as string);
   }

@@ -89,6 +89,15 @@ function current(): WorkerContext {
 /**
  * A stable object that always speaks for the current worker's context, so that ESM and CJS
  * copies of 'workforcejs/worker' (and modules loaded before the runtime) agree.
+ *
+ * @example
+ * ```ts
+ * import { workerContext } from 'workforcejs/worker';
+ * export default async function fetchAll(urls: string[]) {
+ *   const { signal } = workerContext; // read at the task's start: this task's signal
+ *   return Promise.all(urls.map((url) => fetch(url, { signal }).then((r) => r.status)));
+ * }
+ * ```
  */
 export const workerContext: WorkerContext = {
   get workerId() {

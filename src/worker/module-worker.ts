@@ -159,6 +159,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     });
   }
 
+  /** Runs one call in the worker; resolves with its result, rejects with the error it threw or its crash. */
   execute(call: Call, context: ExecuteContext): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const { taskId, signal, transfer } = context;

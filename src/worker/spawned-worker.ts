@@ -32,6 +32,7 @@ export interface SpawnedWorkerHandlers<I, O, Out extends MessageMap, In extends 
   destroy?(channel: ParentChannel<Out, In>): Promise<unknown> | unknown;
 }
 
+/** spawnedWorker's configuration: the program's arguments, how it is started, and the handlers that talk to it. */
 export interface SpawnedWorkerConfig<I, O, Out extends MessageMap, In extends MessageMap> {
   args?: string[];
   opts?: SpawnedProcessOptions;

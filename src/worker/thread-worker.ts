@@ -5,6 +5,7 @@ import { workerEnv } from './node-options.js';
 import { RUNTIME_URL } from './runtime-entry.js';
 import { threadExecArgv } from './thread-exec-argv.js';
 
+/** Options of each worker thread (the `thread` pool option): environment, resource limits, argv and execArgv. */
 export interface ThreadOptions {
   /** Environment of the thread (default: a copy of process.env). */
   env?: Record<string, string | undefined>;

@@ -15,6 +15,7 @@ export interface ExecuteContext {
 
 /** How a worker answers a call in the callback form of `execute`: exactly once, never synchronously. */
 export interface Reply {
+  /** Settles the call: `ok` true with the result, false with the error. */
   answer(ok: boolean, value: unknown): void;
 }
 
@@ -27,7 +28,9 @@ export interface PoolWorker<I = unknown, O = unknown> {
   readonly id: number | string;
   /** False once the worker is dead or destroyed; the pool replaces inactive workers. */
   readonly active: boolean;
+  /** Runs once before the first input (the pool waits for it before sending work); a rejection is a start failure. */
   init?(): Promise<unknown> | unknown;
+  /** Runs one input; its result (or rejection) is the task's. */
   execute(input: I, context: ExecuteContext): Promise<O> | O;
   /**
    * Optional callback form of `execute`, used instead of it when present: the worker answers
@@ -62,6 +65,7 @@ export interface PoolWorker<I = unknown, O = unknown> {
   onExit?(listener: (info: ExitInfo) => void): void;
 }
 
+/** How a worker ended, as its exit listeners see it. */
 export interface ExitInfo {
   exitCode: number | null;
   signal: string | null;

@@ -9,6 +9,7 @@ import { QueueFullError } from '../../errors/queue-full-error.js';
 export class MaxConcurrentCallsError extends QueueFullError {
   override name = 'MaxConcurrentCallsError';
 
+  /** `instanceof` holds for the engine's error this seed name stands for, so code written against the seed keeps catching it. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about (a subclass keeps the ordinary check)
     return Function.prototype[Symbol.hasInstance].call(this === MaxConcurrentCallsError ? QueueFullError : this, value);

@@ -10,6 +10,7 @@ import { WorkerCrashError } from '../../errors/worker-crash-error.js';
 export class WorkerTerminatedError extends WorkerCrashError {
   override name = 'WorkerTerminatedError';
 
+  /** `instanceof` holds for the engine's error this seed name stands for, so code written against the seed keeps catching it. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about (a subclass keeps the ordinary check)
     return Function.prototype[Symbol.hasInstance].call(this === WorkerTerminatedError ? WorkerCrashError : this, value);

@@ -61,6 +61,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this.#closed;
   }
 
+  /** Adds items for the consumer (a waiting `next()` gets the first at once). Throws ChannelClosedError once the queue is closed. */
   add(...items: T[]): this {
     if (this.#closed) throw new ChannelClosedError('Cannot add to a closed AsyncQueue');
     for (const item of items) {

@@ -8,6 +8,7 @@ import { type InputSource, toAsyncIterator } from './input-source.js';
 
 export type { InputSource } from './input-source.js';
 
+/** Options of `process(source, options)`: how a run over an input source stops and reports each item. */
 export interface ProcessOptions<I, O> {
   /** Stop pulling at the first failed item and reject with its error (after in-flight items settle). */
   failFast?: boolean;
@@ -18,10 +19,14 @@ export interface ProcessOptions<I, O> {
   onResult?: (result: ItemResult<I, O>) => void;
 }
 
+/** One item's outcome, as `onResult` sees it: its value, or the error it failed with. */
 export type ItemResult<I, O> = { input: I; ok: true; value: O } | { input: I; ok: false; error: unknown };
 
+/** What `process()` resolves with once the source is exhausted (or the pool stopped): counts and the failed items. */
 export interface ProcessSummary<I> {
+  /** Items that succeeded. */
   completed: number;
+  /** Items that failed (each is in `errors`). */
   failed: number;
   /** The failed items with their errors, in the order they failed. */
   errors: { input: I; error: unknown }[];
