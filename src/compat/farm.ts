@@ -78,8 +78,8 @@ export class Farm extends EventEmitter {
     super();
     this.options = Object.freeze({ ...workestratorDefaults(), ...options });
     const given = fromWorkestratorOptions(this.options);
-    // Workestrator retried every failed call, thrown errors included
-    this.#pool = createPool({ runtime: 'process', retryOnError: true, ...given });
+    // Workestrator retried every failed call, thrown errors and timeouts included
+    this.#pool = createPool({ runtime: 'process', retryOnError: true, retryOnTimeout: true, ...given });
     for (const event of RELAYED) this.#pool.on(event, (worker: ModuleWorker, ...args: unknown[]) => this.#relay(event, worker, args));
     this.#pool.on('message', (worker: ModuleWorker, type: unknown, content: unknown) => {
       const view = this.#view(worker.id);

@@ -165,11 +165,14 @@ export class Dispatcher<I, O> {
   /** The error `attempt`'s task settles with, or undefined when it is tried again. */
   #finalError(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): unknown {
     const { task, handle } = attempt;
+    const { retryOnError, retryOnTimeout } = this.core.options;
+    // a timeout is retried only when asked for (a slow input is slow again), never by retryOnError
+    const timedOut = error instanceof TimeoutError;
     const retriable =
       workerDied ||
       error instanceof WorkerCrashError ||
-      error instanceof TimeoutError ||
-      (this.core.options.retryOnError && !(error instanceof SerializationError) && !(error instanceof TaskAbortedError));
+      (timedOut && retryOnTimeout) ||
+      (retryOnError && !timedOut && !(error instanceof SerializationError) && !(error instanceof TaskAbortedError));
     if (!retriable) return error;
     // its ArrayBuffers/ports went with the attempt: a retry would get detached, empty copies
     if (task.transfer?.length && handle.worker?.movesTransfers) return error;

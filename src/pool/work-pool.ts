@@ -19,7 +19,7 @@ import type { WorkerHandle } from './worker-handle.js';
 
 const debug = createDebug('workforce:pool');
 
-/** WorkPool's options: the engine's (minWorkers defaults to 1: the pool grows under load). */
+/** WorkPool's options: the engine's (minWorkers defaults to 1, maxWorkers to the CPU count: the pool grows under load). */
 export type WorkPoolOptions = EngineOptions;
 
 export interface CloseOptions {
@@ -51,8 +51,8 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
     if (typeof factory !== 'function') throw new InvalidOptionError('factory', factory, 'a function returning a worker');
     if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
     checkOptionNames(options, ENGINE_OPTION_NAMES, 'WorkPool');
-    // one worker at rest, growing to maxWorkers (the CPU count unless given) under load
-    const resolved = resolveEngineOptions(options, 1);
+    // one worker at rest (minWorkers), growing to maxWorkers (the CPU count unless given) under load
+    const resolved = resolveEngineOptions(options);
     // the engine (./core.ts): scheduler, dispatcher and lifecycle, wired to each other
     const core = new PoolCore<I, O, W>(this, resolved, factory);
     this.#core = core;
