@@ -23,7 +23,7 @@ export {
   WorkerCrashError,
   WorkforceError,
 } from './errors/index.js';
-export { type PoolEventName, PoolEvents } from './pool/events.js';
+export { type PoolEventName, PoolEvents, type WorkerExit } from './pool/events.js';
 export type { PoolMessageListener } from './pool/message-listeners.js';
 export { createPool, type ModulePool, type ModuleProcessOptions, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export { MAX_WORKERS } from './pool/options.js';

@@ -259,6 +259,7 @@ export class Farm extends EventEmitter {
     if (event === 'exit') {
       view.exited();
       this.#workers.delete(worker.id);
+      args = args.slice(0, 2); // Workestrator's (worker, code, signal), without workforce's WorkerExit
     }
     // a worker's own 'error' listeners are optional, as on the seed's EventEmitter (no throw when unheard)
     if (event !== 'error' || view.listenerCount('error') > 0) safeEmit(view, event, view, ...args);

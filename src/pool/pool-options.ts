@@ -12,7 +12,7 @@ import { checkWorkerOptions } from './worker-options.js';
 export type Runtime = 'thread' | 'process' | 'inline';
 
 export interface PoolOptions extends EngineOptions {
-  /** Absolute path (or file: URL) of the worker module: .js, .mjs, .cjs or .ts. */
+  /** The worker module (.js, .mjs, .cjs or .ts): a file: URL (`new URL('./worker.js', import.meta.url)`, relative to your file), an absolute path, or a relative path, resolved against process.cwd(). */
   module: string | URL;
   /** Default 'thread'. */
   runtime?: Runtime;

@@ -11,8 +11,9 @@ export type Entry = (...args: unknown[]) => unknown;
 const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 /**
- * Turns the user's `module` option (absolute path, relative path or file: URL) into a file URL,
- * and checks the file exists so a typo fails at createPool, not in every worker.
+ * Turns the user's `module` option (absolute path, relative path — resolved against
+ * process.cwd() — or file: URL) into a file URL, and checks the file exists so a typo fails at
+ * createPool, not in every worker (for a relative path, the error names the directory searched).
  */
 export function resolveModule(module: unknown): string {
   if (module instanceof URL) module = module.href;
@@ -20,8 +21,15 @@ export function resolveModule(module: unknown): string {
   // another scheme (http:, data:, node:) would otherwise be read as a relative path
   if (/^[a-z][a-z\d+.-]+:/i.test(module) && !module.startsWith('file:'))
     throw new InvalidOptionError('module', module, 'a path or file: URL of the worker module');
-  const path = module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module);
-  if (!existsSync(path)) throw new ModuleLoadError(`Cannot find worker module ${path}`, path);
+  const relative = !module.startsWith('file:') && !isAbsolute(module);
+  const path = module.startsWith('file:') ? fileURLToPath(module) : relative ? resolve(module) : module;
+  if (!existsSync(path)) {
+    // a relative path is resolved against process.cwd(), not the calling file: say where it looked
+    const where = relative
+      ? ` (the relative path ${JSON.stringify(module)} was resolved against the current directory, process.cwd() = ${process.cwd()}; for a path next to your file use new URL('${module.startsWith('.') ? module : `./${module}`}', import.meta.url))`
+      : '';
+    throw new ModuleLoadError(`Cannot find worker module ${path}${where}`, path);
+  }
   return pathToFileURL(path).href;
 }
 
