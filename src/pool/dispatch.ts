@@ -34,7 +34,7 @@ export class Dispatcher<I, O> {
       clearTimeout(handle.idleTimer);
       handle.idleTimer = undefined;
     }
-    const { timeout } = core.options;
+    const timeout = task.timeout ?? core.options.timeout;
     const attempt = new Attempt(this, task, handle, handle.running - 1);
     handle.inflight.add(attempt);
     task.attempt = attempt;
@@ -202,7 +202,8 @@ export class Dispatcher<I, O> {
     attempt.timer = undefined;
     if (attempt.taskDone) return;
     attempt.taskDone = true;
-    this.#failed(attempt, new TimeoutError(this.core.options.timeout, attempt.task.id), false, true);
+    const { task } = attempt;
+    this.#failed(attempt, new TimeoutError(task.timeout ?? this.core.options.timeout, task.id), false, true);
     this.#cancel(attempt, 'timed out');
   }
 

@@ -56,7 +56,12 @@ export class ModulePool implements Runner {
     return this.#engine.submit({ method, args }) as Promise<R>;
   }
 
-  /** `run` / `runMethod` with task options (a signal, affinity): `method` undefined is the default export. */
+  /**
+   * The way to give a call with any number of arguments per-call options, kept apart from the
+   * arguments: `runWith({ transfer, signal, timeout, method, affinity, affinityStrength }, ...args)`.
+   * `method` undefined (or `null` options) calls the default export; `timeout` overrides the
+   * pool's for this call; `transfer` moves ArrayBuffers / ports to a thread instead of copying them.
+   */
   runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<R> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));

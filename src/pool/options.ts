@@ -163,4 +163,5 @@ export const TASK_OPTION_NAMES: readonly (keyof TaskOptions)[] = Object.keys({
   affinityStrength: true,
   signal: true,
   transfer: true,
+  timeout: true,
 } satisfies Record<keyof TaskOptions, true>) as (keyof TaskOptions)[];

@@ -10,6 +10,7 @@ import type { Dispatcher } from './dispatch.js';
 import { emitIsolated, PoolEvents, WORKER_EVENTS } from './events.js';
 import type { Lifecycle } from './lifecycle.js';
 import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, resolveEngineOptions, TASK_OPTION_NAMES, unknownOption } from './options.js';
+import { delay } from '../util/validate.js';
 import { register, unregister } from './registry.js';
 import type { FeedGate } from './sources/feed-gate.js';
 import { type InputSource, type ProcessOptions, type ProcessSummary, processSource } from './sources/process.js';
@@ -100,6 +101,7 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
         attempts: 0,
         signal: options.signal,
         transfer: options.transfer,
+        timeout: options.timeout,
         parent: undefined,
         queuedAt: performance.now(),
         startedAt: 0,
@@ -271,6 +273,13 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
         if (typeof affinity !== 'number' && typeof affinity !== 'string') return new InvalidOptionError('affinity', affinity, 'a worker id');
         // a worker still starting counts; one that is gone (or never was) cannot take the task
         if (!this.#core.scheduler.byId(affinity)) return new InvalidOptionError('affinity', affinity, 'the id of a live worker of this pool');
+      }
+    }
+    if (options.timeout !== undefined) {
+      try {
+        delay('timeout', options.timeout, 1);
+      } catch (error) {
+        return error as InvalidOptionError;
       }
     }
     const { signal } = options;
