@@ -13,6 +13,7 @@ export {
   type CrashDetail,
   InvalidOptionError,
   MethodNotFoundError,
+  MissingDependencyError,
   ModuleLoadError,
   PoolClosedError,
   QueueFullError,

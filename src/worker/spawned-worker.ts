@@ -8,6 +8,7 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardChild } from '../util/child-guard.js';
 import { strings } from '../util/validate.js';
 import { childExecArgv } from './runtime-entry.js';
+import { requireTsxFor } from './runtime/typescript.js';
 import type { ExecuteContext, ExitInfo, PoolWorker } from './types.js';
 
 /** How the child is started: child_process fork/spawn options, plus how it is ended. */
@@ -193,7 +194,11 @@ function launch(command: string, args: string[], options: Omit<SpawnedProcessOpt
   let child: ChildProcess;
   if (mode === 'fork' || (mode === undefined && NODE_SCRIPT.test(command))) {
     let execArgv = rest.execArgv ?? childExecArgv();
-    if (TS_SCRIPT.test(command) && !execArgv.some((arg) => arg.includes('tsx'))) execArgv = [...execArgv, '--import', tsxLoader()];
+    // a .ts script: Node strips its types itself when it can, else tsx (MissingDependencyError without it)
+    if (TS_SCRIPT.test(command) && !execArgv.some((arg) => arg.includes('tsx'))) {
+      const tsx = requireTsxFor(command, 'tsx');
+      if (tsx !== undefined) execArgv = [...execArgv, '--import', tsx];
+    }
     child = fork(command, args, { serialization: 'advanced', ...rest, execArgv, ...(stdio === undefined ? {} : { stdio: withIpc(stdio) }) });
   } else if (rest.serialization === 'advanced') {
     // asked for Node's own serialization: the program is a Node program, on Node's IPC
@@ -220,11 +225,3 @@ function withIpc(stdio: StdioOptions): StdioOptions {
   return [...slots, 'ipc'];
 }
 
-/** tsx's loader, resolved from this package so the child's cwd does not matter. */
-function tsxLoader(): string {
-  try {
-    return import.meta.resolve('tsx');
-  } catch {
-    return 'tsx';
-  }
-}
