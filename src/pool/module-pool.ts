@@ -9,12 +9,12 @@ import type { PoolMessageListener } from './message-listeners.js';
 import { ModuleEngine } from './module-engine.js';
 import { TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { type PoolOptions, type Runtime, resolvePoolOptions } from './pool-options.js';
-import type { Runner } from './runner.js';
 import { RuntimeFactory } from './runtime-factory.js';
 import { type InputSource, toAsyncIterator } from './sources/input-source.js';
 import type { ItemResult, ProcessOptions, ProcessSummary } from './sources/process.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
+import type { MethodArgs, MethodName, MethodResult, ModulePoolEventMap, RunArgs, RunResult, UntypedModule } from './typed.js';
 import type { CloseOptions } from './work-pool.js';
 
 const debug = createDebug('workforce:pool');
@@ -31,7 +31,7 @@ export type PoolListener = (...args: any[]) => void;
  * both ways. The calls go to a ModuleEngine (the generic WorkPool over ModuleWorkers made by a
  * RuntimeFactory, with a MessageBus and a NestedBridge); options are checked by resolvePoolOptions.
  */
-export class ModulePool implements Runner {
+export class ModulePool<M = UntypedModule> {
   readonly #engine: ModuleEngine;
   readonly modulePath: string;
   readonly runtime: Runtime;
@@ -44,16 +44,16 @@ export class ModulePool implements Runner {
     this.#engine = new ModuleEngine(new RuntimeFactory(resolved), resolved);
   }
 
-  /** Calls the module's default export (or `workerEntrypoint`) with `args`. */
-  run<R = unknown>(...args: unknown[]): Promise<R> {
-    return this.#engine.submit({ method: undefined, args }) as Promise<R>;
+  /** Calls the module's default export (or `workerEntrypoint`) with `args` (typed pool: its parameters and awaited result). */
+  run<R = unknown>(...args: RunArgs<M>): Promise<RunResult<M, R>> {
+    return this.#engine.submit({ method: undefined, args: args as unknown[] }) as Promise<RunResult<M, R>>;
   }
 
-  /** Calls the named export `method` with `args`. */
-  runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
+  /** Calls the named export `method` with `args` (typed pool: only exported functions, their parameters and awaited result). */
+  runMethod<R = unknown, K extends MethodName<M> = MethodName<M>>(method: K, ...args: MethodArgs<M, K>): Promise<MethodResult<M, K, R>> {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#engine.submit({ method, args }) as Promise<R>;
+    return this.#engine.submit({ method, args: args as unknown[] }) as Promise<MethodResult<M, K, R>>;
   }
 
   /**
@@ -84,15 +84,15 @@ export class ModulePool implements Runner {
   }
 
   /** Runs the default export on every live worker: `[successes, failures]`. */
-  broadcast<R = unknown>(...args: unknown[]): Promise<[R[], Error[]]> {
-    return this.#broadcast<R>(undefined, args);
+  broadcast<R = unknown>(...args: RunArgs<M>): Promise<[RunResult<M, R>[], Error[]]> {
+    return this.#broadcast<RunResult<M, R>>(undefined, args as unknown[]);
   }
 
   /** Runs `method` on every live worker: `[successes, failures]`. */
-  broadcastMethod<R = unknown>(method: string, ...args: unknown[]): Promise<[R[], Error[]]> {
+  broadcastMethod<R = unknown, K extends MethodName<M> = MethodName<M>>(method: K, ...args: MethodArgs<M, K>): Promise<[MethodResult<M, K, R>[], Error[]]> {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#broadcast<R>(method, args);
+    return this.#broadcast<MethodResult<M, K, R>>(method, args as unknown[]);
   }
 
   /**
@@ -108,20 +108,27 @@ export class ModulePool implements Runner {
    * What the listener throws (or its promise rejects with) is the pool's 'error' event
    * (worker, error), or a process warning when nothing listens to it: it does not crash the host.
    */
-  onMessage(type: string, listener: PoolMessageListener): () => void {
-    return this.#engine.bus.onMessage(type, listener);
+  onMessage<T = unknown>(type: string, listener: (content: T, workerId: number | string) => unknown): () => void {
+    return this.#engine.bus.onMessage(type, listener as PoolMessageListener);
   }
 
+  /** Listens to a worker event (PoolEvents); its listener's arguments are typed by ModulePoolEventMap. */
+  on<E extends keyof ModulePoolEventMap>(event: E, listener: (...args: ModulePoolEventMap[E]) => void): this;
+  on(event: PoolEventName, listener: PoolListener): this;
   on(event: PoolEventName, listener: PoolListener): this {
     this.#engine.on(event, listener);
     return this;
   }
 
+  once<E extends keyof ModulePoolEventMap>(event: E, listener: (...args: ModulePoolEventMap[E]) => void): this;
+  once(event: PoolEventName, listener: PoolListener): this;
   once(event: PoolEventName, listener: PoolListener): this {
     this.#engine.once(event, listener);
     return this;
   }
 
+  off<E extends keyof ModulePoolEventMap>(event: E, listener: (...args: ModulePoolEventMap[E]) => void): this;
+  off(event: PoolEventName, listener: PoolListener): this;
   off(event: PoolEventName, listener: PoolListener): this {
     this.#engine.off(event, listener);
     return this;
@@ -225,7 +232,11 @@ function badMethod(method: unknown): InvalidOptionError | undefined {
   return undefined;
 }
 
-/** Creates a module pool (see PoolOptions). */
-export function createPool(options: PoolOptions): ModulePool {
-  return new ModulePool(options);
+/**
+ * Creates a module pool (see PoolOptions). With the module's type —
+ * `createPool<typeof import('./worker.js')>({ module: new URL('./worker.js', import.meta.url) })` —
+ * `run`, `runMethod` and the broadcasts are typed by its exports; without it the pool is untyped.
+ */
+export function createPool<M = UntypedModule>(options: PoolOptions): ModulePool<M> {
+  return new ModulePool<M>(options);
 }

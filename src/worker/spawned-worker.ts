@@ -7,8 +7,8 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardChild } from '../util/child-guard.js';
 import { strings } from '../util/validate.js';
-import { childExecArgv } from './runtime-entry.js';
 import { requireTsxFor } from './runtime/typescript.js';
+import { childExecArgv } from './runtime-entry.js';
 import type { ExecuteContext, ExitInfo, PoolWorker } from './types.js';
 
 /** How the child is started: child_process fork/spawn options, plus how it is ended. */
@@ -224,4 +224,3 @@ function withIpc(stdio: StdioOptions): StdioOptions {
   while (slots.length < 3) slots.push('inherit');
   return [...slots, 'ipc'];
 }
-

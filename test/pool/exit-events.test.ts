@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createPool, type ModulePool, type PoolOptions, type WorkerExit, WorkerCrashError } from 'workforcejs';
+import { createPool, type ModulePool, type PoolOptions, WorkerCrashError, type WorkerExit } from 'workforcejs';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const MODULE = fixture('dur-worker.mjs');

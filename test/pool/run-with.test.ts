@@ -53,7 +53,7 @@ for (const runtime of ['thread', 'process', 'inline'] as const) {
       }
     });
 
-    it("takes a timeout of its own (the pool has none): TimeoutError with that timeout; other calls are not timed", async () => {
+    it('takes a timeout of its own (the pool has none): TimeoutError with that timeout; other calls are not timed', async () => {
       const pool = make(runtime);
       try {
         const stopped = nextMessage(pool, 'stopped');

@@ -30,6 +30,7 @@ function task(affinity?: number, strength?: AffinityStrength): Task<number, numb
     attempts: 0,
     signal: undefined,
     transfer: undefined,
+    timeout: undefined,
     parent: undefined,
     queuedAt: 0,
     startedAt: 0,
