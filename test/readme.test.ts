@@ -1,20 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-/** The README's quick-start files: code blocks marked `<!-- quickstart:NAME -->`, named by their first comment line. */
+/**
+ * The README's quick-start files: code blocks marked `<!-- quickstart:NAME -->` (js, ts or python), named by their
+ * first comment line (`// FILE` or `# FILE`).
+ */
 function quickstart(name: string): Map<string, string> {
   const files = new Map<string, string>();
-  const pattern = new RegExp(`<!-- quickstart:${name} -->\\s*\`\`\`js\\n([\\s\\S]*?)\`\`\``, 'g');
+  const pattern = new RegExp(`<!-- quickstart:${name} -->\\s*\`\`\`(?:js|ts|python)\\n([\\s\\S]*?)\`\`\``, 'g');
   for (const [, code] of readme.matchAll(pattern)) {
-    const file = /^\/\/ (\S+)/.exec(code)?.[1];
+    const file = /^(?:\/\/|#) (\S+)/.exec(code)?.[1];
     assert.ok(file, `quick-start block without a file name: ${code.slice(0, 40)}`);
     files.set(file, code);
   }
@@ -27,10 +31,12 @@ symlinkSync(root, join(dir, 'node_modules', 'workforcejs'), 'dir');
 writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function runQuickstart(name: string, main: string): string {
+function runQuickstart(name: string, main: string, nodeFlags: string[] = []): string {
   for (const [file, code] of quickstart(name)) writeFileSync(join(dir, file), code);
-  return execFileSync(process.execPath, [join(dir, main)], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  return execFileSync(process.execPath, [...nodeFlags, join(dir, main)], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
 }
+
+const requireFromRoot = createRequire(join(root, 'package.json'));
 
 describe('README quick start, pasted into a fresh directory', () => {
   it('module pool on threads', () => {
@@ -48,6 +54,23 @@ describe('README quick start, pasted into a fresh directory', () => {
     assert.equal(quickstart('messages').size, blocks, 'every code block of the section is a runnable quick-start file');
     // a nested task that recursed into its parent job would never end: the run would time out
     assert.equal(runQuickstart('messages', 'messages.mjs'), 'a worker splits a job into 3 parts\n[ 10, 20, 30 ]\ntrue\nmain thread\n');
+  });
+
+  it('TypeScript: a .ts worker module and a .ts main, run through tsx, and the main type-checks', () => {
+    const files = quickstart('typescript');
+    assert.deepEqual([...files.keys()], ['worker.ts', 'main.ts']);
+    const tsx = requireFromRoot.resolve('tsx'); // what `npx tsx main.ts` loads
+    assert.equal(runQuickstart('typescript', 'main.ts', ['--import', pathToFileURL(tsx).href]), '6 hello TypeScript\n');
+    const compilerOptions = { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: true };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts', 'worker.ts'] }));
+    const tsc = requireFromRoot.resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  });
+
+  it('spawned program: a Python worker speaking JSON lines on its channel', () => {
+    const files = quickstart('spawned');
+    assert.deepEqual([...files.keys()], ['upper.py', 'spawned.mjs']);
+    assert.equal(runQuickstart('spawned', 'spawned.mjs'), "[ 'HELLO', 'WORLD' ]\n");
   });
 
   it('generic WorkPool with an AsyncQueue', () => {
