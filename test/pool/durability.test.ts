@@ -294,14 +294,12 @@ function durability(runtime: Runtime): void {
       const t = pool(runtime, { timeout: 200, maxRetries: 3, retryOnError: true, cancelGracePeriod: 50 });
       const dir = tmp();
       try {
-        const t0 = performance.now();
+        // retried, it would reject with CallMaxRetryError after 4 attempts
         await assert.rejects(t.pool.runMethod('stubborn', dir, 10_000), (e: TimeoutError) => {
           assert.ok(e instanceof TimeoutError, `got ${(e as Error).name}`);
           assert.equal(e.timeout, 200);
           return true;
         });
-        const took = performance.now() - t0;
-        assert.ok(took < 1500, `rejected after ${took} ms`);
         await t.pool.whenIdle(); // the stubborn attempt is ended; a retry would have started by now
         assert.equal(attempts(dir), 1);
         assert.equal(await t.pool.run('fine'), 'fine');
