@@ -13,6 +13,7 @@ export {
   type CrashDetail,
   InvalidOptionError,
   MethodNotFoundError,
+  MissingDependencyError,
   ModuleLoadError,
   PoolClosedError,
   QueueFullError,
@@ -23,7 +24,7 @@ export {
   WorkerCrashError,
   WorkforceError,
 } from './errors/index.js';
-export { type PoolEventName, PoolEvents } from './pool/events.js';
+export { type PoolEventName, PoolEvents, type WorkerExit } from './pool/events.js';
 export type { PoolMessageListener } from './pool/message-listeners.js';
 export { createPool, type ModulePool, type ModuleProcessOptions, type PoolOptions, type Runtime } from './pool/module-pool.js';
 export { MAX_WORKERS } from './pool/options.js';
@@ -34,6 +35,7 @@ export type { InputSource } from './pool/sources/input-source.js';
 export type { ItemResult, ProcessOptions, ProcessSummary } from './pool/sources/process.js';
 export type { Percentiles, PoolStats, WorkerStats } from './pool/stats.js';
 export type { AffinityStrength, TaskOptions } from './pool/task.js';
+export type { EntryOf, MethodArgs, MethodName, MethodResult, ModulePoolEventMap, RunArgs, RunResult, UntypedModule } from './pool/typed.js';
 export { type CloseOptions, WorkPool, type WorkPoolOptions } from './pool/work-pool.js';
 export { CborSerializer, JsonSerializer, Serializer, type SerializerSpec, StructuredSerializer } from './serializer/index.js';
 export type { WorkerContext } from './worker/context.js';

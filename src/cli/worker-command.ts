@@ -2,6 +2,7 @@
  * `workforce worker`: serve a BullMQ queue from this machine with a local pool (the consumer
  * logic is runQueueWorker in remote/; this file only reads the command line).
  */
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { Runtime } from '../pool/module-pool.js';
@@ -54,7 +55,7 @@ export function workerProgram(io: QueueWorkerIo, done: (code: number) => void): 
             pool: {
               module: flags.module,
               runtime: flags.runtime as Runtime,
-              numberOfWorkers: flags.workers,
+              numberOfWorkers: flags.workers ?? availableParallelism(), // the CPU count, started at once (the documented default)
               concurrency: flags.concurrency,
               timeout: flags.timeout,
               maxRetries: flags.maxRetries,

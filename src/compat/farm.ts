@@ -78,8 +78,8 @@ export class Farm extends EventEmitter {
     super();
     this.options = Object.freeze({ ...workestratorDefaults(), ...options });
     const given = fromWorkestratorOptions(this.options);
-    // Workestrator retried every failed call, thrown errors included
-    this.#pool = createPool({ runtime: 'process', retryOnError: true, ...given });
+    // Workestrator retried every failed call, thrown errors and timeouts included
+    this.#pool = createPool({ runtime: 'process', retryOnError: true, retryOnTimeout: true, ...given });
     for (const event of RELAYED) this.#pool.on(event, (worker: ModuleWorker, ...args: unknown[]) => this.#relay(event, worker, args));
     this.#pool.on('message', (worker: ModuleWorker, type: unknown, content: unknown) => {
       const view = this.#view(worker.id);
@@ -266,6 +266,7 @@ export class Farm extends EventEmitter {
     if (event === 'exit') {
       view.exited();
       this.#workers.delete(worker.id);
+      args = args.slice(0, 2); // Workestrator's (worker, code, signal), without workforce's WorkerExit
     }
     // a worker's own 'error' listeners are optional, as on the seed's EventEmitter (no throw when unheard)
     if (event !== 'error' || view.listenerCount('error') > 0) safeEmit(view, event, view, ...args);

@@ -2,6 +2,7 @@ export { CallMaxRetryError } from './call-max-retry-error.js';
 export { ChannelClosedError } from './channel-closed-error.js';
 export { InvalidOptionError } from './invalid-option-error.js';
 export { MethodNotFoundError } from './method-not-found-error.js';
+export { MissingDependencyError } from './missing-dependency-error.js';
 export { ModuleLoadError } from './module-load-error.js';
 export { PoolClosedError } from './pool-closed-error.js';
 export { QueueFullError } from './queue-full-error.js';

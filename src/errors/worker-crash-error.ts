@@ -7,6 +7,7 @@ export interface CrashDetail {
   exitCode?: number | null;
   signal?: string | null;
   pid?: number;
+  threadId?: number;
   cause?: unknown;
 }
 
@@ -18,7 +19,10 @@ export class WorkerCrashError extends WorkforceError {
   readonly taskId?: number;
   readonly exitCode?: number | null;
   readonly signal?: string | null;
+  /** The process id: set for process workers and spawned programs; undefined for threads and the inline runtime. */
   readonly pid?: number;
+  /** The worker_threads threadId: set for thread workers; undefined for processes and the inline runtime. */
+  readonly threadId?: number;
   constructor(message: string, detail: CrashDetail = {}) {
     super(message, detail.cause === undefined ? undefined : { cause: detail.cause });
     this.workerId = detail.workerId;
@@ -26,12 +30,13 @@ export class WorkerCrashError extends WorkforceError {
     this.exitCode = detail.exitCode;
     this.signal = detail.signal;
     this.pid = detail.pid;
+    this.threadId = detail.threadId;
   }
 
   /** The same crash, as seen by one of the tasks the worker held. */
   forTask(taskId: number): WorkerCrashError {
-    const { workerId, exitCode, signal, pid } = this;
-    const copy = new WorkerCrashError(this.message, { workerId, exitCode, signal, pid, taskId, cause: this.cause });
+    const { workerId, exitCode, signal, pid, threadId } = this;
+    const copy = new WorkerCrashError(this.message, { workerId, exitCode, signal, pid, threadId, taskId, cause: this.cause });
     copy.stack = this.stack;
     return copy;
   }

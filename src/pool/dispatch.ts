@@ -34,7 +34,7 @@ export class Dispatcher<I, O> {
       clearTimeout(handle.idleTimer);
       handle.idleTimer = undefined;
     }
-    const { timeout } = core.options;
+    const timeout = task.timeout ?? core.options.timeout;
     const attempt = new Attempt(this, task, handle, handle.running - 1);
     handle.inflight.add(attempt);
     task.attempt = attempt;
@@ -165,11 +165,14 @@ export class Dispatcher<I, O> {
   /** The error `attempt`'s task settles with, or undefined when it is tried again. */
   #finalError(attempt: Attempt<I, O>, error: unknown, workerDied: boolean): unknown {
     const { task, handle } = attempt;
+    const { retryOnError, retryOnTimeout } = this.core.options;
+    // a timeout is retried only when asked for (a slow input is slow again), never by retryOnError
+    const timedOut = error instanceof TimeoutError;
     const retriable =
       workerDied ||
       error instanceof WorkerCrashError ||
-      error instanceof TimeoutError ||
-      (this.core.options.retryOnError && !(error instanceof SerializationError) && !(error instanceof TaskAbortedError));
+      (timedOut && retryOnTimeout) ||
+      (retryOnError && !timedOut && !(error instanceof SerializationError) && !(error instanceof TaskAbortedError));
     if (!retriable) return error;
     // its ArrayBuffers/ports went with the attempt: a retry would get detached, empty copies
     if (task.transfer?.length && handle.worker?.movesTransfers) return error;
@@ -199,7 +202,8 @@ export class Dispatcher<I, O> {
     attempt.timer = undefined;
     if (attempt.taskDone) return;
     attempt.taskDone = true;
-    this.#failed(attempt, new TimeoutError(this.core.options.timeout, attempt.task.id), false, true);
+    const { task } = attempt;
+    this.#failed(attempt, new TimeoutError(task.timeout ?? this.core.options.timeout, task.id), false, true);
     this.#cancel(attempt, 'timed out');
   }
 

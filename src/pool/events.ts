@@ -16,7 +16,7 @@ export const PoolEvents = {
   ERROR: 'error',
   /** A worker's stdio closed after exit: (worker, exitCode, signal). */
   CLOSE: 'close',
-  /** A worker exited: (worker, exitCode, signal). */
+  /** A worker exited: (worker, exitCode, signal, { planned, terminated }) — see WorkerExit. */
   EXIT: 'exit',
   /** A worker reached its `ttl` and is being recycled: (worker). */
   TTL: 'ttl',
@@ -29,6 +29,19 @@ export const PoolEvents = {
   /** Generic pool: one input succeeded: (input, output). */
   ITEM: 'item',
 } as const;
+
+/** The 4th argument of an `exit` event: whether the pool asked for this exit. */
+export interface WorkerExit {
+  /**
+   * The pool ended the worker on purpose: close(), kill(), ttl, maxIdleTime, maxHeapBeforeRecycle,
+   * or a timed-out / aborted call that did not stop within cancelGracePeriod (then `terminated`
+   * is true too). False for a crash (an exit, a signal, an uncaught error, resourceLimits) and for
+   * a worker that failed to start.
+   */
+  planned: boolean;
+  /** The pool terminated it because a timed-out or aborted call did not stop within cancelGracePeriod. */
+  terminated: boolean;
+}
 
 /** One of the PoolEvents values (`pool.on(name, listener)`). */
 export type PoolEventName = (typeof PoolEvents)[keyof typeof PoolEvents];

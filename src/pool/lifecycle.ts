@@ -6,7 +6,7 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardsSettled } from '../util/child-guard.js';
 import type { ExitInfo, PoolWorker, WorkerFactory } from '../worker/types.js';
 import type { PoolCore } from './core.js';
-import { PoolEvents } from './events.js';
+import { PoolEvents, type WorkerExit } from './events.js';
 import { StartFailures } from './start-failures.js';
 import type { Task } from './task.js';
 import { WorkerHandle } from './worker-handle.js';
@@ -150,7 +150,7 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
     handle.moveTo('dead');
     clearTimeout(handle.idleTimer);
     this.core.scheduler.remove(handle);
-    const { name, pid } = named(handle);
+    const { name, pid, threadId } = named(handle);
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`;
     const cause = info.cause instanceof Error ? `: ${info.cause.message}` : '';
     const terminated = handle.terminatedFor;
@@ -159,6 +159,7 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
       exitCode: info.exitCode,
       signal: info.signal,
       pid,
+      threadId,
       cause: info.cause,
     });
     debug('worker %s died (%s): %s', handle.id, planned ? 'planned' : 'crash', crash.message);
@@ -177,7 +178,8 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
     if (!worker) return;
     // What killed a running worker (a process's uncaught error; a thread's was reported as it happened).
     if (!planned && !wasStarting && info.cause !== undefined) this.core.reportError(worker, info.cause);
-    this.core.events.emit(PoolEvents.EXIT, worker, info.exitCode, info.signal);
+    const exit: WorkerExit = { planned, terminated: terminated !== undefined };
+    this.core.events.emit(PoolEvents.EXIT, worker, info.exitCode, info.signal, exit);
     if (failedStart !== undefined) this.core.reportError(worker, failedStart);
   }
 
@@ -260,8 +262,8 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
     handle.moveTo('stopping');
     handle.terminatedFor = why;
     this.core.scheduler.remove(handle);
-    const { name, pid } = named(handle);
-    const crash = new WorkerCrashError(`${name} was terminated: ${why}`, { workerId: handle.id, pid });
+    const { name, pid, threadId } = named(handle);
+    const crash = new WorkerCrashError(`${name} was terminated: ${why}`, { workerId: handle.id, pid, threadId });
     // Its running calls are retried once it is gone (died), not now: a terminated thread or
     // process runs on for a moment, and a task must never run on two workers at once.
     this.#moveQueue(handle, crash);
@@ -371,7 +373,9 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
   #gone(handle: WorkerHandle<I, O>, info: ExitInfo): void {
     if (handle.state !== 'failed') return;
     handle.moveTo('dead');
-    if (handle.worker) this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal);
+    // the pool ended it, but because it failed to start: not a planned exit
+    const exit: WorkerExit = { planned: false, terminated: false };
+    if (handle.worker) this.core.events.emit(PoolEvents.EXIT, handle.worker, info.exitCode, info.signal, exit);
   }
 
   #retryLater(): void {
@@ -412,8 +416,8 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
   }
 }
 
-/** A worker as error messages name it (`Worker 3 (pid 1234)`), and its pid (process workers). */
-function named<I, O>(handle: WorkerHandle<I, O>): { name: string; pid: number | undefined } {
-  const pid = (handle.worker as { pid?: number } | undefined)?.pid;
-  return { name: `Worker ${handle.id}${pid ? ` (pid ${pid})` : ''}`, pid };
+/** A worker as error messages name it (`Worker 3 (pid 1234)`), its pid (process workers) and threadId (thread workers). */
+function named<I, O>(handle: WorkerHandle<I, O>): { name: string; pid: number | undefined; threadId: number | undefined } {
+  const { pid, threadId } = (handle.worker ?? {}) as { pid?: number; threadId?: number };
+  return { name: `Worker ${handle.id}${pid ? ` (pid ${pid})` : ''}`, pid, threadId };
 }

@@ -9,12 +9,12 @@ import type { PoolMessageListener } from './message-listeners.js';
 import { ModuleEngine } from './module-engine.js';
 import { TASK_OPTION_NAMES, unknownOption } from './options.js';
 import { type PoolOptions, type Runtime, resolvePoolOptions } from './pool-options.js';
-import type { Runner } from './runner.js';
 import { RuntimeFactory } from './runtime-factory.js';
 import { type InputSource, toAsyncIterator } from './sources/input-source.js';
 import type { ItemResult, ProcessOptions, ProcessSummary } from './sources/process.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
+import type { MethodArgs, MethodName, MethodResult, ModulePoolEventMap, RunArgs, RunResult, UntypedModule } from './typed.js';
 import type { CloseOptions } from './work-pool.js';
 
 const debug = createDebug('workforce:pool');
@@ -32,7 +32,7 @@ export type PoolListener = (...args: any[]) => void;
  * both ways. The calls go to a ModuleEngine (the generic WorkPool over ModuleWorkers made by a
  * RuntimeFactory, with a MessageBus and a NestedBridge); options are checked by resolvePoolOptions.
  */
-export class ModulePool implements Runner {
+export class ModulePool<M = UntypedModule> {
   readonly #engine: ModuleEngine;
   readonly modulePath: string;
   readonly runtime: Runtime;
@@ -45,19 +45,24 @@ export class ModulePool implements Runner {
     this.#engine = new ModuleEngine(new RuntimeFactory(resolved), resolved);
   }
 
-  /** Calls the module's default export (or `workerEntrypoint`) with `args`. */
-  run<R = unknown>(...args: unknown[]): Promise<R> {
-    return this.#engine.submit({ method: undefined, args }) as Promise<R>;
+  /** Calls the module's default export (or `workerEntrypoint`) with `args` (typed pool: its parameters and awaited result). */
+  run<R = unknown>(...args: RunArgs<M>): Promise<RunResult<M, R>> {
+    return this.#engine.submit({ method: undefined, args: args as unknown[] }) as Promise<RunResult<M, R>>;
   }
 
-  /** Calls the named export `method` with `args`. */
-  runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
+  /** Calls the named export `method` with `args` (typed pool: only exported functions, their parameters and awaited result). */
+  runMethod<R = unknown, K extends MethodName<M> = MethodName<M>>(method: K, ...args: MethodArgs<M, K>): Promise<MethodResult<M, K, R>> {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#engine.submit({ method, args }) as Promise<R>;
+    return this.#engine.submit({ method, args: args as unknown[] }) as Promise<MethodResult<M, K, R>>;
   }
 
-  /** `run` / `runMethod` with task options (a signal, affinity): `method` undefined is the default export. */
+  /**
+   * The way to give a call with any number of arguments per-call options, kept apart from the
+   * arguments: `runWith({ transfer, signal, timeout, method, affinity, affinityStrength }, ...args)`.
+   * `method` undefined (or `null` options) calls the default export; `timeout` overrides the
+   * pool's for this call; `transfer` moves ArrayBuffers / ports to a thread instead of copying them.
+   */
   runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<R> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
@@ -80,15 +85,15 @@ export class ModulePool implements Runner {
   }
 
   /** Runs the default export on every live worker: `[successes, failures]`. */
-  broadcast<R = unknown>(...args: unknown[]): Promise<[R[], Error[]]> {
-    return this.#broadcast<R>(undefined, args);
+  broadcast<R = unknown>(...args: RunArgs<M>): Promise<[RunResult<M, R>[], Error[]]> {
+    return this.#broadcast<RunResult<M, R>>(undefined, args as unknown[]);
   }
 
   /** Runs `method` on every live worker: `[successes, failures]`. */
-  broadcastMethod<R = unknown>(method: string, ...args: unknown[]): Promise<[R[], Error[]]> {
+  broadcastMethod<R = unknown, K extends MethodName<M> = MethodName<M>>(method: K, ...args: MethodArgs<M, K>): Promise<[MethodResult<M, K, R>[], Error[]]> {
     const bad = badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#broadcast<R>(method, args);
+    return this.#broadcast<MethodResult<M, K, R>>(method, args as unknown[]);
   }
 
   /**
@@ -104,30 +109,38 @@ export class ModulePool implements Runner {
    * What the listener throws (or its promise rejects with) is the pool's 'error' event
    * (worker, error), or a process warning when nothing listens to it: it does not crash the host.
    */
-  onMessage(type: string, listener: PoolMessageListener): () => void {
-    return this.#engine.bus.onMessage(type, listener);
+  onMessage<T = unknown>(type: string, listener: (content: T, workerId: number | string) => unknown): () => void {
+    return this.#engine.bus.onMessage(type, listener as PoolMessageListener);
   }
 
   /**
-   * Listens to a pool event (see PoolEvents for the names and their arguments). A throwing listener breaks nothing: it is reported on `error`.
+   * Listens to a pool event (see PoolEvents for the names and their arguments; typed by ModulePoolEventMap). A throwing listener breaks nothing: it is reported on `error`.
    *
    * @example
    * ```ts
-   * pool.on(PoolEvents.EXIT, (worker, exitCode, signal) => console.log(`worker ${worker.id} exited`, exitCode ?? signal));
+   * pool.on(PoolEvents.EXIT, (worker, exitCode, signal, exit) => {
+   *   if (!exit.planned) console.log(`worker ${worker.id} crashed`, exitCode ?? signal);
+   * });
    * ```
    */
+  on<E extends keyof ModulePoolEventMap>(event: E, listener: (...args: ModulePoolEventMap[E]) => void): this;
+  on(event: PoolEventName, listener: PoolListener): this;
   on(event: PoolEventName, listener: PoolListener): this {
     this.#engine.on(event, listener);
     return this;
   }
 
   /** Like `on`, for the next emission only. */
+  once<E extends keyof ModulePoolEventMap>(event: E, listener: (...args: ModulePoolEventMap[E]) => void): this;
+  once(event: PoolEventName, listener: PoolListener): this;
   once(event: PoolEventName, listener: PoolListener): this {
     this.#engine.once(event, listener);
     return this;
   }
 
   /** Removes a listener added with `on` or `once`. */
+  off<E extends keyof ModulePoolEventMap>(event: E, listener: (...args: ModulePoolEventMap[E]) => void): this;
+  off(event: PoolEventName, listener: PoolListener): this;
   off(event: PoolEventName, listener: PoolListener): this {
     this.#engine.off(event, listener);
     return this;
@@ -259,7 +272,9 @@ function badMethod(method: unknown): InvalidOptionError | undefined {
 }
 
 /**
- * Creates a module pool (see PoolOptions).
+ * Creates a module pool (see PoolOptions). With the module's type —
+ * `createPool<typeof import('./worker.js')>({ module: new URL('./worker.js', import.meta.url) })` —
+ * `run`, `runMethod` and the broadcasts are typed by its exports; without it the pool is untyped.
  *
  * @example
  * ```ts
@@ -269,6 +284,6 @@ function badMethod(method: unknown): InvalidOptionError | undefined {
  * await pool.close();
  * ```
  */
-export function createPool(options: PoolOptions): ModulePool {
-  return new ModulePool(options);
+export function createPool<M = UntypedModule>(options: PoolOptions): ModulePool<M> {
+  return new ModulePool<M>(options);
 }

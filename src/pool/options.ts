@@ -8,21 +8,29 @@ import type { TaskOptions } from './task.js';
 /** Options of the scheduling engine, shared by `WorkPool` and `createPool`. */
 export interface EngineOptions {
   /**
-   * Workers kept alive even when idle. Default: `WorkPool`, 1 (it grows under load up to
-   * maxWorkers); `createPool`, `numberOfWorkers`, else `maxWorkers`, else the CPU count (a
-   * fixed-size pool).
+   * Workers kept alive even when idle; 0: workers start on demand. Default 1 (`createPool`: its
+   * `numberOfWorkers` when given). Resolved on its own: giving it does not change maxWorkers.
    */
   minWorkers?: number;
-  /** Upper bound on live workers; the pool grows under queued load. Default: minWorkers if given, else the CPU count. At most MAX_WORKERS. */
+  /**
+   * Upper bound on live workers; the pool grows to it under queued load. Default: the CPU count
+   * (`createPool`: its `numberOfWorkers` when given), or minWorkers when that is larger. At most MAX_WORKERS.
+   */
   maxWorkers?: number;
   /** Calls one worker runs at once. Default 1. */
   concurrency?: number;
   /** Queued + running calls; beyond it a call rejects with QueueFullError. Default Infinity. */
   maxConcurrentCalls?: number;
-  /** Extra attempts for a task whose worker crashed or timed out. Default 3. */
+  /** Extra attempts for a task whose worker crashed (or that timed out, with retryOnTimeout). Default 3. */
   maxRetries?: number;
   /** Also retry tasks that threw an ordinary error (they are deterministic by default, so not retried). */
   retryOnError?: boolean;
+  /**
+   * Also retry tasks that ran past `timeout` (a slow input is slow again, so not by default: a
+   * timed-out call rejects with TimeoutError). Worst case with it:
+   * (1 + maxRetries) × (timeout + cancelGracePeriod).
+   */
+  retryOnTimeout?: boolean;
   /** ms a call may run before TimeoutError. Default Infinity. */
   timeout?: number;
   /** Calls a worker runs before it is recycled. Default Infinity. */
@@ -60,6 +68,7 @@ export const ENGINE_OPTION_NAMES: readonly (keyof EngineOptions)[] = Object.keys
   maxConcurrentCalls: true,
   maxRetries: true,
   retryOnError: true,
+  retryOnTimeout: true,
   timeout: true,
   ttl: true,
   maxIdleTime: true,
@@ -108,14 +117,28 @@ export function checkOptionNames(options: object, known: readonly string[], wher
 }
 
 /**
- * Validated options with their defaults. Without `maxWorkers`: `minWorkers`, else the CPU count.
- * Without `minWorkers`: `defaultMinWorkers` if given (a pool that grows under load), else
- * `maxWorkers` (a fixed-size pool).
+ * minWorkers and maxWorkers, each resolved on its own: minWorkers, else `size` (createPool's
+ * numberOfWorkers), else 1; maxWorkers, else `size`, else the CPU count (or minWorkers when that
+ * is larger). A minimum above the maximum is an error naming both options as they were given.
  */
-export function resolveEngineOptions(o: EngineOptions, defaultMinWorkers?: number): ResolvedEngineOptions {
-  const maxWorkers = workerCount('maxWorkers', o.maxWorkers ?? o.minWorkers ?? availableParallelism(), 1);
-  const minWorkers = workerCount('minWorkers', o.minWorkers ?? defaultMinWorkers ?? maxWorkers, 0);
-  if (minWorkers > maxWorkers) throw new InvalidOptionError('minWorkers', minWorkers, `at most maxWorkers (${maxWorkers})`);
+export function resolveWorkerCounts(o: EngineOptions, size?: number): { minWorkers: number; maxWorkers: number } {
+  const min = o.minWorkers === undefined ? undefined : workerCount('minWorkers', o.minWorkers, 0);
+  const max = o.maxWorkers === undefined ? undefined : workerCount('maxWorkers', o.maxWorkers, 1);
+  const minWorkers = min ?? size ?? 1;
+  const maxWorkers = max ?? size ?? Math.max(availableParallelism(), minWorkers);
+  if (minWorkers > maxWorkers) {
+    const minName = min === undefined ? 'numberOfWorkers' : 'minWorkers';
+    const maxName = max === undefined ? 'numberOfWorkers' : 'maxWorkers';
+    throw new InvalidOptionError(minName, minWorkers, `at most ${maxName} (${maxWorkers})`, {
+      message: `Invalid options: ${minName} (${minWorkers}) is larger than ${maxName} (${maxWorkers}); the minimum pool size must not exceed the maximum`,
+    });
+  }
+  return { minWorkers, maxWorkers };
+}
+
+/** Validated options with their defaults (worker counts: resolveWorkerCounts). */
+export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
+  const { minWorkers, maxWorkers } = resolveWorkerCounts(o);
   return {
     minWorkers,
     maxWorkers,
@@ -123,6 +146,7 @@ export function resolveEngineOptions(o: EngineOptions, defaultMinWorkers?: numbe
     maxConcurrentCalls: limit('maxConcurrentCalls', o.maxConcurrentCalls ?? Number.POSITIVE_INFINITY, 1),
     maxRetries: count('maxRetries', o.maxRetries ?? 3, 0),
     retryOnError: flag('retryOnError', o.retryOnError ?? false),
+    retryOnTimeout: flag('retryOnTimeout', o.retryOnTimeout ?? false),
     timeout: delay('timeout', o.timeout ?? Number.POSITIVE_INFINITY, 1),
     ttl: limit('ttl', o.ttl ?? Number.POSITIVE_INFINITY, 1),
     maxIdleTime: delay('maxIdleTime', o.maxIdleTime ?? Number.POSITIVE_INFINITY, 0),
@@ -140,4 +164,5 @@ export const TASK_OPTION_NAMES: readonly (keyof TaskOptions)[] = Object.keys({
   affinityStrength: true,
   signal: true,
   transfer: true,
+  timeout: true,
 } satisfies Record<keyof TaskOptions, true>) as (keyof TaskOptions)[];

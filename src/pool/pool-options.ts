@@ -1,5 +1,4 @@
 /** createPool's options: their names, and the one place they are checked and given their defaults. */
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
@@ -7,7 +6,7 @@ import { checkSerializerSpec, type SerializerSpec } from '../serializer/resolve.
 import { count, limit, timerDelay } from '../util/validate.js';
 import type { ForkOptions } from '../worker/process-worker.js';
 import { resolveModule } from '../worker/runtime/module-loader.js';
-import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, workerCount } from './options.js';
+import { checkOptionNames, ENGINE_OPTION_NAMES, type EngineOptions, resolveWorkerCounts, workerCount } from './options.js';
 import { checkWorkerOptions } from './worker-options.js';
 
 /** Where a pool runs its module: worker threads, child processes, or the main thread (`inline`, for tests and debugging). */
@@ -22,11 +21,11 @@ export type Runtime = 'thread' | 'process' | 'inline';
  * ```
  */
 export interface PoolOptions extends EngineOptions {
-  /** Absolute path (or file: URL) of the worker module: .js, .mjs, .cjs or .ts. */
+  /** The worker module (.js, .mjs, .cjs or .ts): a file: URL (`new URL('./worker.js', import.meta.url)`, relative to your file), an absolute path, or a relative path, resolved against process.cwd(). */
   module: string | URL;
   /** Default 'thread'. */
   runtime?: Runtime;
-  /** Fixed pool size: sets minWorkers and maxWorkers. Default: CPU count. At most MAX_WORKERS. */
+  /** Fixed pool size: the default of minWorkers and maxWorkers (each given one still wins). At most MAX_WORKERS. Without it: min 1, max the CPU count. */
   numberOfWorkers?: number;
   /** ms a worker gets to exit gracefully before it is killed. Default 500. */
   killTimeout?: number;
@@ -118,9 +117,8 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
   }
   const engine: EngineOptions = {
     ...pickEngine(options),
-    maxWorkers: options.maxWorkers ?? size,
-    // a fixed-size pool unless told otherwise (WorkPool's own default is min 1)
-    minWorkers: options.minWorkers ?? size ?? options.maxWorkers ?? availableParallelism(),
+    // numberOfWorkers: a fixed size; otherwise each count on its own (min 1, max the CPU count)
+    ...resolveWorkerCounts(options, size),
     concurrency,
   };
   return {

@@ -172,9 +172,9 @@ export class Scheduler<I, O> {
   /**
    * The next task for `handle`. `ahead`: only its pipelining window is free, so the task would
    * wait inside the worker where no other worker can steal it: tasks with light or strong
-   * affinity stay in the pool's queue then, and only tasks with no affinity are stolen into a
-   * window (the window is open only while calls are short; stolen one at a time, the tail of a
-   * burst would cross one call per round trip).
+   * affinity or their own timeout stay in the pool's queue then, and only tasks with neither are
+   * stolen into a window (the window is open only while calls are short; stolen one at a time, the
+   * tail of a burst would cross one call per round trip).
    */
   #next(handle: WorkerHandle<I, O>, ahead: boolean): Task<I, O> | undefined {
     for (let t = handle.queue.peek(); t; t = handle.queue.peek()) {
@@ -182,13 +182,19 @@ export class Scheduler<I, O> {
         handle.queue.shift();
         continue;
       }
-      if (ahead && t.affinity !== undefined && t.strength !== 'force') return undefined;
+      if (ahead && ((t.affinity !== undefined && t.strength !== 'force') || t.timeout !== undefined)) return undefined;
       return handle.queue.shift();
     }
     // a retiring worker (ttl, recycleWhen) only finishes the forced tasks kept on it
     if (handle.pinnedOnly || handle.state === 'retiring') return undefined;
-    for (let t = this.backlog.shift(); t; t = this.backlog.shift()) {
-      if (t.owner === undefined && t.state === 'queued') return t;
+    for (let t = this.backlog.peek(); t; t = this.backlog.peek()) {
+      if (t.owner !== undefined || t.state !== 'queued') {
+        this.backlog.shift();
+        continue;
+      }
+      // a call with its own timeout is never sent ahead: its time would run while it waits in the worker
+      if (ahead && t.timeout !== undefined) return undefined;
+      return this.backlog.shift();
     }
     return steal(handle, this.handles, this.#strongThreshold, ahead);
   }

@@ -13,8 +13,12 @@ export type TaskState = 'queued' | 'detached' | 'running' | 'done';
 export interface TaskOptions {
   affinity?: number | string;
   affinityStrength?: AffinityStrength;
+  /** Aborting it rejects the call with TaskAbortedError and fires the task's signal in the worker. */
   signal?: AbortSignal;
+  /** Moved to the worker instead of copied (ArrayBuffers, MessagePorts); such a call is not retried. */
   transfer?: readonly Transferable[];
+  /** ms this call may run before TimeoutError (overrides the pool's `timeout`; Infinity: none). */
+  timeout?: number;
 }
 
 /**
@@ -35,6 +39,8 @@ export interface Task<I = unknown, O = unknown> {
   attempts: number;
   signal: AbortSignal | undefined;
   transfer: readonly Transferable[] | undefined;
+  /** Its own timeout (TaskOptions.timeout), else undefined: the pool's. */
+  timeout: number | undefined;
   /** Worker that queued this task from inside (nested task); it gets a spare slot meanwhile. */
   parent: WorkerHandle<I, O> | undefined;
   queuedAt: number;

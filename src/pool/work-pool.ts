@@ -4,6 +4,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
+import { delay } from '../util/validate.js';
 import type { PoolWorker, WorkerFactory } from '../worker/types.js';
 import { PoolCore } from './core.js';
 import type { Dispatcher } from './dispatch.js';
@@ -19,7 +20,7 @@ import type { WorkerHandle } from './worker-handle.js';
 
 const debug = createDebug('workforce:pool');
 
-/** WorkPool's options: the engine's (minWorkers defaults to 1: the pool grows under load). */
+/** WorkPool's options: the engine's (minWorkers defaults to 1, maxWorkers to the CPU count: the pool grows under load). */
 export type WorkPoolOptions = EngineOptions;
 
 /** Options of `close()`. */
@@ -52,8 +53,8 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
     if (typeof factory !== 'function') throw new InvalidOptionError('factory', factory, 'a function returning a worker');
     if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
     checkOptionNames(options, ENGINE_OPTION_NAMES, 'WorkPool');
-    // one worker at rest, growing to maxWorkers (the CPU count unless given) under load
-    const resolved = resolveEngineOptions(options, 1);
+    // one worker at rest (minWorkers), growing to maxWorkers (the CPU count unless given) under load
+    const resolved = resolveEngineOptions(options);
     // the engine (./core.ts): scheduler, dispatcher and lifecycle, wired to each other
     const core = new PoolCore<I, O, W>(this, resolved, factory);
     this.#core = core;
@@ -101,6 +102,7 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
         attempts: 0,
         signal: options.signal,
         transfer: options.transfer,
+        timeout: options.timeout,
         parent: undefined,
         queuedAt: performance.now(),
         startedAt: 0,
@@ -272,6 +274,13 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
         if (typeof affinity !== 'number' && typeof affinity !== 'string') return new InvalidOptionError('affinity', affinity, 'a worker id');
         // a worker still starting counts; one that is gone (or never was) cannot take the task
         if (!this.#core.scheduler.byId(affinity)) return new InvalidOptionError('affinity', affinity, 'the id of a live worker of this pool');
+      }
+    }
+    if (options.timeout !== undefined) {
+      try {
+        delay('timeout', options.timeout, 1);
+      } catch (error) {
+        return error as InvalidOptionError;
       }
     }
     const { signal } = options;

@@ -382,7 +382,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     debug('worker %s exited (code %s, signal %s%s)', this.id, exitCode, signal, planned ? ', planned' : '');
     const crash = new WorkerCrashError(
       `Worker ${this.id}${this.pid ? ` (pid ${this.pid})` : ''} ${signal ? `was killed by ${signal}` : `exited with code ${exitCode}`}${reason instanceof Error ? `: ${reason.message}` : ''}`,
-      { workerId: this.id, exitCode, signal, pid: this.pid, cause: reason },
+      { workerId: this.id, exitCode, signal, pid: this.pid, threadId: this.threadId, cause: reason },
     );
     started.reject(crash);
     for (const listener of this.#exitListeners) listener({ exitCode, signal, cause: reason, planned });

@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import { guardChild } from '../util/child-guard.js';
 import { strings } from '../util/validate.js';
+import { requireTsxFor } from './runtime/typescript.js';
 import { childExecArgv } from './runtime-entry.js';
 import type { ExecuteContext, ExitInfo, PoolWorker } from './types.js';
 
@@ -194,7 +195,11 @@ function launch(command: string, args: string[], options: Omit<SpawnedProcessOpt
   let child: ChildProcess;
   if (mode === 'fork' || (mode === undefined && NODE_SCRIPT.test(command))) {
     let execArgv = rest.execArgv ?? childExecArgv();
-    if (TS_SCRIPT.test(command) && !execArgv.some((arg) => arg.includes('tsx'))) execArgv = [...execArgv, '--import', tsxLoader()];
+    // a .ts script: Node strips its types itself when it can, else tsx (MissingDependencyError without it)
+    if (TS_SCRIPT.test(command) && !execArgv.some((arg) => arg.includes('tsx'))) {
+      const tsx = requireTsxFor(command, 'tsx');
+      if (tsx !== undefined) execArgv = [...execArgv, '--import', tsx];
+    }
     child = fork(command, args, { serialization: 'advanced', ...rest, execArgv, ...(stdio === undefined ? {} : { stdio: withIpc(stdio) }) });
   } else if (rest.serialization === 'advanced') {
     // asked for Node's own serialization: the program is a Node program, on Node's IPC
@@ -219,13 +224,4 @@ function withIpc(stdio: StdioOptions): StdioOptions {
   if (slots.includes('ipc')) return slots;
   while (slots.length < 3) slots.push('inherit');
   return [...slots, 'ipc'];
-}
-
-/** tsx's loader, resolved from this package so the child's cwd does not matter. */
-function tsxLoader(): string {
-  try {
-    return import.meta.resolve('tsx');
-  } catch {
-    return 'tsx';
-  }
 }

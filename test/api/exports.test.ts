@@ -22,6 +22,7 @@ const ROOT_VALUES = [
   'JsonSerializer',
   'MAX_WORKERS',
   'MethodNotFoundError',
+  'MissingDependencyError',
   'ModuleLoadError',
   'ParentChannel',
   'PoolClosedError',

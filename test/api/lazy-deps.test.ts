@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const HEAVY = ['cbor-x', 'cbor-extract', 'bullmq', 'ioredis'];
+const HEAVY = ['cbor-x', 'cbor-extract', 'bullmq', 'ioredis', 'tsx', 'esbuild'];
 
 /** What a fresh process loaded after importing `entry` (then running `after`, if given). */
 function loaded(entry: string, after = ''): string[] {
@@ -34,7 +34,7 @@ const heavy = (names: string[]) =>
   names.filter((name) => HEAVY.some((dep) => name === dep || name.includes(`/node_modules/${dep}/`) || name.includes(`/node_modules/@${dep}/`)));
 
 describe('lazy dependencies', () => {
-  it("import 'workforcejs' loads none of cbor-x, bullmq, ioredis", () => {
+  it("import 'workforcejs' loads none of cbor-x, bullmq, ioredis, tsx", () => {
     const names = loaded('workforcejs');
     assert.ok(
       names.some((name) => name.endsWith('pool/work-pool.js')),

@@ -138,6 +138,8 @@ async function runScenario(t: TestContext, s: Scenario, seed: number): Promise<v
     concurrency: s.concurrency,
     maxRetries: s.maxRetries,
     timeout: s.timeout,
+    // hung tasks are retried like crashed ones (not the default: a slow input is slow again)
+    retryOnTimeout: true,
     cancelGracePeriod: 0,
     // The fixture is plain JS: workers need not load the test runner's tsx (faster respawns).
     execArgv: [],

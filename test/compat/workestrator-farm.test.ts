@@ -144,6 +144,18 @@ describe('Workestrator errors', () => {
     }
   });
 
+  it('a timed-out call is retried as Workestrator did (createPool does not by default)', async () => {
+    const farm = create({ module, numberOfWorkers: 1, maxRetries: 1, timeout: 200, cancelGracePeriod: 50 });
+    try {
+      const error = await farm.runMethod('wait', 5000).catch((e: unknown) => e);
+      assert.ok(error instanceof CallMaxRetryError, `${error}`);
+      assert.equal((error as CallMaxRetryError).attempts, 2);
+      assert.equal(((error as CallMaxRetryError).reason as Error).name, 'TimeoutError');
+    } finally {
+      await farm.kill();
+    }
+  });
+
   it('maxRetries 0: the error itself; retryOnError: false keeps workforce rule', async () => {
     const farm = create({ module, numberOfWorkers: 1, maxRetries: 0 });
     const strict = create({ module, numberOfWorkers: 1, retryOnError: false });

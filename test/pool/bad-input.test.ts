@@ -273,6 +273,7 @@ for (const runtime of RUNTIMES) {
         ['maxWorkers', 0],
         ['minWorkers', -1],
         ['retryOnError', 'yes'],
+        ['retryOnTimeout', 'yes'],
         ['maxHeapBeforeRecycle', 'x'],
         ['runtime', 'fiber'],
         ['serializer', 'xml'],

@@ -33,7 +33,7 @@ describe('worker counts beyond what the machine could run (finding 6)', () => {
         );
       }
       assert.throws(() => new WorkPool(doubler, { maxWorkers: count }), invalid('maxWorkers'));
-      assert.throws(() => new WorkPool(doubler, { minWorkers: count }), invalid('maxWorkers')); // maxWorkers defaults to minWorkers
+      assert.throws(() => new WorkPool(doubler, { minWorkers: count }), invalid('minWorkers'));
     });
   }
 

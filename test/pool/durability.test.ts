@@ -290,8 +290,26 @@ function durability(runtime: Runtime): void {
       }
     });
 
-    it('a timed-out call is retried per maxRetries, then CallMaxRetryError with a TimeoutError reason', async () => {
-      const t = pool(runtime, { timeout: 200, maxRetries: 1, cancelGracePeriod: 50 });
+    it('by default a timed-out call is not retried (also with maxRetries 3 and retryOnError): TimeoutError after one attempt', async () => {
+      const t = pool(runtime, { timeout: 200, maxRetries: 3, retryOnError: true, cancelGracePeriod: 50 });
+      const dir = tmp();
+      try {
+        // retried, it would reject with CallMaxRetryError after 4 attempts
+        await assert.rejects(t.pool.runMethod('stubborn', dir, 10_000), (e: TimeoutError) => {
+          assert.ok(e instanceof TimeoutError, `got ${(e as Error).name}`);
+          assert.equal(e.timeout, 200);
+          return true;
+        });
+        await t.pool.whenIdle(); // the stubborn attempt is ended; a retry would have started by now
+        assert.equal(attempts(dir), 1);
+        assert.equal(await t.pool.run('fine'), 'fine');
+      } finally {
+        await closeAndCheck(t);
+      }
+    });
+
+    it('with retryOnTimeout a timed-out call is retried per maxRetries, then CallMaxRetryError with a TimeoutError reason', async () => {
+      const t = pool(runtime, { timeout: 200, retryOnTimeout: true, maxRetries: 1, cancelGracePeriod: 50 });
       const dir = tmp();
       try {
         await assert.rejects(t.pool.runMethod('stubborn', dir, 10_000), (e: CallMaxRetryError) => {
@@ -308,7 +326,7 @@ function durability(runtime: Runtime): void {
     });
 
     it('the retry of a timed-out call starts only once the first attempt was stopped (never two at once)', async () => {
-      const t = pool(runtime, { numberOfWorkers: 2, timeout: 200, maxRetries: 1, cancelGracePeriod: 300 });
+      const t = pool(runtime, { numberOfWorkers: 2, timeout: 200, retryOnTimeout: true, maxRetries: 1, cancelGracePeriod: 300 });
       const dir = tmp();
       try {
         await t.pool.broadcastMethod('whoami'); // both workers online: the retry could start at once
@@ -468,7 +486,7 @@ function durability(runtime: Runtime): void {
     });
 
     it('no worker ever seen survives close(), after crashes, timeouts and recycling', async () => {
-      const t = pool(runtime, { numberOfWorkers: 2, ttl: 2, timeout: 600, cancelGracePeriod: 50, maxRetries: 1 });
+      const t = pool(runtime, { numberOfWorkers: 2, ttl: 2, timeout: 600, retryOnTimeout: true, cancelGracePeriod: 50, maxRetries: 1 });
       try {
         const dir = tmp();
         const calls = [

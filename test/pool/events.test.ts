@@ -1,6 +1,6 @@
 // Pool events (Workestrator's set) in both runtimes, with the arguments the seed documents:
 // online (worker), message (worker, type, content), disconnect (worker), error (worker, error),
-// close (worker, code, signal), exit (worker, code, signal), ttl (worker), idle (worker).
+// close (worker, code, signal), exit (worker, code, signal, { planned, terminated }), ttl (worker), idle (worker).
 // (test/pool/durability.test.ts checks what ttl recycling and idle reaping do to the pool.)
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
@@ -93,7 +93,7 @@ for (const runtime of RUNTIMES) {
         assert.deepEqual(extra, []);
         const seq = names(log, worker);
         assert.ok(seq.indexOf('error') < seq.indexOf('exit'), `error before exit: ${seq}`);
-        assert.deepEqual(ending(log, worker), { disconnect: [], exit: [1, null], close: [1, null] });
+        assert.deepEqual(ending(log, worker), { disconnect: [], exit: [1, null, { planned: false, terminated: false }], close: [1, null] });
         assert.equal(seq[0], 'online');
         assert.equal(pool.stats.workers, 1, 'replaced');
       } finally {
@@ -109,7 +109,7 @@ for (const runtime of RUNTIMES) {
         const [worker] = pool.workers;
         await assert.rejects(pool.runMethod('poison', dir, 'exit'), WorkerCrashError);
         await eventually(() => names(log, worker).includes('close') && names(log, worker).includes('exit'), 3000);
-        assert.deepEqual(ending(log, worker), { disconnect: [], exit: [7, null], close: [7, null] });
+        assert.deepEqual(ending(log, worker), { disconnect: [], exit: [7, null, { planned: false, terminated: false }], close: [7, null] });
         assert.ok(!names(log, worker).includes('error'), 'an exit code is not an error');
       } finally {
         await pool.close();
@@ -125,7 +125,7 @@ for (const runtime of RUNTIMES) {
           const [worker] = pool.workers;
           await assert.rejects(pool.runMethod('poison', dir, 'sigkill'), WorkerCrashError);
           await eventually(() => names(log, worker).includes('close') && names(log, worker).includes('exit'), 3000);
-          assert.deepEqual(ending(log, worker), { disconnect: [], exit: [null, 'SIGKILL'], close: [null, 'SIGKILL'] });
+          assert.deepEqual(ending(log, worker), { disconnect: [], exit: [null, 'SIGKILL', { planned: false, terminated: false }], close: [null, 'SIGKILL'] });
           assert.ok(!names(log, worker).includes('error'));
         } finally {
           await pool.close();
@@ -141,7 +141,7 @@ for (const runtime of RUNTIMES) {
       await pool.close();
       await eventually(() => workers.every((w) => names(log, w).includes('close')), 2000);
       for (const worker of workers) {
-        assert.deepEqual(ending(log, worker), { disconnect: [], exit: [0, null], close: [0, null] });
+        assert.deepEqual(ending(log, worker), { disconnect: [], exit: [0, null, { planned: true, terminated: false }], close: [0, null] });
         assert.deepEqual(
           names(log, worker).filter((n) => n === 'online' || n === 'error'),
           ['online'],
@@ -208,7 +208,7 @@ for (const runtime of RUNTIMES) {
           assert.equal(seq[0], 'online', `${event}: the worker object that came online`);
           await eventually(() => names(log, worker).includes('exit'), 3000);
           assert.ok(names(log, worker).indexOf(event) < names(log, worker).indexOf('exit'), `${event} before exit`);
-          assert.deepEqual(ending(log, worker).exit, [0, null], `${event}: a graceful exit`);
+          assert.deepEqual(ending(log, worker).exit, [0, null, { planned: true, terminated: false }], `${event}: a graceful, planned exit`);
         }
       } finally {
         await pool.close();

@@ -116,7 +116,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     pool = createPool({
       module: modulePath,
       runtime: options.runtime,
-      numberOfWorkers: options.workers,
+      numberOfWorkers: options.workers ?? availableParallelism(), // a fixed-size pool, as --workers says
       concurrency: options.concurrency,
       timeout: options.timeout,
       maxRetries: options.maxRetries,

@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
+import { MissingDependencyError } from '../../errors/missing-dependency-error.js';
 import { ModuleLoadError } from '../../errors/module-load-error.js';
+import { isTypeScript, nativeTypeScript, requireTsxFor, resolveTsx } from './typescript.js';
 
 export type ModuleNamespace = Record<string, unknown>;
 export type Entry = (...args: unknown[]) => unknown;
 
-const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
-
 /**
- * Turns the user's `module` option (absolute path, relative path or file: URL) into a file URL,
- * and checks the file exists so a typo fails at createPool, not in every worker.
+ * Turns the user's `module` option (absolute path, relative path — resolved against
+ * process.cwd() — or file: URL) into a file URL, and checks the file exists so a typo fails at
+ * createPool, not in every worker (for a relative path, the error names the directory searched).
  */
 export function resolveModule(module: unknown): string {
   if (module instanceof URL) module = module.href;
@@ -20,21 +21,44 @@ export function resolveModule(module: unknown): string {
   // another scheme (http:, data:, node:) would otherwise be read as a relative path
   if (/^[a-z][a-z\d+.-]+:/i.test(module) && !module.startsWith('file:'))
     throw new InvalidOptionError('module', module, 'a path or file: URL of the worker module');
-  const path = module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module);
-  if (!existsSync(path)) throw new ModuleLoadError(`Cannot find worker module ${path}`, path);
+  const relative = !module.startsWith('file:') && !isAbsolute(module);
+  const path = module.startsWith('file:') ? fileURLToPath(module) : relative ? resolve(module) : module;
+  if (!existsSync(path)) {
+    // a relative path is resolved against process.cwd(), not the calling file: say where it looked
+    const where = relative
+      ? ` (the relative path ${JSON.stringify(module)} was resolved against the current directory, process.cwd() = ${process.cwd()}; for a path next to your file use new URL('${module.startsWith('.') ? module : `./${module}`}', import.meta.url))`
+      : '';
+    throw new ModuleLoadError(`Cannot find worker module ${path}${where}`, path);
+  }
+  requireTsxFor(path); // a .ts module on a Node without type stripping needs tsx: say so now
+
   return pathToFileURL(path).href;
 }
 
-/** Imports a worker module: ESM, CJS, or TypeScript (through tsx, no loader setup needed). */
+/**
+ * Imports a worker module: ESM, CJS, or TypeScript — by Node itself when it strips types, else
+ * through tsx (an optional peer dependency, loaded only here; no loader setup needed).
+ */
 export async function loadModule(url: string): Promise<ModuleNamespace> {
   const path = fileURLToPath(url);
   try {
-    if (TS.has(extname(path))) {
+    if (isTypeScript(path)) {
+      if (nativeTypeScript(path)) {
+        try {
+          return (await import(url)) as ModuleNamespace;
+        } catch (error) {
+          // syntax type stripping cannot erase (enum, namespace) or a file under node_modules: tsx, when installed, can
+          const code = (error as { code?: unknown })?.code;
+          const tsxCan = code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' || code === 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING';
+          if (!tsxCan || resolveTsx() === undefined) throw error;
+        }
+      } else requireTsxFor(path);
       const { tsImport } = await import('tsx/esm/api');
       return (await tsImport(url, import.meta.url)) as ModuleNamespace;
     }
     return (await import(url)) as ModuleNamespace;
   } catch (error) {
+    if (error instanceof MissingDependencyError) throw error;
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new ModuleLoadError(`Cannot load worker module ${path}: ${detail}`, path, { cause: error });
   }

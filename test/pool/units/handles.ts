@@ -16,6 +16,7 @@ export function task(affinity?: number, strength?: AffinityStrength): Task<numbe
     attempts: 0,
     signal: undefined,
     transfer: undefined,
+    timeout: undefined,
     parent: undefined,
     queuedAt: 0,
     startedAt: 0,

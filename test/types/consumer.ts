@@ -1,0 +1,70 @@
+// Type tests of typed pools (compiled with tsc by test/api/typed-pools.test.ts, never run). Every
+// `@ts-expect-error` line must be an error: if typing were loose (results `unknown`, any method
+// name accepted) tsc would report the directive as unused and the test would fail.
+import { createPool, type Runner, type WorkerExit } from 'workforcejs';
+
+const pool = createPool<typeof import('./worker.js')>({ module: new URL('./worker.js', import.meta.url) });
+
+export async function typed(): Promise<void> {
+  // run: the default export's parameters and awaited result
+  const sum: number = await pool.run(1, 2);
+  // @ts-expect-error the result is a number, not a string
+  const wrongResult: string = await pool.run(1, 2);
+  // @ts-expect-error a wrong argument type
+  await pool.run('1', 2);
+  // @ts-expect-error a missing argument
+  await pool.run(1);
+
+  // runMethod: named exports only, by their parameters and awaited results
+  const hello: string = await pool.runMethod('greet', 'ada');
+  await pool.runMethod('greet', 'ada', true);
+  // @ts-expect-error a misspelled method name
+  await pool.runMethod('gret', 'ada');
+  // @ts-expect-error an export that is not a function
+  await pool.runMethod('notAFunction');
+  // @ts-expect-error a wrong argument type
+  await pool.runMethod('greet', 42);
+  // @ts-expect-error the result is a string (the promise is awaited), not a number
+  const wrongMethodResult: number = await pool.runMethod('greet', 'ada');
+
+  // broadcasts are typed the same way
+  const [shouted] = await pool.broadcastMethod('shout', 'hey');
+  const first: string | undefined = shouted[0];
+  const [sums] = await pool.broadcast(1, 2);
+  // @ts-expect-error broadcast results are numbers
+  const wrongSums: string[] = sums;
+
+  // events: typed payloads
+  pool.on('exit', (worker, code, signal, exit) => {
+    const id: number | string = worker.id;
+    const planned: boolean = exit.planned;
+    const c: number | null = code;
+    const s: string | null = signal;
+    void [id, planned, c, s];
+  });
+  // @ts-expect-error exit.planned is a boolean
+  pool.on('exit', (_worker, _code, _signal, exit) => exit.planned.toUpperCase());
+  pool.on('error', (_worker, error) => void error);
+  pool.onMessage<{ done: number }>('progress', (content, workerId) => {
+    const done: number = content.done;
+    void [done, workerId];
+  });
+  const exitInfo: WorkerExit = { planned: true, terminated: false };
+  void [sum, wrongResult, hello, wrongMethodResult, first, wrongSums, exitInfo];
+}
+
+export async function untyped(): Promise<void> {
+  // no type argument: exactly as before — unknown[] arguments, unknown results or the R given
+  const plain = createPool({ module: new URL('./worker.js', import.meta.url) });
+  const anything: unknown = await plain.run(1, 'x', {});
+  const n: number = await plain.run<number>(1);
+  const who = await plain.runMethod<{ id: number }>('anyName', 1, 2, 3);
+  const id: number = who.id;
+  // as before, R is also inferred from where the result goes
+  const inferred: number = await plain.run(1);
+  const [ok] = await plain.broadcastMethod<string>('whatever');
+  const s: string | undefined = ok[0];
+  plain.on('exit', (...args: unknown[]) => void args);
+  const runner: Runner = plain;
+  void [anything, n, id, inferred, s, runner];
+}
