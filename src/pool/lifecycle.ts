@@ -52,6 +52,15 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
     return n;
   }
 
+  /**
+   * The pool may still start routing workers (below `maxWorkers`, not closed or failed): then a
+   * burst is not sent ahead into a busy worker's pipelining window, where it would hide from
+   * ensureSize, but stays queued so the pool grows.
+   */
+  get canGrow(): boolean {
+    return !this.closed && !this.failure && this.size < this.core.options.maxWorkers;
+  }
+
   /** Spawns to `minWorkers`, and beyond (to `maxWorkers`) while queued work outweighs free and starting slots. */
   ensureSize(): void {
     if (this.closed || this.failure) return;
@@ -410,7 +419,8 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
     for (const h of scheduler.handles) {
       if (h.pinnedOnly) continue;
       if (h.state === 'starting') room += options.concurrency;
-      else if (h.state === 'ready') room += Math.max(0, h.free);
+      // its own slots only: a pipelining window is no room to run, it would hide the work from growth
+      else if (h.state === 'ready') room += Math.max(0, Math.min(h.free, h.concurrency + h.waiting - h.running));
     }
     return scheduler.queued - room;
   }

@@ -121,6 +121,9 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     ...resolveWorkerCounts(options, size),
     concurrency,
   };
+  // maxHeapBeforeRecycle is checked after each call: calls sent ahead would all run on the worker it
+  // is about to retire, so it sends none ahead unless `prefetch` is given too
+  if (maxHeapBeforeRecycle !== undefined && options.prefetch === undefined) engine.prefetch = 0;
   return {
     moduleUrl,
     modulePath: fileURLToPath(moduleUrl),

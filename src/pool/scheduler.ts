@@ -174,9 +174,12 @@ export class Scheduler<I, O> {
    * wait inside the worker where no other worker can steal it: tasks with light or strong
    * affinity or their own timeout stay in the pool's queue then, and only tasks with neither are
    * stolen into a window (the window is open only while calls are short; stolen one at a time, the
-   * tail of a burst would cross one call per round trip).
+   * tail of a burst would cross one call per round trip). Nothing is sent ahead while the pool can
+   * still grow (Lifecycle.canGrow): the queued work is what makes it grow.
    */
   #next(handle: WorkerHandle<I, O>, ahead: boolean): Task<I, O> | undefined {
+    // a pool that can still grow keeps its queue for the workers it will start
+    if (ahead && this.core.lifecycle.canGrow) return undefined;
     for (let t = handle.queue.peek(); t; t = handle.queue.peek()) {
       if (t.owner !== handle || t.state !== 'queued') {
         handle.queue.shift();

@@ -11,6 +11,7 @@ import {
   deserializeError,
   InvalidOptionError,
   MethodNotFoundError,
+  MissingDependencyError,
   ModuleLoadError,
   PoolClosedError,
   QueueFullError,
@@ -37,6 +38,7 @@ const SAMPLES: readonly WorkforceError[] = [
   new QueueFullError(10),
   new SerializationError('no', { frame: 'RESULT' }),
   new StartTimeoutError('late', 200, '/m.mjs'),
+  new MissingDependencyError('install tsx', 'tsx', '/m.ts'),
   new TaskAbortedError('stop'),
   new TimeoutError(50, 3),
   new WorkerCrashError('gone', { workerId: 2, exitCode: 1, signal: null, pid: 1234 }),
@@ -159,6 +161,17 @@ describe('fields and messages, class by class', () => {
     assert.equal(error.modulePath, '/m.mjs');
     assert.equal(error.code, 'ERR_WORKFORCE_START_TIMEOUT');
     assert.notEqual(error.code, new ModuleLoadError('m').code);
+  });
+
+  it("MissingDependencyError: a ModuleLoadError of phase 'module' naming the package to install", () => {
+    const cause = new Error('Cannot find package');
+    const error = new MissingDependencyError('install tsx', 'tsx', '/m.ts', { cause });
+    assert.ok(error instanceof ModuleLoadError);
+    assert.equal(error.phase, 'module');
+    assert.equal(error.dependency, 'tsx');
+    assert.equal(error.modulePath, '/m.ts');
+    assert.equal(error.cause, cause);
+    assert.equal(error.code, 'ERR_WORKFORCE_MISSING_DEPENDENCY');
   });
 
   it('QueueFullError: the bound that was reached', () => {
