@@ -172,10 +172,9 @@ export class Scheduler<I, O> {
   /**
    * The next task for `handle`. `ahead`: only its pipelining window is free, so the task would
    * wait inside the worker where no other worker can steal it: tasks with light or strong
-   * affinity or their own timeout stay in the pool's queue then, and only tasks with neither are
-   * stolen into a window (the window is open only while calls are short; stolen one at a time, the
-   * tail of a burst would cross one call per round trip). Nothing is sent ahead while the pool can
-   * still grow (Lifecycle.canGrow): the queued work is what makes it grow.
+   * affinity or their own timeout stay in the pool's queue then, and nothing is stolen into a
+   * window. Nothing is sent ahead while the pool can still grow (Lifecycle.canGrow): the queued
+   * work is what makes it grow.
    */
   #next(handle: WorkerHandle<I, O>, ahead: boolean): Task<I, O> | undefined {
     // a pool that can still grow keeps its queue for the workers it will start
@@ -199,7 +198,9 @@ export class Scheduler<I, O> {
       if (ahead && t.timeout !== undefined) return undefined;
       return this.backlog.shift();
     }
-    return steal(handle, this.handles, this.#strongThreshold, ahead);
+    // nothing is stolen into a window: the thief is busy, and a call it is running may be long
+    // (a short call moved behind it would wait for it, though another worker is about to be free)
+    return ahead ? undefined : steal(handle, this.handles, this.#strongThreshold);
   }
 
   /** Another ready routing worker with an idle slot and nothing queued, if any. */

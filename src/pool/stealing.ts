@@ -12,13 +12,7 @@ const SCAN_LIMIT = 64;
  *   than the thief's (the load is "too unbalanced");
  * - 'force': never moves.
  */
-export function steal<I, O>(
-  thief: WorkerHandle<I, O>,
-  handles: readonly WorkerHandle<I, O>[],
-  strongThreshold: number,
-  /** The task would wait in the thief's pipelining window: only a task with no affinity and no timeout of its own may go. */
-  free = false,
-): Task<I, O> | undefined {
+export function steal<I, O>(thief: WorkerHandle<I, O>, handles: readonly WorkerHandle<I, O>[], strongThreshold: number): Task<I, O> | undefined {
   let victim: WorkerHandle<I, O> | undefined;
   for (const h of handles) {
     if (h !== thief && h.queued > 0 && h.live && (!victim || h.queued > victim.queued)) victim = h;
@@ -29,7 +23,7 @@ export function steal<I, O>(
   for (let i = 0; i < limit; i++) {
     const task: Task<I, O> | undefined = victim.queue.atBack(i);
     if (task?.state !== 'queued' || task.owner !== victim) continue;
-    if (task.strength === 'force' || (free && (task.affinity !== undefined || task.timeout !== undefined))) continue;
+    if (task.strength === 'force') continue;
     if (task.strength === 'strong' && task.affinity === victim.id && imbalance <= strongThreshold) continue;
     victim.stolen++;
     return task;
