@@ -127,7 +127,7 @@ export class Dispatcher<I, O> {
       else this.#failed(attempt, value, handle.worker?.active === false);
     }
     this.core.lifecycle.answered(handle);
-    this.core.scheduler.pump(handle, true);
+    this.core.scheduler.pump(handle);
   }
 
   #release(attempt: Attempt<I, O>, ok: boolean): void {

@@ -79,15 +79,8 @@ export class Scheduler<I, O> {
     if (task.state === 'queued') this.#offerToIdle(task, target);
   }
 
-  /**
-   * Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. `refill`:
-   * the worker just answered a call. Its pipelining window is then topped up only once half of it
-   * is free (a low-water mark) while calls sent ahead are still out: the calls sent go in one frame
-   * per tick, and a reply of a few calls would otherwise be answered with a frame of as few, a
-   * split that lasts for the rest of the burst (on a loaded machine, down to one call a frame).
-   */
-  pump(handle: WorkerHandle<I, O>, refill = false): void {
-    if (refill && handle.running > handle.concurrency + handle.waiting && handle.free < handle.window >> 1) return;
+  /** Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. */
+  pump(handle: WorkerHandle<I, O>): void {
     while (handle.ready && handle.free > 0) {
       const task = this.#next(handle, handle.running >= handle.concurrency + handle.waiting);
       if (!task) break;

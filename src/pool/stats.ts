@@ -80,11 +80,7 @@ export class StatsRecorder {
   failed = 0;
   /** Attempts holding a worker slot (including timed-out or aborted ones still running). */
   running = 0;
-  /**
-   * Pool-wide mean run time of calls (ms, 0 = none yet; as the workers measure it when they do,
-   * else round trip included): least-busy routing's weight for workers without history, and what
-   * opens the pipelining window.
-   */
+  /** Pool-wide mean run time of calls (ms, 0 = none yet): least-busy routing's weight for workers without history, and what opens the pipelining window. */
   meanRunTime = 0;
   readonly wait = new SampleWindow();
   readonly run = new SampleWindow();
@@ -103,10 +99,7 @@ export class StatsRecorder {
     const run = handle.recordRun(now - task.startedAt, attempt.depth);
     this.wait.add(now - task.queuedAt - run);
     this.run.add(run);
-    // what the worker measured itself, when it does: a round trip slowed by a busy machine (or
-    // by the worker's wake-up) must not make short calls look long and close the window
-    const service = Math.max(handle.worker?.serviceTime ?? run, 1e-6);
-    this.meanRunTime = this.meanRunTime === 0 ? service : this.meanRunTime * 0.9 + service * 0.1;
+    this.meanRunTime = this.meanRunTime === 0 ? run : this.meanRunTime * 0.9 + run * 0.1;
     if (ok) handle.completed++;
     else handle.failed++;
   }

@@ -87,8 +87,6 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
   #markExited!: () => void;
   /** Heap the worker reported with its last result (bytes), when asked to. */
   heapUsed = 0;
-  /** ms per call the worker's last results ran there (undefined until it reported one). */
-  serviceTime: number | undefined = undefined;
 
   constructor(private readonly options: ModuleWorkerOptions) {
     super();
@@ -289,7 +287,6 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     switch (message.op) {
       case 'results':
         if (message.heap !== null) this.heapUsed = message.heap;
-        if (message.busy !== null && message.results.length > 0) this.serviceTime = message.busy / message.results.length;
         for (const result of message.results) this.#settle(result);
         for (const problem of message.problems) this.#report(problem);
         return;

@@ -48,11 +48,8 @@ const FRAME_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Op
 
 /** TASK: op, then groups of 4: id, method (null = default export), encoded argument list, 1 = addTask form. */
 const TASK_GROUP = 4;
-/**
- * RESULT: op, heap used (or null), ms the frame's calls ran in the worker (summed, or null), then
- * groups of 3: id, status, encoded value or serialized error.
- */
-const RESULT_HEADER = 3;
+/** RESULT: op, heap used (or null), then groups of 3: id, status, encoded value or serialized error. */
+const RESULT_HEADER = 2;
 const RESULT_GROUP = 3;
 
 /** How a call ended (RESULT's status): the runtime says which errors are its own. */
@@ -161,8 +158,7 @@ export type ToParent =
   /** `cause` is workforce's class when the runtime raised it, else the user's error rebuilt. */
   | { op: 'init-error'; cause: Error; phase: StartPhase }
   /** `problems`: answers that named a call but were malformed (the call fails with the problem). */
-  /** `busy`: ms the frame's calls ran in the worker, summed (messaging excluded), or null. */
-  | { op: 'results'; heap: number | null; busy: number | null; results: ResultRecord[]; problems: SerializationError[] }
+  | { op: 'results'; heap: number | null; results: ResultRecord[]; problems: SerializationError[] }
   | { op: 'post'; type: string; content: unknown }
   /**
    * id, argument, options, lending group: the task that awaits it (or -id, the nested call alone,
@@ -266,12 +262,7 @@ export function encodeNested(id: number, payload: unknown, options: NestedWireOp
 
 /** The answers of one tick, in one RESULT frame. */
 export class ResultBatch {
-  readonly #frame = frame(Op.RESULT, null, 0);
-
-  /** Adds `ms` to the time this frame's calls ran in the worker. */
-  ran(ms: number): void {
-    (this.#frame[2] as number) += ms;
-  }
+  readonly #frame = frame(Op.RESULT, null);
 
   get empty(): boolean {
     return this.#frame.length === RESULT_HEADER;
@@ -300,13 +291,13 @@ export class ResultBatch {
   /** One frame per answer, with its id (to send them one by one when the batch cannot be cloned). */
   *split(heap: number | null): Generator<[id: number, frame: Frame]> {
     const f = this.#frame;
-    for (let i = RESULT_HEADER; i < f.length; i += RESULT_GROUP) yield [f[i] as number, frame(Op.RESULT, heap, null, f[i], f[i + 1], f[i + 2])];
+    for (let i = RESULT_HEADER; i < f.length; i += RESULT_GROUP) yield [f[i] as number, frame(Op.RESULT, heap, f[i], f[i + 1], f[i + 2])];
   }
 }
 
 /** A RESULT frame answering call `id` with the runtime's own error (when its answer could not be sent). */
 export function encodeFailure(id: number, error: Error): Frame {
-  return frame(Op.RESULT, null, null, id, Status.FAILED, serializeError(error));
+  return frame(Op.RESULT, null, id, Status.FAILED, serializeError(error));
 }
 
 /**
@@ -352,8 +343,6 @@ export function decodeToParent(frame: unknown, worker: string): ToParent {
 function decodeResults(frame: unknown[], worker: string): ToParent {
   const heap = frame[1];
   if (heap !== null && !(typeof heap === 'number' && heap >= 0)) throw malformed('RESULT', worker, `heap ${describe(heap)}`);
-  const busy = frame[2];
-  if (busy !== null && !(typeof busy === 'number' && busy >= 0 && busy < Number.POSITIVE_INFINITY)) throw malformed('RESULT', worker, `busy ${describe(busy)}`);
   if ((frame.length - RESULT_HEADER) % RESULT_GROUP !== 0)
     throw malformed('RESULT', worker, `${frame.length - RESULT_HEADER} fields are not groups of ${RESULT_GROUP}`);
   // ids first: an answer that names no call cannot be attributed, so the whole frame is refused
@@ -376,7 +365,7 @@ function decodeResults(frame: unknown[], worker: string): ToParent {
     problems.push(problem);
     results.push({ id, ok: false, error: problem });
   }
-  return { op: 'results', heap: heap as number | null, busy: busy as number | null, results, problems };
+  return { op: 'results', heap: heap as number | null, results, problems };
 }
 
 function badOptions(options: unknown): string | undefined {

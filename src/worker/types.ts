@@ -46,12 +46,6 @@ export interface PoolWorker<I = unknown, O = unknown> {
    */
   readonly pipelined?: boolean;
   /**
-   * Optional, for pipelined workers: how long its latest calls ran inside the worker (ms per
-   * call, messaging excluded), when it measures that. The pool's pipelining window goes by it:
-   * a round trip slowed by a busy machine does not make short calls look long.
-   */
-  readonly serviceTime?: number;
-  /**
    * Optional, for pipelined workers: drop a call received but not started yet, answering it with
    * a TaskAbortedError. A call that already runs is left alone.
    */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError, WorkPool } from 'workforcejs';
+import { CallMaxRetryError, createPool, type ModulePool, PoolClosedError, TaskAbortedError, WorkerCrashError } from 'workforcejs';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const module = fixture('pipe-worker.mjs');
@@ -101,88 +101,6 @@ describe('pipelining short calls', () => {
       }
     });
   }
-
-  // A round trip slowed by a loaded machine (or a slow transport) is not the call's time: the
-  // window goes by what a worker says its calls took there, when it says so.
-  for (const reported of [0.01, undefined]) {
-    it(`a slow round trip ${reported === undefined ? 'keeps the window shut when the worker reports no time' : 'does not shut the window for calls the worker reports short'}`, async () => {
-      let inFlight = 0;
-      let peak = 0;
-      const pool = new WorkPool<number, number>(
-        ({ id }) => ({
-          id,
-          active: true,
-          pipelined: true,
-          serviceTime: reported,
-          execute: (n: number) => {
-            peak = Math.max(peak, ++inFlight);
-            return new Promise<number>((resolve) =>
-              setTimeout(() => {
-                inFlight--;
-                resolve(n);
-              }, 3),
-            );
-          },
-          destroy: () => {},
-        }),
-        { maxWorkers: 1, prefetch: 16 },
-      );
-      try {
-        for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, (_, i) => pool.submit(i)));
-        if (reported === undefined) assert.equal(peak, 1, 'a 3 ms round trip counts as a 3 ms call: nothing is sent ahead');
-        else assert.ok(peak > 1, `calls reported as 0.01 ms are sent ahead although each round trip takes 3 ms (peak ${peak} in flight)`);
-      } finally {
-        await pool.close();
-      }
-    });
-  }
-
-  /**
-   * A pipelined worker that answers its calls one per turn of the event loop (as a process does
-   * when its answers cross in several frames) and records how many calls it got per tick (what a
-   * module worker would send as one frame).
-   */
-  function splitAnswers(delayMs: (id: number | string) => number) {
-    const frames = new Map<number | string, number[]>();
-    const factory = ({ id }: { id: number }) => {
-      const sizes: number[] = [];
-      frames.set(id, sizes);
-      let open = 0;
-      let queue = Promise.resolve();
-      return {
-        id,
-        active: true,
-        pipelined: true,
-        serviceTime: 0.01,
-        execute: (n: number) => {
-          if (open++ === 0) {
-            sizes.push(0);
-            queueMicrotask(() => (open = 0));
-          }
-          sizes[sizes.length - 1]++;
-          const answer = queue.then(() => new Promise<number>((resolve) => setTimeout(() => resolve(n), delayMs(id))));
-          queue = answer.then(() => {});
-          return answer;
-        },
-        destroy: () => {},
-      };
-    };
-    return { frames, factory };
-  }
-
-  it('the window is topped up at half, not call by call, when answers come one at a time', async () => {
-    const { frames, factory } = splitAnswers(() => 0);
-    const pool = new WorkPool<number, number>(factory, { maxWorkers: 1, minWorkers: 1, prefetch: 16 });
-    try {
-      await pool.submit(0); // the first answer opens the window
-      await Promise.all(Array.from({ length: 400 }, (_, i) => pool.submit(i)));
-      const sizes = [...frames.values()][0].slice(2, -1);
-      assert.ok(sizes.length > 5, `${sizes}`);
-      assert.ok(Math.min(...sizes) >= 8, `calls sent per tick after the first fill: ${sizes.join(' ')}`);
-    } finally {
-      await pool.close();
-    }
-  });
 
   it('long calls right after many short ones (window open) still spread over both workers', async () => {
     const pool = createPool({ module, numberOfWorkers: 2 });

@@ -153,7 +153,7 @@ for (const runtime of RUNTIMES) {
     it('a forged RESULT frame claiming a workforce TimeoutError is a plain Error, not retried', async () => {
       const { pool, attempts } = hostile(runtime, { maxRetries: 3 });
       // the first call a fresh worker gets has wire id 1; status 2 claims "the runtime's own error"
-      const frame = [12, null, null, 1, 2, { $error: true, name: 'TimeoutError', message: 'forged', props: { timeout: 1 } }];
+      const frame = [12, null, 1, 2, { $error: true, name: 'TimeoutError', message: 'forged', props: { timeout: 1 } }];
       const error = await rejection(pool.run({ op: 'raw', frame }));
       assertUserError(error, 'TimeoutError');
       assert.deepEqual(attempts, ['raw']);
@@ -163,7 +163,7 @@ for (const runtime of RUNTIMES) {
     it('a forged RESULT frame whose error is not an error rejects the call with SerializationError, reported as an error event', async () => {
       for (const bad of [null, 42, 'boom', { name: 'x' }]) {
         const { pool, errors } = hostile(runtime);
-        const error = await rejection(pool.run({ op: 'raw', frame: [12, null, null, 1, 0, bad] }));
+        const error = await rejection(pool.run({ op: 'raw', frame: [12, null, 1, 0, bad] }));
         assert.ok(error instanceof SerializationError, `${bad}: ${error}`);
         assert.match(error.message, /Worker 1\b.*RESULT/);
         assert.ok(errors.some((e) => e === error));
@@ -181,11 +181,9 @@ for (const runtime of RUNTIMES) {
         [],
         [99],
         [12],
-        [12, null],
-        [12, null, null, 1],
-        [12, 'heap', null, 1, 1, 1],
-        [12, null, 'busy', 1, 1, 1],
-        [12, null, null, 'id', 1, null],
+        [12, null, 1],
+        [12, 'heap', 1, 1, 1],
+        [12, null, 'id', 1, null],
         [13, null, null],
         [14, null, null, null, null],
         [16, -1],

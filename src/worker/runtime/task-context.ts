@@ -7,8 +7,6 @@ export class RunningTask {
   cancelled = false;
   /** It runs in its own context (AsyncLocalStorage): its code finds it after awaits without the runtime's help. */
   tracked = false;
-  /** When it started (performance.now()): the pool hears how long calls run here, messaging excluded. */
-  readonly startedAt = performance.now();
   constructor(readonly id: number) {}
 
   get signal(): AbortSignal {

@@ -140,9 +140,7 @@ export class TaskRunner {
 
   #done(id: number, ok: boolean, value: unknown): void {
     this.#active--;
-    const task = this.#running.get(id);
     this.#running.delete(id);
-    if (task) this.#batch().ran(performance.now() - task.startedAt);
     // what user code threw is user data, whatever its name, unless it is an error the runtime raised
     if (!ok) return isRaised(value) ? this.#batch().failed(id, value) : this.#batch().threw(id, value);
     let encoded: unknown;
