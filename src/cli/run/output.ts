@@ -26,19 +26,30 @@ export function fileTarget(handle: FileHandle): Target {
   };
 }
 
-/** stdout (or any stream): waits for 'drain' when it is full. */
+/**
+ * stdout (or any stream): waits for 'drain' when it is full. An error between writes (EPIPE once
+ * the reader went away: `workforce run … | head`) is kept for the next write, never left unhandled.
+ */
 export function streamTarget(stream: Writable): Target {
+  let failure: Error | undefined;
+  const waiting = new Set<(error: Error) => void>();
+  stream.on('error', (error: Error) => {
+    failure ??= error;
+    for (const reject of waiting) reject(error);
+    waiting.clear();
+  });
   return {
     write: (text) =>
-      new Promise<void>((resolve, reject) => {
-        const onError = (error: Error) => reject(error);
-        stream.once('error', onError);
-        stream.write(text, (error) => {
-          stream.off('error', onError);
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
+      failure
+        ? Promise.reject(failure)
+        : new Promise<void>((resolve, reject) => {
+            waiting.add(reject);
+            stream.write(text, (error) => {
+              waiting.delete(reject);
+              if (error) reject(error);
+              else resolve();
+            });
+          }),
     sync: async () => {},
     close: async () => {},
   };
