@@ -28,7 +28,7 @@ args.push('--test-reporter=spec', '--test-reporter-destination=stdout', '--test-
 // The run is its own process group, so that a hung test cannot hang CI: past the time limit the
 // whole group (runner, test files, their workers) is ended and the run fails. Ctrl-C is passed on.
 const group = process.platform !== 'win32';
-const limitMs = Number(process.env.WORKFORCE_TEST_LIMIT_MS) || 10 * 60_000;
+const limitMs = Number(process.env.WORKFORCE_TEST_LIMIT_MS) || 15 * 60_000;
 const child = spawn(process.execPath, [...args, ...files], {
   stdio: 'inherit',
   detached: group,
