@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Adapter, AdapterSpec } from './types.js';
 
@@ -102,4 +104,16 @@ export class InOrderReplies {
     }
     resolve?.(value);
   }
+}
+
+/** Kills the child processes of a raw fork adapter (emptying the list) and waits until each has exited. */
+export async function stopChildren(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.splice(0).map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill();
+      await exited;
+    }),
+  );
 }

@@ -1,7 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { TickBatches } from './batch.js';
-import { unsupported, WORKER_EXEC_ARGV, workerModule } from './common.js';
+import { stopChildren, unsupported, WORKER_EXEC_ARGV, workerModule } from './common.js';
 import type { AdapterSpec } from './types.js';
 
 /**
@@ -29,16 +28,7 @@ export const rawForkBatched: AdapterSpec = {
       noop: () => batches.call(0),
       payload: () => unsupported('payload'),
       cpu: (iterations) => batches.call(2, iterations),
-      async close() {
-        await Promise.all(
-          children.splice(0).map(async (child) => {
-            if (child.exitCode !== null || child.signalCode !== null) return;
-            const exited = once(child, 'exit');
-            child.kill();
-            await exited;
-          }),
-        );
-      },
+      close: () => stopChildren(children),
     };
   },
 };

@@ -1,6 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import { InOrderReplies, unsupported, WORKER_EXEC_ARGV, workerModule } from './common.js';
+import { InOrderReplies, stopChildren, unsupported, WORKER_EXEC_ARGV, workerModule } from './common.js';
 import type { AdapterSpec } from './types.js';
 
 /**
@@ -36,16 +35,7 @@ export const rawFork: AdapterSpec = {
       noop: () => call(0),
       payload: () => unsupported('payload'),
       cpu: (iterations) => call(2, iterations),
-      async close() {
-        await Promise.all(
-          children.splice(0).map(async (child) => {
-            if (child.exitCode !== null || child.signalCode !== null) return;
-            const exited = once(child, 'exit');
-            child.kill();
-            await exited;
-          }),
-        );
-      },
+      close: () => stopChildren(children),
     };
   },
 };
