@@ -44,9 +44,11 @@ export interface EngineOptions {
   /** Consecutive workers that fail to start before the pool gives up. Default 5. */
   maxStartFailures?: number;
   /**
-   * Calls sent ahead to a pipelined worker (thread, process) beyond `concurrency`, so that short
-   * calls do not each wait a round trip. Used only while the worker's calls are short (< 1 ms)
-   * and no `timeout` is set; 0 disables it. Default 64.
+   * Most calls sent ahead to a pipelined worker (thread, process) beyond `concurrency`, so that
+   * short calls do not each wait a round trip. Used only while the pool's calls are short (< 1 ms
+   * on average) and no `timeout` is set, and never more than about 1 ms of them per slot at the
+   * mean call time (a call that turns out long holds up little sent ahead behind it); 0 disables
+   * it. Default 1024.
    */
   prefetch?: number;
   /**
@@ -153,7 +155,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     cancelGracePeriod: timerDelay('cancelGracePeriod', o.cancelGracePeriod ?? 1000, 0),
     strongAffinityThreshold: count('strongAffinityThreshold', o.strongAffinityThreshold ?? 4, 0),
     maxStartFailures: count('maxStartFailures', o.maxStartFailures ?? 5, 1),
-    prefetch: count('prefetch', o.prefetch ?? 64, 0),
+    prefetch: count('prefetch', o.prefetch ?? 1024, 0),
     startTimeout: delay('startTimeout', o.startTimeout ?? 30_000, 1),
   };
 }

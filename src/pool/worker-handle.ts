@@ -7,6 +7,12 @@ import { checkMove, type WorkerState } from './worker-state.js';
 
 /** Calls shorter than this (ms, on average) are pipelined. */
 const PIPELINE_BELOW_MS = 1;
+/**
+ * Estimated work (ms, at the pool's mean call time) a worker may hold waiting behind each of its
+ * slots: the window is as many calls as fit in it, so tiny calls travel hundreds to a message and
+ * a call that turns out long holds up at most about this much work sent ahead behind it.
+ */
+const WINDOW_BUDGET_MS = 1;
 
 /** The pool's small record of one worker: its own queue, its load and its counters. */
 export class WorkerHandle<I = unknown, O = unknown> {
@@ -49,14 +55,16 @@ export class WorkerHandle<I = unknown, O = unknown> {
   startFailureCounted = false;
 
   /**
-   * Extra calls in flight beyond `concurrency` (pipelining): `prefetch` while the pool's calls are
-   * short, else 0. Decided on the pool's mean service time, not this worker's: one slow round trip
-   * on one worker must not close its window while the other's stays open (a burst would then pile
-   * onto the open one).
+   * Extra calls in flight beyond `concurrency` (pipelining), while the pool's calls are short (else
+   * 0): as many as fit in WINDOW_BUDGET_MS per slot at the mean call time, at most `prefetch`.
+   * Decided on the pool's mean service time, not this worker's: one slow round trip on one worker
+   * must not close its window while the other's stays open (a burst would then pile onto the open one).
    */
   get window(): number {
     const mean = this.pace.meanRunTime;
-    return this.prefetch > 0 && mean > 0 && mean < PIPELINE_BELOW_MS ? this.prefetch : 0;
+    if (this.prefetch === 0 || !(mean > 0) || mean >= PIPELINE_BELOW_MS) return 0;
+    const fit = Math.floor((WINDOW_BUDGET_MS * this.concurrency) / mean);
+    return fit < 1 ? 1 : fit > this.prefetch ? this.prefetch : fit;
   }
 
   constructor(

@@ -39,7 +39,7 @@ describe('resolveEngineOptions', () => {
     assert.equal(r.cancelGracePeriod, 1000);
     assert.equal(r.strongAffinityThreshold, 4);
     assert.equal(r.maxStartFailures, 5);
-    assert.equal(r.prefetch, 64);
+    assert.equal(r.prefetch, 1024);
     assert.equal(r.startTimeout, 30_000);
   });
 
