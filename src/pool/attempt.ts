@@ -21,6 +21,8 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
   withdrawn: Error | undefined = undefined;
   /** Timed out with retries left: the error it is retried with once this attempt's slot is released. */
   retryAfter: unknown = undefined;
+  /** When it was sent to the worker (performance.now()): kept here, not on the task, so a queued task carries no clock value. */
+  readonly startedAt = performance.now();
   /** Neighbours in the worker's in-flight list (oldest first). */
   prev: Attempt<I, O> | undefined = undefined;
   next: Attempt<I, O> | undefined = undefined;

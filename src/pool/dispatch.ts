@@ -27,7 +27,6 @@ export class Dispatcher<I, O> {
     const { core } = this;
     core.scheduler.run(task, handle);
     task.attempts++;
-    task.startedAt = performance.now();
     handle.running++;
     core.stats.attemptStarted();
     if (handle.idleTimer) {

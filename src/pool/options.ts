@@ -46,9 +46,9 @@ export interface EngineOptions {
   /**
    * Most calls sent ahead to a pipelined worker (thread, process) beyond `concurrency`, so that
    * short calls do not each wait a round trip. Used only while the pool's calls are short (< 1 ms
-   * on average) and no `timeout` is set, and never more than about 1 ms of them per slot at the
-   * mean call time (a call that turns out long holds up little sent ahead behind it); 0 disables
-   * it. Default 1024.
+   * on average) and no `timeout` is set, and then no more than fit in about 2 ms per slot at the
+   * mean call time (at least 8; a call that turns out long holds up little sent ahead behind it);
+   * 0 disables it. Default 1024.
    */
   prefetch?: number;
   /**

@@ -96,7 +96,7 @@ export class StatsRecorder {
     const now = performance.now();
     // A call sent ahead (pipelining) waited in the worker's own queue behind earlier calls: that
     // counts as waiting, and its estimated service time as running.
-    const run = handle.recordRun(now - task.startedAt, attempt.depth);
+    const run = handle.recordRun(now - attempt.startedAt, attempt.depth);
     this.wait.add(now - task.queuedAt - run);
     this.run.add(run);
     this.meanRunTime = this.meanRunTime === 0 ? run : this.meanRunTime * 0.9 + run * 0.1;

@@ -44,7 +44,6 @@ export interface Task<I = unknown, O = unknown> {
   /** Worker that queued this task from inside (nested task); it gets a spare slot meanwhile. */
   parent: WorkerHandle<I, O> | undefined;
   queuedAt: number;
-  startedAt: number;
   /** Cleanup of the abort listener. */
   unlisten: (() => void) | undefined;
   /** The attempt running it now, if any. */

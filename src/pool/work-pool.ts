@@ -105,7 +105,6 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
         timeout: options.timeout,
         parent: undefined,
         queuedAt: performance.now(),
-        startedAt: 0,
         unlisten: undefined,
         attempt: undefined,
       };

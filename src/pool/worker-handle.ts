@@ -10,9 +10,14 @@ const PIPELINE_BELOW_MS = 1;
 /**
  * Estimated work (ms, at the pool's mean call time) a worker may hold waiting behind each of its
  * slots: the window is as many calls as fit in it, so tiny calls travel hundreds to a message and
- * a call that turns out long holds up at most about this much work sent ahead behind it.
+ * a call that turns out long holds up little work sent ahead behind it.
  */
-const WINDOW_BUDGET_MS = 1;
+const WINDOW_BUDGET_MS = 2;
+/**
+ * Fewest calls in an open window: the mean call time includes the round trip (a lone call's time
+ * is mostly messaging), so a window sized on it alone would stay too small to hide that round trip.
+ */
+const MIN_WINDOW = 8;
 
 /** The pool's small record of one worker: its own queue, its load and its counters. */
 export class WorkerHandle<I = unknown, O = unknown> {
@@ -56,7 +61,7 @@ export class WorkerHandle<I = unknown, O = unknown> {
 
   /**
    * Extra calls in flight beyond `concurrency` (pipelining), while the pool's calls are short (else
-   * 0): as many as fit in WINDOW_BUDGET_MS per slot at the mean call time, at most `prefetch`.
+   * 0): as many as fit in WINDOW_BUDGET_MS per slot at the mean call time (at least MIN_WINDOW), at most `prefetch`.
    * Decided on the pool's mean service time, not this worker's: one slow round trip on one worker
    * must not close its window while the other's stays open (a burst would then pile onto the open one).
    */
@@ -64,7 +69,7 @@ export class WorkerHandle<I = unknown, O = unknown> {
     const mean = this.pace.meanRunTime;
     if (this.prefetch === 0 || !(mean > 0) || mean >= PIPELINE_BELOW_MS) return 0;
     const fit = Math.floor((WINDOW_BUDGET_MS * this.concurrency) / mean);
-    return fit < 1 ? 1 : fit > this.prefetch ? this.prefetch : fit;
+    return Math.min(this.prefetch, fit < MIN_WINDOW ? MIN_WINDOW : fit);
   }
 
   constructor(

@@ -80,7 +80,7 @@ describe('ModulePool.process()', () => {
         assert.equal(summary.completed, items);
         const messages = (await pool.runMethod('messageCount')) as number;
         assert.ok(ahead > 1, `the feed pulled past the worker's one slot while calls were short (${ahead} ahead)`);
-        assert.ok(ahead <= 1 + 1024, `no further than the pipelining window (1 ms of calls, prefetch 1024 at most): ${ahead} ahead`);
+        assert.ok(ahead <= 1 + 1024, `no further than the pipelining window (2 ms of calls, prefetch 1024 at most): ${ahead} ahead`);
         assert.ok(messages <= items / 4, `${items} calls reached the worker in ${messages} messages: not batched`);
       } finally {
         await pool.close();

@@ -19,7 +19,6 @@ export function task(affinity?: number, strength?: AffinityStrength): Task<numbe
     timeout: undefined,
     parent: undefined,
     queuedAt: 0,
-    startedAt: 0,
     unlisten: undefined,
     attempt: undefined,
   };

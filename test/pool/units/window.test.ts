@@ -19,17 +19,18 @@ describe('the pipelining window', () => {
     assert.equal(handle(25).window, 0);
   });
 
-  it('holds about 1 ms of calls per slot at the mean call time', () => {
-    assert.equal(handle(0.5).window, 2);
-    assert.equal(handle(0.1).window, 10);
-    assert.equal(handle(0.01).window, 100);
-    assert.equal(handle(0.9).window, 1, 'a call just under 1 ms still gets one call sent ahead');
-    assert.equal(handle(0.1, { concurrency: 4 }).window, 40, 'per slot: four slots, four times the calls');
+  it('holds about 2 ms of calls per slot at the mean call time, at least 8', () => {
+    assert.equal(handle(0.1).window, 20);
+    assert.equal(handle(0.01).window, 200);
+    assert.equal(handle(0.5).window, 8, 'never fewer than 8 (the mean includes the round trip)');
+    assert.equal(handle(0.9).window, 8);
+    assert.equal(handle(0.1, { concurrency: 4 }).window, 80, 'per slot: four slots, four times the calls');
   });
 
   it('never more than prefetch; prefetch 0 disables it', () => {
     assert.equal(handle(0.0001).window, 1024);
     assert.equal(handle(0.001, { prefetch: 64 }).window, 64);
+    assert.equal(handle(0.5, { prefetch: 4 }).window, 4, 'prefetch caps the minimum too');
     assert.equal(handle(0.001, { prefetch: 0 }).window, 0);
   });
 
@@ -37,9 +38,9 @@ describe('the pipelining window', () => {
     const pace = { meanRunTime: 0.01 };
     const h = new WorkerHandle<number, number>(1, 1, false, Number.POSITIVE_INFINITY, pace);
     h.enablePipelining(1024);
-    assert.equal(h.window, 100);
-    pace.meanRunTime = 0.2;
-    assert.equal(h.window, 5, 'calls grew longer: fewer are sent ahead');
+    assert.equal(h.window, 200);
+    pace.meanRunTime = 0.1;
+    assert.equal(h.window, 20, 'calls grew longer: fewer are sent ahead');
     pace.meanRunTime = 3;
     assert.equal(h.window, 0, 'long calls: none');
   });
