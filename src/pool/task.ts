@@ -30,8 +30,8 @@ export interface TaskOptions {
 export interface Task<I = unknown, O = unknown> {
   readonly id: number;
   readonly input: I;
-  readonly resolve: (value: O) => void;
-  readonly reject: (error: unknown) => void;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
   state: TaskState;
   owner: WorkerHandle<I, O> | undefined;
   affinity: number | string | undefined;

@@ -33,6 +33,16 @@ let taskIds = 0;
 
 const NO_OPTIONS: TaskOptions = Object.freeze({});
 
+/** A task's settle functions until its promise exists. */
+const unset = (): void => {};
+/** The task whose promise is being made: the one executor every task's promise shares hands it its settle functions (no closure is made per task). */
+let making: Task<any, any> | undefined;
+function takeSettlers(resolve: (value: any) => void, reject: (error: unknown) => void): void {
+  making!.resolve = resolve;
+  making!.reject = reject;
+  making = undefined;
+}
+
 /**
  * The generic pool: any worker object `{ id, active, init?, execute, destroy }` from a factory,
  * fed by `submit()` or by input sources through `process()`. The module pool (`createPool`) is
@@ -89,34 +99,39 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
 
   #enqueue(input: I, options: TaskOptions, refused: Error | undefined): Promise<O> {
     if (refused) return Promise.reject(refused);
-    return new Promise<O>((resolve, reject) => {
-      const task: Task<I, O> = {
-        id: ++taskIds,
-        input,
-        resolve,
-        reject,
-        state: 'queued',
-        owner: undefined,
-        affinity: options.affinity,
-        strength: options.affinity === undefined ? undefined : (options.affinityStrength ?? 'light'),
-        attempts: 0,
-        signal: options.signal,
-        transfer: options.transfer,
-        timeout: options.timeout,
-        parent: undefined,
-        queuedAt: performance.now(),
-        unlisten: undefined,
-        attempt: undefined,
-      };
-      this.#core.pending++;
-      if (options.signal) {
-        const signal = options.signal;
-        const onAbort = () => this.#dispatcher.abort(task, signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        task.unlisten = () => signal.removeEventListener('abort', onAbort);
-      }
+    const task: Task<I, O> = {
+      id: ++taskIds,
+      input,
+      resolve: unset,
+      reject: unset,
+      state: 'queued',
+      owner: undefined,
+      affinity: options.affinity,
+      strength: options.affinity === undefined ? undefined : (options.affinityStrength ?? 'light'),
+      attempts: 0,
+      signal: options.signal,
+      transfer: options.transfer,
+      timeout: options.timeout,
+      parent: undefined,
+      queuedAt: performance.now(),
+      unlisten: undefined,
+      attempt: undefined,
+    };
+    making = task;
+    const promise = new Promise<O>(takeSettlers);
+    this.#core.pending++;
+    if (options.signal) {
+      const signal = options.signal;
+      const onAbort = () => this.#dispatcher.abort(task, signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.unlisten = () => signal.removeEventListener('abort', onAbort);
+    }
+    try {
       this.#core.scheduler.enqueue(task);
-    });
+    } catch (error) {
+      task.reject(error);
+    }
+    return promise;
   }
 
   /**
