@@ -19,7 +19,9 @@ import {
   encodeWithdraw,
   type Frame,
   type InitConfig,
-  type ResultRecord,
+  isResultFrame,
+  type ResultSink,
+  readResults,
   TaskBatch,
   type ToParent,
 } from './protocol.js';
@@ -85,6 +87,12 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
   #exitListeners: ((info: ExitInfo) => void)[] = [];
   #exitPromise: Promise<void>;
   #markExited!: () => void;
+  /** Where readResults hands each answer; malformed answers' problems are reported after the frame. */
+  readonly #sink: ResultSink = {
+    answer: (id, ok, value) => this.#settle(id, ok, value),
+    problem: (error) => (this.#problems ??= []).push(error),
+  };
+  #problems: SerializationError[] | undefined;
   /** Heap the worker reported with its last result (bytes), when asked to. */
   heapUsed = 0;
 
@@ -269,6 +277,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
 
   /** What the worker sent: untrusted, decoded (and checked) by the codec before anything is used. */
   #receive(frame: unknown, started: Started): void {
+    if (isResultFrame(frame)) return this.#receiveResults(frame);
     let message: ToParent;
     try {
       message = decodeToParent(frame, this.#name());
@@ -285,11 +294,6 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
       this.#startAnswered = true;
     }
     switch (message.op) {
-      case 'results':
-        if (message.heap !== null) this.heapUsed = message.heap;
-        for (const result of message.results) this.#settle(result);
-        for (const problem of message.problems) this.#report(problem);
-        return;
       case 'post':
         // handled once the listeners have it (a listener that throws must not keep the budget)
         this.#budget?.release();
@@ -325,6 +329,22 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     }
   }
 
+  /** A RESULT frame, read straight into the calls it answers (no record per answer). */
+  #receiveResults(frame: unknown[]): void {
+    let heap: number | null;
+    try {
+      heap = readResults(frame, this.#name(), this.#sink);
+    } catch (error) {
+      return this.#malformed(error as SerializationError);
+    }
+    if (heap !== null) this.heapUsed = heap;
+    const problems = this.#problems;
+    if (problems) {
+      this.#problems = undefined;
+      for (const problem of problems) this.#report(problem);
+    }
+  }
+
   /**
    * A frame that names no call cannot be answered: the worker is ended (its calls are retried as
    * after a crash, the error is its cause), and the pool hears of it through 'error'.
@@ -353,16 +373,15 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     return { ...this.options.init, messageBudget: share };
   }
 
-  #settle(result: ResultRecord): void {
-    const pending = this.#pending.get(result.id);
+  /** Call `id` answered: `ok` with its encoded result, else with its error. */
+  #settle(id: number, ok: boolean, value: unknown): void {
+    const pending = this.#pending.get(id);
     if (!pending) return;
-    this.#pending.delete(result.id);
-    let ok = result.ok;
-    let decoded: unknown;
-    if (!result.ok) decoded = result.error;
-    else
+    this.#pending.delete(id);
+    let decoded = value;
+    if (ok)
       try {
-        decoded = this.options.serializer.decode(result.payload);
+        decoded = this.options.serializer.decode(value);
       } catch (error) {
         ok = false;
         decoded = new SerializationError(`The result could not be decoded: ${(error as Error).message}`, { cause: error });

@@ -341,31 +341,54 @@ export function decodeToParent(frame: unknown, worker: string): ToParent {
 }
 
 function decodeResults(frame: unknown[], worker: string): ToParent {
+  const results: ResultRecord[] = [];
+  const problems: SerializationError[] = [];
+  const heap = readResults(frame, worker, {
+    answer: (id, ok, value) => results.push(ok ? { id, ok, payload: value } : { id, ok, error: value as Error }),
+    problem: (error) => problems.push(error),
+  });
+  return { op: 'results', heap, results, problems };
+}
+
+/** Where readResults hands the answers of a RESULT frame, one by one. */
+export interface ResultSink {
+  /** Call `id` answered: `ok` with its encoded value, else with its Error (a malformed answer's problem included). */
+  answer(id: number, ok: boolean, value: unknown): void;
+  /** An answer that named its call but was malformed (it was also answered, with this error). */
+  problem(error: SerializationError): void;
+}
+
+/** True when `frame` is a RESULT frame (read it with readResults). */
+export function isResultFrame(frame: unknown): frame is unknown[] {
+  return Array.isArray(frame) && frame[0] === Op.RESULT;
+}
+
+/**
+ * The answers of a RESULT frame, checked as decodeToParent checks them, handed to `sink` without a
+ * record per answer (the pool's hot path); returns the frame's heap field. Throws a
+ * SerializationError, before any answer is handed on, when the frame cannot be used.
+ */
+export function readResults(frame: unknown[], worker: string, sink: ResultSink): number | null {
   const heap = frame[1];
   if (heap !== null && !(typeof heap === 'number' && heap >= 0)) throw malformed('RESULT', worker, `heap ${describe(heap)}`);
   if ((frame.length - RESULT_HEADER) % RESULT_GROUP !== 0)
     throw malformed('RESULT', worker, `${frame.length - RESULT_HEADER} fields are not groups of ${RESULT_GROUP}`);
   // ids first: an answer that names no call cannot be attributed, so the whole frame is refused
   for (let i = RESULT_HEADER; i < frame.length; i += RESULT_GROUP) if (!isId(frame[i])) throw malformed('RESULT', worker, `call id ${describe(frame[i])}`);
-  const results: ResultRecord[] = [];
-  const problems: SerializationError[] = [];
   for (let i = RESULT_HEADER; i < frame.length; i += RESULT_GROUP) {
     const id = frame[i] as number;
     const status = frame[i + 1];
     const value = frame[i + 2];
-    if (status === Status.RETURNED) {
-      results.push({ id, ok: true, payload: value });
-      continue;
+    if (status === Status.RETURNED) sink.answer(id, true, value);
+    else if ((status === Status.THREW || status === Status.FAILED) && isSerializedError(value)) {
+      sink.answer(id, false, deserializeError(value, status === Status.FAILED ? RUNTIME_ERRORS : NONE));
+    } else {
+      const problem = malformed('RESULT', worker, `the answer to call ${id}: status ${describe(status)}, value ${describe(value)}`);
+      sink.answer(id, false, problem);
+      sink.problem(problem);
     }
-    if ((status === Status.THREW || status === Status.FAILED) && isSerializedError(value)) {
-      results.push({ id, ok: false, error: deserializeError(value, status === Status.FAILED ? RUNTIME_ERRORS : NONE) });
-      continue;
-    }
-    const problem = malformed('RESULT', worker, `the answer to call ${id}: status ${describe(status)}, value ${describe(value)}`);
-    problems.push(problem);
-    results.push({ id, ok: false, error: problem });
   }
-  return { op: 'results', heap: heap as number | null, results, problems };
+  return heap as number | null;
 }
 
 function badOptions(options: unknown): string | undefined {
