@@ -28,7 +28,9 @@ import {
   encodeReady,
   encodeWithdraw,
   type InitConfig,
+  isResultFrame,
   ResultBatch,
+  readResults,
   TaskBatch,
   type ToParent,
 } from '../../src/worker/protocol.js';
@@ -123,6 +125,37 @@ describe('codec: child → parent round trips', () => {
     check(whole, [1, 2, 3, 4, 5]);
     for (const [id, frame] of batch.split(null)) check(fromWorker(wire(frame)), [id]);
     check(fromWorker(wire(encodeFailure(3, new MethodNotFoundError('nope')))), [3]);
+  });
+
+  it('readResults (the pool\'s hot path) hands each answer on in order, malformed ones also as problems; a frame naming no call hands on nothing', () => {
+    const batch = new ResultBatch();
+    batch.returned(1, 'one');
+    batch.threw(2, new RangeError('two'));
+    const frame = wire(batch.frame(99));
+    frame.push(3, 7, 'bogus status');
+    assert.ok(isResultFrame(frame) && !isResultFrame(wire(encodeReady())) && !isResultFrame('RESULT'));
+    const seen: [number, boolean, unknown][] = [];
+    const problems: SerializationError[] = [];
+    const heap = readResults(frame, WORKER, { answer: (id, ok, value) => seen.push([id, ok, value]), problem: (e) => problems.push(e) });
+    assert.equal(heap, 99);
+    assert.deepEqual(
+      seen.map(([id, ok]) => [id, ok]),
+      [
+        [1, true],
+        [2, false],
+        [3, false],
+      ],
+    );
+    assert.equal(seen[0][2], 'one');
+    assert.ok(seen[1][2] instanceof RangeError);
+    assert.equal(problems.length, 1);
+    assert.equal(seen[2][2], problems[0], 'the malformed answer fails its call with the problem it reports');
+    assert.match(problems[0].message, /Worker 7 \(pid 42\) sent a malformed RESULT frame: the answer to call 3/);
+    const nobody = wire(batch.frame(null));
+    nobody.push('not an id', 1, 'x');
+    const handed: unknown[] = [];
+    assert.throws(() => readResults(nobody, WORKER, { answer: (id) => handed.push(id), problem: () => {} }), SerializationError);
+    assert.deepEqual(handed, [], 'checked before any answer is handed on');
   });
 
   it('the runtime may only vouch for its own classes: a "failed" error named TimeoutError is still a plain Error', () => {
