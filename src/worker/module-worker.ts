@@ -89,6 +89,9 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
   #markExited!: () => void;
   /** Where readResults hands each answer; malformed answers' problems are reported after the frame. */
   readonly #sink: ResultSink = {
+    heap: (bytes) => {
+      if (bytes !== null) this.heapUsed = bytes;
+    },
     answer: (id, ok, value) => this.#settle(id, ok, value),
     problem: (error) => (this.#problems ??= []).push(error),
   };
@@ -331,13 +334,11 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
 
   /** A RESULT frame, read straight into the calls it answers (no record per answer). */
   #receiveResults(frame: unknown[]): void {
-    let heap: number | null;
     try {
-      heap = readResults(frame, this.#name(), this.#sink);
+      readResults(frame, this.#name(), this.#sink);
     } catch (error) {
       return this.#malformed(error as SerializationError);
     }
-    if (heap !== null) this.heapUsed = heap;
     const problems = this.#problems;
     if (problems) {
       this.#problems = undefined;

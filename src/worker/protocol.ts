@@ -343,7 +343,9 @@ export function decodeToParent(frame: unknown, worker: string): ToParent {
 function decodeResults(frame: unknown[], worker: string): ToParent {
   const results: ResultRecord[] = [];
   const problems: SerializationError[] = [];
-  const heap = readResults(frame, worker, {
+  let heap: number | null = null;
+  readResults(frame, worker, {
+    heap: (bytes) => (heap = bytes),
     answer: (id, ok, value) => results.push(ok ? { id, ok, payload: value } : { id, ok, error: value as Error }),
     problem: (error) => problems.push(error),
   });
@@ -352,6 +354,8 @@ function decodeResults(frame: unknown[], worker: string): ToParent {
 
 /** Where readResults hands the answers of a RESULT frame, one by one. */
 export interface ResultSink {
+  /** The worker's heap use sent with the frame (or null), handed on before the answers (a recycling rule reads it as each answer lands). */
+  heap(bytes: number | null): void;
   /** Call `id` answered: `ok` with its encoded value, else with its Error (a malformed answer's problem included). */
   answer(id: number, ok: boolean, value: unknown): void;
   /** An answer that named its call but was malformed (it was also answered, with this error). */
@@ -365,16 +369,17 @@ export function isResultFrame(frame: unknown): frame is unknown[] {
 
 /**
  * The answers of a RESULT frame, checked as decodeToParent checks them, handed to `sink` without a
- * record per answer (the pool's hot path); returns the frame's heap field. Throws a
- * SerializationError, before any answer is handed on, when the frame cannot be used.
+ * record per answer (the pool's hot path), after the frame's heap field. Throws a
+ * SerializationError, before anything is handed on, when the frame cannot be used.
  */
-export function readResults(frame: unknown[], worker: string, sink: ResultSink): number | null {
+export function readResults(frame: unknown[], worker: string, sink: ResultSink): void {
   const heap = frame[1];
   if (heap !== null && !(typeof heap === 'number' && heap >= 0)) throw malformed('RESULT', worker, `heap ${describe(heap)}`);
   if ((frame.length - RESULT_HEADER) % RESULT_GROUP !== 0)
     throw malformed('RESULT', worker, `${frame.length - RESULT_HEADER} fields are not groups of ${RESULT_GROUP}`);
   // ids first: an answer that names no call cannot be attributed, so the whole frame is refused
   for (let i = RESULT_HEADER; i < frame.length; i += RESULT_GROUP) if (!isId(frame[i])) throw malformed('RESULT', worker, `call id ${describe(frame[i])}`);
+  sink.heap(heap as number | null);
   for (let i = RESULT_HEADER; i < frame.length; i += RESULT_GROUP) {
     const id = frame[i] as number;
     const status = frame[i + 1];
@@ -388,7 +393,6 @@ export function readResults(frame: unknown[], worker: string, sink: ResultSink):
       sink.problem(problem);
     }
   }
-  return heap as number | null;
 }
 
 function badOptions(options: unknown): string | undefined {

@@ -127,7 +127,7 @@ describe('codec: child → parent round trips', () => {
     check(fromWorker(wire(encodeFailure(3, new MethodNotFoundError('nope')))), [3]);
   });
 
-  it('readResults (the pool\'s hot path) hands each answer on in order, malformed ones also as problems; a frame naming no call hands on nothing', () => {
+  it("readResults (the pool's hot path) hands each answer on in order, malformed ones also as problems; a frame naming no call hands on nothing", () => {
     const batch = new ResultBatch();
     batch.returned(1, 'one');
     batch.threw(2, new RangeError('two'));
@@ -136,8 +136,16 @@ describe('codec: child → parent round trips', () => {
     assert.ok(isResultFrame(frame) && !isResultFrame(wire(encodeReady())) && !isResultFrame('RESULT'));
     const seen: [number, boolean, unknown][] = [];
     const problems: SerializationError[] = [];
-    const heap = readResults(frame, WORKER, { answer: (id, ok, value) => seen.push([id, ok, value]), problem: (e) => problems.push(e) });
-    assert.equal(heap, 99);
+    const order: string[] = [];
+    readResults(frame, WORKER, {
+      heap: (bytes) => order.push(`heap ${bytes}`),
+      answer: (id, ok, value) => {
+        order.push(`answer ${id}`);
+        seen.push([id, ok, value]);
+      },
+      problem: (e) => problems.push(e),
+    });
+    assert.deepEqual(order, ['heap 99', 'answer 1', 'answer 2', 'answer 3'], 'the heap first: a recycling rule reads it as each answer lands');
     assert.deepEqual(
       seen.map(([id, ok]) => [id, ok]),
       [
@@ -154,7 +162,10 @@ describe('codec: child → parent round trips', () => {
     const nobody = wire(batch.frame(null));
     nobody.push('not an id', 1, 'x');
     const handed: unknown[] = [];
-    assert.throws(() => readResults(nobody, WORKER, { answer: (id) => handed.push(id), problem: () => {} }), SerializationError);
+    assert.throws(
+      () => readResults(nobody, WORKER, { heap: (bytes) => handed.push(bytes), answer: (id) => handed.push(id), problem: () => {} }),
+      SerializationError,
+    );
     assert.deepEqual(handed, [], 'checked before any answer is handed on');
   });
 
