@@ -55,8 +55,11 @@ type Stop = 'cancelled' | 'lost' | 'handed-back';
 interface Running {
   readonly job: Job;
   readonly token: string;
+  /** Aborting it cancels the job's pool call (its task's signal fires in the worker). */
   readonly local: AbortController;
   stop: Stop | undefined;
+  /** #process is over: its controller may already serve another job, so it must not be aborted. */
+  done: boolean;
 }
 
 /** How long a cancel for a job this consumer does not run is remembered (it may start here soon). */
@@ -72,6 +75,14 @@ export class QueueServer {
   readonly #worker: Worker;
   readonly #cancels: CancelSubscriber;
   readonly #serializers = new Map<string, Promise<Serializer>>();
+  /** Serializers already loaded, by name: a job needs no await for them. */
+  readonly #loaded = new Map<string, Serializer>();
+  /**
+   * AbortControllers of finished jobs that were never aborted, for the next jobs (a job's pool
+   * call listens to its signal only until it settles): no controller, signal or listener is made
+   * per job. At most `concurrency` kept.
+   */
+  readonly #spare: AbortController[] = [];
   readonly #running = new Map<string, Running>();
   /** Cancels for jobs not (yet) running here, with when they arrived. */
   readonly #cancelled = new Map<string, number>();
@@ -113,7 +124,9 @@ export class QueueServer {
     this.concurrency = Math.max(1, Math.min(this.pool.capacity, 1_000_000));
     this.broken = new Promise((resolve) => (this.#onBroken = resolve));
     // A job is taken only when the pool has a free slot for it: a held job's lock keeps other machines from it.
-    this.#worker = new Worker(this.queueName, (job, token, signal) => this.#process(job, token, signal), {
+    // The processor takes no third parameter, so BullMQ makes no AbortController per job (its
+    // signal fires only on worker.cancelJob, which this class never calls: it aborts its own).
+    this.#worker = new Worker(this.queueName, (job, token) => this.#process(job, token), {
       connection,
       ...prefix,
       autorun: false,
@@ -214,21 +227,17 @@ export class QueueServer {
     void this.#worker.close().catch(() => {});
   }
 
-  async #process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-    const running: Running = { job, token: token ?? '', local: new AbortController(), stop: undefined };
+  async #process(job: Job, token: string | undefined): Promise<unknown> {
+    const running: Running = { job, token: token ?? '', local: this.#spare.pop() ?? new AbortController(), stop: undefined, done: false };
     const id = job.id ?? '';
     this.#running.set(id, running);
-    const onSignal = () => running.local.abort(signal?.reason);
-    signal?.addEventListener('abort', onSignal, { once: true });
     try {
       if (this.#brokenWith || this.#closing) {
         // taken while stopping: give it straight back
         await this.#handBack(running);
         throw new WaitingError();
       }
-      const cancelledAt = this.#cancelled.get(id);
-      if (cancelledAt !== undefined) {
-        this.#cancelled.delete(id);
+      if (this.#cancelled.size > 0 && this.#cancelled.delete(id)) {
         running.stop = 'cancelled';
         throw new UnrecoverableError(failureText(toWire(new TaskAbortedError('cancelled by its producer'))));
       }
@@ -237,15 +246,14 @@ export class QueueServer {
       let serializer: Serializer;
       try {
         call = readCall(job.data);
-        serializer = await this.#serializer(call.c);
+        serializer = this.#loaded.get(call.c) ?? (await this.#serializer(call.c));
         const decoded = decodePayload(serializer, call.a, 'argument list');
         if (!Array.isArray(decoded)) throw new SerializationError('The argument list is not an array');
         args = decoded;
       } catch (error) {
         throw new UnrecoverableError(failureText(toWire(error)));
       }
-      const method = call.m ?? this.#method;
-      const options = { method, signal: running.local.signal };
+      const options = { method: call.m ?? this.#method, signal: running.local.signal };
       let value: unknown;
       try {
         value = await (call.s === 1 ? this.pool.addTask(args[0], options) : this.pool.runWith(options, ...args));
@@ -269,9 +277,16 @@ export class QueueServer {
         throw new UnrecoverableError(failureText(toWire(error)));
       }
     } finally {
-      signal?.removeEventListener('abort', onSignal);
+      running.done = true;
       this.#running.delete(id);
+      // the pool call has settled (or never started): nothing listens to the signal any more
+      if (!running.local.signal.aborted && this.#spare.length < this.concurrency) this.#spare.push(running.local);
     }
+  }
+
+  /** Aborts a running job's pool call (its task's signal fires), unless its #process is already over. */
+  #abort(running: Running, reason: Error): void {
+    if (!running.done) running.local.abort(reason);
   }
 
   #serializer(name: string): Promise<Serializer> {
@@ -282,7 +297,10 @@ export class QueueServer {
       serializer = loadSerializer(name);
       this.#serializers.set(name, serializer);
     }
-    return serializer;
+    return serializer.then((loaded) => {
+      this.#loaded.set(name, loaded);
+      return loaded;
+    });
   }
 
   /** A producer gave up on a job (abort or timeout): abort its task if it runs here, else remember it for a while. */
@@ -292,7 +310,7 @@ export class QueueServer {
       if (running.stop) return;
       running.stop = 'cancelled';
       debug('job %s cancelled by its producer', jobId);
-      running.local.abort(new TaskAbortedError('cancelled by its producer'));
+      this.#abort(running, new TaskAbortedError('cancelled by its producer'));
       return;
     }
     const now = Date.now();
@@ -310,7 +328,7 @@ export class QueueServer {
       if (!running || running.stop) continue;
       debug('job %s lost its lock: aborting its task', id);
       running.stop = 'lost';
-      running.local.abort(new TaskAbortedError('the job lost its lock'));
+      this.#abort(running, new TaskAbortedError('the job lost its lock'));
     }
   }
 
@@ -328,7 +346,7 @@ export class QueueServer {
     } catch (error) {
       debug('job %s could not be handed back (its lock expires instead): %s', running.job.id, (error as Error)?.message);
     }
-    running.local.abort(new TaskAbortedError('the consumer is stopping; the job was handed back'));
+    this.#abort(running, new TaskAbortedError('the consumer is stopping; the job was handed back'));
   }
 }
 
