@@ -70,7 +70,8 @@ export function workerProgram(io: QueueWorkerIo, done: (code: number) => void): 
 
 /**
  * Runs `workforce worker` with `argv` (the flags only, without node and the script) and resolves
- * to its exit code: 0 after a clean drain, 2 on bad usage, 3 when the module cannot load.
+ * to its exit code: 0 after a clean drain, 1 when Redis did not answer while stopping (its
+ * connections were closed by force), 2 on bad usage, 3 when the module cannot load.
  */
 export async function workerCommand(argv: string[], io: QueueWorkerIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code = 0;

@@ -25,9 +25,16 @@ export function openRedis(connection: ConnectionOptions): Redis {
   return redis;
 }
 
-/** Disconnects `redis` and resolves once its socket is closed (1 s at most: a connection that never opened has none). */
+/**
+ * Disconnects `redis` and resolves once its socket is closed (1 s at most: a connection that never
+ * opened has none). One waiting to reconnect (its server gone) has no socket either: it is closed at once.
+ */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
+  if (redis.status === 'reconnecting') {
+    redis.disconnect();
+    return;
+  }
   let timer: NodeJS.Timeout | undefined;
   const ended = new Promise<void>((resolve) => {
     redis.once('end', resolve);

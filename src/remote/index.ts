@@ -8,4 +8,4 @@ export type { RedisConnection } from './connection.js';
 export { DEFAULT_MAX_PAYLOAD_BYTES, type RemoteSerializerSpec } from './payload.js';
 export { type QueueWorkerIo, type QueueWorkerOptions, runQueueWorker } from './queue-worker.js';
 export { createRemotePool, RemotePool, type RemotePoolOptions, type RemoteTaskOptions } from './remote-pool.js';
-export { QueueServer, type QueueServerCloseOptions, type ServeQueueOptions, serveQueue } from './serve-queue.js';
+export { QueueServer, type QueueServerCloseOptions, type QueueServerCloseResult, type ServeQueueOptions, serveQueue } from './serve-queue.js';

@@ -10,6 +10,12 @@ import { type QueueServer, type ServeQueueOptions, serveQueue } from './serve-qu
 export const EXIT_OK = 0;
 export const EXIT_MODULE = 3;
 export const EXIT_USAGE = 2;
+/**
+ * A stop that was not a clean drain: Redis did not answer, so its connections were closed by
+ * force; the results or hand-backs of the jobs it held may not be recorded (they run again
+ * elsewhere once their locks expire). Also any other unexpected failure.
+ */
+export const EXIT_FAILURE = 1;
 
 /** Options of the `workforce worker` consumer: serveQueue's, plus how long a signal lets running jobs finish. */
 export interface QueueWorkerOptions extends ServeQueueOptions {
@@ -36,7 +42,9 @@ export interface QueueWorkerIo {
 /**
  * Serves the queue: prints one `ready` line once the pool is warm, drains on SIGTERM or SIGINT
  * (a second signal hands running jobs back at once) and resolves to the exit code: 0 after a
- * clean drain, 3 when the module cannot load (its jobs are handed back, none failed).
+ * clean drain, 3 when the module cannot load (its jobs are handed back, none failed), 1 when
+ * Redis did not answer while stopping (the drain is bounded by `drainTimeout`, then the
+ * connections are closed by force: the process still ends).
  */
 export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorkerIo): Promise<number> {
   const { drainTimeout = 30_000, ...serve } = options;
@@ -47,7 +55,7 @@ export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorke
   } catch (error) {
     io.stderr.write(`workforce worker: ${(error as Error)?.message ?? String(error)}\n`);
     if (error instanceof ModuleLoadError) return EXIT_MODULE;
-    return error instanceof InvalidOptionError ? EXIT_USAGE : 1;
+    return error instanceof InvalidOptionError ? EXIT_USAGE : EXIT_FAILURE;
   }
   let stop!: (why: 'signal' | ModuleLoadError) => void;
   const stopped = new Promise<'signal' | ModuleLoadError>((resolve) => (stop = resolve));
@@ -70,8 +78,12 @@ export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorke
       await server.close({ drainTimeout: 0 });
       return EXIT_MODULE;
     }
-    await server.close({ drainTimeout: signalled > 1 ? 0 : drainTimeout });
-    return EXIT_OK;
+    const { forced } = await server.close({ drainTimeout: signalled > 1 ? 0 : drainTimeout });
+    if (!forced) return EXIT_OK;
+    io.stderr.write(
+      'workforce worker: Redis did not answer, connections closed by force; jobs that ran here may not be recorded (they return to the queue when their locks expire)\n',
+    );
+    return EXIT_FAILURE;
   } finally {
     signals.off('SIGTERM', onSignal);
     signals.off('SIGINT', onSignal);

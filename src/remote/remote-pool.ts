@@ -353,14 +353,15 @@ export class RemotePool implements Runner {
     );
   }
 
-  async #failed(jobId: string, failedReason: unknown): Promise<void> {
+  /** A failed job: `attemptsStarted` when the caller read it already (the poll), else it is read if needed. */
+  async #failed(jobId: string, failedReason: unknown, attemptsStarted?: number): Promise<void> {
     if (!this.#pending.has(jobId)) return;
     const wire = parseFailure(failedReason);
     if (wire) return this.#settle(jobId, false, fromWire(wire));
     if (failedReason === STALLED_LIMIT) {
       // the consumers that took it kept dying (or were cut off) past maxStalledCount
-      const job = await this.#queue.getJob(jobId).catch(() => undefined);
-      const attempts = Math.max(1, job?.attemptsStarted ?? 1);
+      const started = attemptsStarted ?? (await this.#queue.getJob(jobId).catch(() => undefined))?.attemptsStarted;
+      const attempts = Math.max(1, started ?? 1);
       const lost = new WorkerCrashError(`The consumer running job ${jobId} was lost (consumer lost) ${attempts} times`);
       return this.#settle(jobId, false, new CallMaxRetryError(lost, attempts));
     }
@@ -390,7 +391,10 @@ export class RemotePool implements Runner {
     return true;
   }
 
-  /** Reads the state of calls added more than pollInterval ago (at most 500 a round): a finished or gone job settles them. */
+  /**
+   * Reads the state of calls added more than pollInterval ago (at most POLL_BATCH a round), all
+   * in one round trip: a finished or gone job settles them.
+   */
   async #poll(): Promise<void> {
     if (this.#polling || this.#pending.size === 0) return;
     this.#polling = true;
@@ -399,23 +403,62 @@ export class RemotePool implements Runner {
       const ids: string[] = [];
       for (const [id, calls] of this.#pending) {
         if (calls.some((c) => c.addedAt > 0 && c.addedAt <= before)) ids.push(id);
-        if (ids.length >= 500) break;
+        if (ids.length >= POLL_BATCH) break;
       }
-      for (const id of ids) {
-        const state = await this.#queue.getJobState(id);
-        if (state === 'unknown') this.#settle(id, false, new JobRemovedError(id, this.queueName));
-        else if (state === 'completed' || state === 'failed') {
-          const job = await this.#queue.getJob(id);
-          if (!job) this.#settle(id, false, new JobRemovedError(id, this.queueName));
-          else if (state === 'completed') this.#completed(id, job.returnvalue);
-          else await this.#failed(id, job.failedReason);
-        }
+      if (ids.length === 0) return;
+      for (const state of await this.#states(ids)) {
+        if (state.kind === 'gone') this.#settle(state.id, false, new JobRemovedError(state.id, this.queueName));
+        else if (state.kind === 'completed') this.#completed(state.id, state.returnvalue);
+        else if (state.kind === 'failed') await this.#failed(state.id, state.failedReason, state.attemptsStarted);
       }
     } catch (error) {
       debug('state poll failed: %s', (error as Error)?.message);
     } finally {
       this.#polling = false;
     }
+  }
+
+  /**
+   * The states of jobs `ids`, read in one MULTI (one round trip, one consistent view): each job's
+   * hash fields and whether it is in the completed set. No hash: the job was removed.
+   */
+  async #states(ids: string[]): Promise<JobState[]> {
+    const client = await this.#queue.backend.client;
+    const multi = client.multi();
+    for (const id of ids) {
+      multi.runCommand('hmget', [this.#queue.toKey(id), 'timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'attemptsStarted']);
+      multi.runCommand('zscore', [this.#queue.keys.completed, id]);
+    }
+    const replies = (await multi.exec()) ?? [];
+    return ids.map((id, i): JobState => {
+      const [fieldsError, fields] = replies[2 * i] ?? [];
+      const [scoreError, score] = replies[2 * i + 1] ?? [];
+      if (fieldsError || scoreError) throw fieldsError ?? scoreError;
+      const [timestamp, finishedOn, returnvalue, failedReason, attemptsStarted] = fields as (string | null)[];
+      if (timestamp === null) return { id, kind: 'gone' };
+      if (finishedOn === null) return { id, kind: 'pending' };
+      if (score !== null) return { id, kind: 'completed', returnvalue: parseStored(returnvalue) };
+      return { id, kind: 'failed', failedReason: failedReason ?? undefined, attemptsStarted: Number(attemptsStarted ?? 0) };
+    });
+  }
+}
+
+/** Most calls one state poll reads (in one round trip). */
+const POLL_BATCH = 500;
+
+/** What the state poll learnt of one job. */
+type JobState =
+  | { id: string; kind: 'gone' | 'pending' }
+  | { id: string; kind: 'completed'; returnvalue: unknown }
+  | { id: string; kind: 'failed'; failedReason: string | undefined; attemptsStarted: number };
+
+/** BullMQ stores a job's return value as JSON; what is not JSON is taken as it is (decodePayload then refuses it). */
+function parseStored(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

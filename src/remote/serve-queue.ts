@@ -13,6 +13,7 @@ import { createPool, ModulePool, type PoolOptions } from '../pool/module-pool.js
 import { loadSerializer } from '../serializer/resolve.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, timerDelay } from '../util/validate.js';
+import { within } from '../util/within.js';
 import { CancelSubscriber, cancelChannel } from './cancel-channel.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
 import { readCall } from './job-data.js';
@@ -49,15 +50,38 @@ export interface QueueServerCloseOptions {
   drainTimeout?: number;
 }
 
+/** How a queue server's `close()` went. */
+export interface QueueServerCloseResult {
+  /**
+   * True when Redis did not answer while closing, so its connections were closed by force: the
+   * results of jobs that finished during the drain, and hand-backs, may not have been recorded
+   * (those jobs return to the queue once their locks expire, and run again elsewhere).
+   */
+  forced: boolean;
+}
+
 /** Why a running job stopped before its result: each leaves the job to someone else, or fails it without retry. */
 type Stop = 'cancelled' | 'lost' | 'handed-back';
 
 interface Running {
   readonly job: Job;
   readonly token: string;
+  /** Aborting it cancels the job's pool call (its task's signal fires in the worker). */
   readonly local: AbortController;
   stop: Stop | undefined;
+  /** #process is over: its controller may already serve another job, so it must not be aborted. */
+  done: boolean;
 }
+
+/**
+ * ms Redis gets, once no job runs here, to take the last results and hand-backs and close; past
+ * it the connections are closed by force (a consumer whose Redis has gone still stops). Also the
+ * most a hand-back waits for Redis before its local task is ended anyway.
+ */
+const CLOSE_GRACE_MS = 2000;
+
+/** ms given to connections closed by force to say so. */
+const FORCED_CLOSE_MS = 300;
 
 /** How long a cancel for a job this consumer does not run is remembered (it may start here soon). */
 const CANCEL_MEMORY_MS = 10 * 60_000;
@@ -72,11 +96,25 @@ export class QueueServer {
   readonly #worker: Worker;
   readonly #cancels: CancelSubscriber;
   readonly #serializers = new Map<string, Promise<Serializer>>();
+  /** Serializers already loaded, by name: a job needs no await for them. */
+  readonly #loaded = new Map<string, Serializer>();
+  /**
+   * AbortControllers of finished jobs that were never aborted, for the next jobs (a job's pool
+   * call listens to its signal only until it settles): no controller, signal or listener is made
+   * per job. At most `concurrency` kept.
+   */
+  readonly #spare: AbortController[] = [];
   readonly #running = new Map<string, Running>();
   /** Cancels for jobs not (yet) running here, with when they arrived. */
   readonly #cancelled = new Map<string, number>();
   readonly #method: string | undefined;
-  #closing: Promise<void> | undefined;
+  #closing: Promise<QueueServerCloseResult> | undefined;
+  /** When close()'s drain ends (running jobs are handed back then), and its timer. */
+  #drainUntil = Number.POSITIVE_INFINITY;
+  #drainTimer: NodeJS.Timeout | undefined;
+  #drained = false;
+  /** Resolved (and emptied) each time the last running job leaves #running. */
+  #onIdle: (() => void)[] = [];
   #stopWatching: (() => void) | undefined;
   #brokenWith: ModuleLoadError | undefined;
   #onBroken!: (error: ModuleLoadError) => void;
@@ -113,7 +151,9 @@ export class QueueServer {
     this.concurrency = Math.max(1, Math.min(this.pool.capacity, 1_000_000));
     this.broken = new Promise((resolve) => (this.#onBroken = resolve));
     // A job is taken only when the pool has a free slot for it: a held job's lock keeps other machines from it.
-    this.#worker = new Worker(this.queueName, (job, token, signal) => this.#process(job, token, signal), {
+    // The processor takes no third parameter, so BullMQ makes no AbortController per job (its
+    // signal fires only on worker.cancelJob, which this class never calls: it aborts its own).
+    this.#worker = new Worker(this.queueName, (job, token) => this.#process(job, token), {
       connection,
       ...prefix,
       autorun: false,
@@ -146,21 +186,57 @@ export class QueueServer {
   /**
    * Stops taking jobs and lets running ones finish; past `drainTimeout` hands them back to the
    * queue (another consumer runs them; their local tasks are aborted). Then closes the pool (if
-   * serveQueue made it) and every Redis connection.
+   * serveQueue made it) and every Redis connection. A Redis that does not answer does not hold
+   * it: once no job runs here it gets 2 s, then its connections are closed by force (`forced`).
    */
-  close(options: QueueServerCloseOptions | null = {}): Promise<void> {
+  close(options: QueueServerCloseOptions | null = {}): Promise<QueueServerCloseResult> {
     const drainTimeout = timerDelay('drainTimeout', options?.drainTimeout ?? Number.POSITIVE_INFINITY, 0);
-    this.#closing ??= (async () => {
-      debug('closing (drain %d ms, %d running)', drainTimeout, this.#running.size);
-      this.#stopWatching?.();
-      const closed = this.#worker.close();
-      const timer = setTimeout(() => void this.#handBackAll(), drainTimeout);
-      await closed.catch((error) => debug('worker close: %s', error?.message));
-      clearTimeout(timer);
-      await this.#cancels.close();
-      if (this.#ownsPool) await this.pool.close();
-    })();
+    // a second close() with an earlier deadline (a second SIGTERM) brings the hand-back forward
+    const until = Date.now() + drainTimeout;
+    if (!this.#drained && until < this.#drainUntil) {
+      this.#drainUntil = until;
+      clearTimeout(this.#drainTimer);
+      this.#drainTimer = setTimeout(() => void this.#handBackAll(), drainTimeout);
+    }
+    this.#closing ??= this.#close();
     return this.#closing;
+  }
+
+  async #close(): Promise<QueueServerCloseResult> {
+    debug('closing (%d running)', this.#running.size);
+    this.#stopWatching?.();
+    let workerClosed = false;
+    const closed = this.#worker
+      .close()
+      .catch((error) => debug('worker close: %s', error?.message))
+      .then(() => {
+        workerClosed = true;
+      });
+    // the drain: until no job runs here (each finished, or was handed back at the deadline)
+    await Promise.race([closed, this.#idle()]);
+    this.#drained = true;
+    clearTimeout(this.#drainTimer);
+    // what is left is Redis's: the last results and hand-backs, then closing the connections
+    let forced = false;
+    if (!workerClosed && !(await within(closed, CLOSE_GRACE_MS))) {
+      forced = true;
+      debug('Redis does not answer: closing its connections by force');
+      // (a connection that was waiting to reconnect closes without an event: no long wait for one)
+      await within(this.#worker.disconnect(), FORCED_CLOSE_MS);
+      // the worker's close is stuck on Redis, so it would never stop renewing locks: a timer that
+      // re-arms for ever (its fetch loop ends by itself, at its next wait's deadline)
+      await within(Promise.resolve((this.#worker as unknown as { lockManager?: { close?: () => unknown } }).lockManager?.close?.()), FORCED_CLOSE_MS);
+      await within(closed, FORCED_CLOSE_MS);
+    }
+    await this.#cancels.close();
+    if (this.#ownsPool) await this.pool.close();
+    return { forced };
+  }
+
+  /** Resolves once no job runs here. */
+  #idle(): Promise<void> {
+    if (this.#running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#onIdle.push(resolve));
   }
 
   /** Resolves once the pool's workers are all online; a module that cannot load marks the consumer broken. */
@@ -214,21 +290,17 @@ export class QueueServer {
     void this.#worker.close().catch(() => {});
   }
 
-  async #process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-    const running: Running = { job, token: token ?? '', local: new AbortController(), stop: undefined };
+  async #process(job: Job, token: string | undefined): Promise<unknown> {
+    const running: Running = { job, token: token ?? '', local: this.#spare.pop() ?? new AbortController(), stop: undefined, done: false };
     const id = job.id ?? '';
     this.#running.set(id, running);
-    const onSignal = () => running.local.abort(signal?.reason);
-    signal?.addEventListener('abort', onSignal, { once: true });
     try {
       if (this.#brokenWith || this.#closing) {
         // taken while stopping: give it straight back
         await this.#handBack(running);
         throw new WaitingError();
       }
-      const cancelledAt = this.#cancelled.get(id);
-      if (cancelledAt !== undefined) {
-        this.#cancelled.delete(id);
+      if (this.#cancelled.size > 0 && this.#cancelled.delete(id)) {
         running.stop = 'cancelled';
         throw new UnrecoverableError(failureText(toWire(new TaskAbortedError('cancelled by its producer'))));
       }
@@ -237,15 +309,14 @@ export class QueueServer {
       let serializer: Serializer;
       try {
         call = readCall(job.data);
-        serializer = await this.#serializer(call.c);
+        serializer = this.#loaded.get(call.c) ?? (await this.#serializer(call.c));
         const decoded = decodePayload(serializer, call.a, 'argument list');
         if (!Array.isArray(decoded)) throw new SerializationError('The argument list is not an array');
         args = decoded;
       } catch (error) {
         throw new UnrecoverableError(failureText(toWire(error)));
       }
-      const method = call.m ?? this.#method;
-      const options = { method, signal: running.local.signal };
+      const options = { method: call.m ?? this.#method, signal: running.local.signal };
       let value: unknown;
       try {
         value = await (call.s === 1 ? this.pool.addTask(args[0], options) : this.pool.runWith(options, ...args));
@@ -269,9 +340,17 @@ export class QueueServer {
         throw new UnrecoverableError(failureText(toWire(error)));
       }
     } finally {
-      signal?.removeEventListener('abort', onSignal);
+      running.done = true;
       this.#running.delete(id);
+      if (this.#running.size === 0 && this.#onIdle.length > 0) for (const resolve of this.#onIdle.splice(0)) resolve();
+      // the pool call has settled (or never started): nothing listens to the signal any more
+      if (!running.local.signal.aborted && this.#spare.length < this.concurrency) this.#spare.push(running.local);
     }
+  }
+
+  /** Aborts a running job's pool call (its task's signal fires), unless its #process is already over. */
+  #abort(running: Running, reason: Error): void {
+    if (!running.done) running.local.abort(reason);
   }
 
   #serializer(name: string): Promise<Serializer> {
@@ -282,7 +361,10 @@ export class QueueServer {
       serializer = loadSerializer(name);
       this.#serializers.set(name, serializer);
     }
-    return serializer;
+    return serializer.then((loaded) => {
+      this.#loaded.set(name, loaded);
+      return loaded;
+    });
   }
 
   /** A producer gave up on a job (abort or timeout): abort its task if it runs here, else remember it for a while. */
@@ -292,7 +374,7 @@ export class QueueServer {
       if (running.stop) return;
       running.stop = 'cancelled';
       debug('job %s cancelled by its producer', jobId);
-      running.local.abort(new TaskAbortedError('cancelled by its producer'));
+      this.#abort(running, new TaskAbortedError('cancelled by its producer'));
       return;
     }
     const now = Date.now();
@@ -310,7 +392,7 @@ export class QueueServer {
       if (!running || running.stop) continue;
       debug('job %s lost its lock: aborting its task', id);
       running.stop = 'lost';
-      running.local.abort(new TaskAbortedError('the job lost its lock'));
+      this.#abort(running, new TaskAbortedError('the job lost its lock'));
     }
   }
 
@@ -322,13 +404,13 @@ export class QueueServer {
   async #handBack(running: Running): Promise<void> {
     if (running.stop === 'handed-back' || running.stop === 'lost') return;
     running.stop = 'handed-back';
-    try {
-      await running.job.moveToWait(running.token);
-      debug('job %s handed back', running.job.id);
-    } catch (error) {
-      debug('job %s could not be handed back (its lock expires instead): %s', running.job.id, (error as Error)?.message);
-    }
-    running.local.abort(new TaskAbortedError('the consumer is stopping; the job was handed back'));
+    const moved = running.job.moveToWait(running.token).then(
+      () => debug('job %s handed back', running.job.id),
+      (error) => debug('job %s could not be handed back (its lock expires instead): %s', running.job.id, (error as Error)?.message),
+    );
+    // a Redis that does not answer does not keep the task running: its lock expires instead
+    if (!(await within(moved, CLOSE_GRACE_MS))) debug('job %s: no answer from Redis to its hand-back', running.job.id);
+    this.#abort(running, new TaskAbortedError('the consumer is stopping; the job was handed back'));
   }
 }
 

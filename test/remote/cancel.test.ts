@@ -93,6 +93,22 @@ describe('remote cancellation', { skip, timeout: 90_000 }, () => {
     assert.equal(log(file).match(/start r/g)?.length, 1);
   });
 
+  it('after a cancelled job, the next jobs on that consumer run to their end (their signal is not aborted)', async () => {
+    // the consumer runs one job at once and reuses a finished job's AbortController for the next
+    // one: a controller that was aborted must never serve again
+    const file = join(tempDir(), 'log');
+    const controller = new AbortController();
+    const cancelled = remote.addTask({ file, ms: 60_000, tag: 'c' }, { method: 'record', signal: controller.signal }).catch((e: unknown) => e);
+    await eventually(() => log(file).includes('start c'), 20_000);
+    controller.abort();
+    assert.ok((await cancelled) instanceof TaskAbortedError);
+    await eventually(() => log(file).includes('aborted c'), 20_000);
+    const pids = await Promise.all([1, 2, 3, 4].map((n) => remote.addTask({ file, ms: 50, tag: `n${n}` }, { method: 'record' })));
+    for (const pid of pids) assert.equal(typeof pid, 'number');
+    for (const n of [1, 2, 3, 4]) assert.match(log(file), new RegExp(`done n${n} `));
+    assert.equal(log(file).match(/aborted/g)?.length, 1, log(file));
+  });
+
   it("a producer timeout rejects TimeoutError at once and ends the consumer's task", async () => {
     const file = join(tempDir(), 'log');
     const timed = createRemotePool({ queue: 'cancel', connection: redis.url, timeout: 60_000 });

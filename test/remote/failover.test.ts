@@ -170,6 +170,24 @@ describe('remote failover', { skip, timeout: 120_000 }, () => {
     }
   });
 
+  it('a second SIGTERM hands the running job back at once (not at the end of the 30 s drain)', async () => {
+    const file = join(tempDir(), 'log');
+    await withTwo('second-signal', [], async (remote, a, b) => {
+      const call = remote.addTask<number>({ file, firstMs: 60_000, ms: 50, tag: 's' }, { method: 'record' });
+      await eventually(() => has(file, 'start'), 20_000);
+      const holder = lines(file)[0].pid;
+      const [stopping, other] = holder === a.pid ? [a, b] : [b, a];
+      stopping.child.kill('SIGTERM');
+      await eventually(() => stopping.stderr().includes('draining'), 10_000);
+      const secondAt = Date.now();
+      stopping.child.kill('SIGTERM');
+      assert.equal(await call, other.pid);
+      assert.ok(Date.now() - secondAt < 10_000, `answered ${Date.now() - secondAt} ms after the second signal`);
+      assert.equal(await stopping.exited, 0, stopping.stderr());
+      assert.ok(has(file, 'aborted', stopping.pid), 'its local task was aborted');
+    });
+  });
+
   it('a drain past its deadline hands the running job back: it finishes on another consumer', async () => {
     const file = join(tempDir(), 'log');
     await withTwo('handback', ['--drain-timeout', '200'], async (remote, a, b) => {
