@@ -5,8 +5,8 @@
 // messages, aborts, close. Each case would stall (a slice of 20 ms per step, or for ever) if the
 // worker blocked where it must not.
 import assert from 'node:assert/strict';
-import { MessageChannel } from 'node:worker_threads';
 import { after, describe, it } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
 import { createPool, type ModulePool, TaskAbortedError } from 'workforcejs';
 import { fixture, sleep } from '../helpers.js';
 

@@ -23,8 +23,8 @@ import {
   type StartPhase,
   type ToChild,
 } from '../protocol.js';
-import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
 import { IdleWait } from './idle-wait.js';
+import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
 import { wireOptions } from './nested-options.js';
 import { raise } from './own-errors.js';
 import { type RunningTask, taskContext } from './task-context.js';
