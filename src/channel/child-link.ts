@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import type { Link } from './link.js';
 import type { Transferable } from './transferable.js';
@@ -32,6 +32,7 @@ function portSide(port: NonNullable<typeof parentPort>): Link {
     onMessage: (listener) => {
       port.on('message', listener);
     },
+    take: () => receiveMessageOnPort(port),
     onExit: (listener) => {
       port.once('close', () => listener(null, null));
     },

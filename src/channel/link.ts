@@ -13,6 +13,8 @@ export interface Link {
   /** Throws synchronously when the message cannot be cloned or the link is closed. */
   send(message: unknown, transfer?: readonly Transferable[]): void;
   onMessage(listener: (message: unknown) => void): void;
+  /** A thread's side of its parent only: the next message, taken now instead of as a 'message' event (undefined: none waiting). */
+  take?(): { message: unknown } | undefined;
   /** The other side is gone. `cause` is the uncaught error that ended a thread, when known. */
   onExit(listener: (exitCode: number | null, signal: string | null, cause?: unknown) => void): void;
   /** Optional lifecycle signals, for pool events. */

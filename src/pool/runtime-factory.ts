@@ -54,6 +54,7 @@ export class RuntimeFactory {
       killTimeout: o.killTimeout,
       modulePath: o.modulePath,
       maxPendingMessages: o.maxPendingMessages,
+      idleWait: o.idleWait,
     });
   }
 }

@@ -7,6 +7,7 @@ import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
+import { IdleWake } from './idle-wake.js';
 import { MessageBudget } from './message-budget.js';
 import {
   type Call,
@@ -47,6 +48,8 @@ export interface ModuleWorkerOptions {
    * thread waits (see MessageBudget). Default 1024; Infinity: no bound.
    */
   maxPendingMessages?: number;
+  /** A thread waits for frames in Atomics.wait while idle, woken by the parent (see IdleWake). Default false. */
+  idleWait?: boolean;
 }
 
 /** Default of ModuleWorkerOptions.maxPendingMessages. */
@@ -74,6 +77,8 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
   #outbox: Frame[] = [];
   #batch: TaskBatch | undefined;
   #budget: MessageBudget | undefined;
+  /** Set when the thread waits for frames in Atomics.wait while idle: wakes it after each frame. */
+  #wake: IdleWake | undefined;
   #transfers: Map<number, readonly Transferable[]> | undefined;
   /** Calls may be sent beyond the pool's concurrency: the worker queues them (pipelining). */
   readonly pipelined = true;
@@ -366,12 +371,20 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     return `Worker ${this.id}${this.pid ? ` (pid ${this.pid})` : ''}`;
   }
 
-  /** The INIT configuration: the pool's, plus a thread's message budget. */
+  /** The INIT configuration: the pool's, plus a thread's message budget and idle wake-up words. */
   #initConfig(link: Link): InitConfig {
-    const share = link.kind === 'thread' ? MessageBudget.share(this.options.maxPendingMessages ?? DEFAULT_MAX_PENDING_MESSAGES) : undefined;
-    if (!share) return this.options.init;
-    this.#budget = new MessageBudget(share);
-    return { ...this.options.init, messageBudget: share };
+    if (link.kind !== 'thread') return this.options.init;
+    const config = { ...this.options.init };
+    const share = MessageBudget.share(this.options.maxPendingMessages ?? DEFAULT_MAX_PENDING_MESSAGES);
+    if (share) {
+      this.#budget = new MessageBudget(share);
+      config.messageBudget = share;
+    }
+    if (this.options.idleWait) {
+      config.idleWake = IdleWake.share();
+      this.#wake = new IdleWake(config.idleWake);
+    }
+    return config;
   }
 
   /** Call `id` answered: `ok` with its encoded result, else with its error. */
@@ -410,6 +423,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
 
   #send(message: Frame, transfer?: readonly Transferable[]): void {
     this.#link!.send(message, transfer);
+    this.#wake?.wake();
   }
 
   #trySend(message: Frame): boolean {

@@ -89,6 +89,8 @@ export interface InitConfig {
   concurrency: number;
   /** A thread's message budget for postMessageToPool (see MessageBudget), shared with the parent. */
   messageBudget?: { counter: SharedArrayBuffer; limit: number };
+  /** A thread's idle wake-up words (see IdleWake), shared with the parent: present when the pool's `idleWait` is on. */
+  idleWake?: { counter: SharedArrayBuffer };
 }
 
 /** A call on a module worker: `method` undefined = the default export; `single` = addTask form fn(arg, ctx). */

@@ -23,6 +23,7 @@ const TINY: Record<string, object> = {
   'noop-threads': { tasks: 200, warmup: 20 },
   'noop-processes': { tasks: 200, warmup: 20 },
   'idle-latency': { samples: 50, warmup: 5 },
+  'idle-latency-processes': { samples: 50, warmup: 5 },
   payload: { roundTrips: 20, warmup: 2, inFlight: 2, bytes: 1 << 20 },
   'idle-rss': { settleMs: 10 },
   'cpu-speedup': { tasks: 4, ms: 5 },

@@ -113,6 +113,7 @@ describe('resolvePoolOptions', () => {
     refuses(() => resolvePoolOptions({ module: MODULE, concurrency: 0 }), 'concurrency');
     refuses(() => resolvePoolOptions({ module: MODULE, maxHeapBeforeRecycle: 0 }), 'maxHeapBeforeRecycle');
     refuses(() => resolvePoolOptions({ module: MODULE, maxPendingMessages: 0 }), 'maxPendingMessages');
+    for (const idleWait of ['yes', 1, 0]) refuses(() => resolvePoolOptions({ module: MODULE, idleWait } as never), 'idleWait');
     refuses(() => resolvePoolOptions({ module: MODULE, workerData: () => 1 }), 'workerData');
   });
 
@@ -125,6 +126,7 @@ describe('resolvePoolOptions', () => {
     assert.equal(r.killTimeout, 500);
     assert.equal(r.concurrency, 1);
     assert.equal(r.maxHeapBeforeRecycle, undefined);
+    assert.equal(r.idleWait, false);
   });
 
   it('hands the engine engine options only: numberOfWorkers sizes it, startTimeout passes through for the engine to check', () => {

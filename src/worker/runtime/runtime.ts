@@ -8,6 +8,7 @@ import { loadSerializer } from '../../serializer/resolve.js';
 import type { Serializer } from '../../serializer/serializer.js';
 import { Tally } from '../../util/tally.js';
 import { installContext, runInContext, type WorkerContext } from '../context.js';
+import { IdleWake } from '../idle-wake.js';
 import { MessageBudget } from '../message-budget.js';
 import {
   decodeToChild,
@@ -22,6 +23,7 @@ import {
   type StartPhase,
   type ToChild,
 } from '../protocol.js';
+import { IdleWait } from './idle-wait.js';
 import { type Entry, loadModule, type ModuleNamespace, resolveEntry, resolveHook } from './module-loader.js';
 import { wireOptions } from './nested-options.js';
 import { raise } from './own-errors.js';
@@ -51,6 +53,8 @@ export class WorkerRuntime implements WorkerContext {
   readonly #runner = new TaskRunner(this);
   /** A thread's bound on postMessageToPool messages the pool has not handled (see MessageBudget). */
   #budget: MessageBudget | undefined;
+  /** A thread's wait for frames while idle (the pool's `idleWait`, see IdleWait). */
+  #idle: IdleWait | undefined;
   /** The task whose synchronous part is running (its start, until its first await). */
   #current: RunningTask | undefined;
   readonly #listeners = new Map<string, Set<(content: unknown, context: WorkerContext) => void>>();
@@ -220,6 +224,13 @@ export class WorkerRuntime implements WorkerContext {
     this.#config = config;
     this.#modulePath = fileURLToPath(config.module);
     if (config.messageBudget) this.#budget = new MessageBudget(config.messageBudget);
+    const take = this.link.take;
+    if (config.idleWake && take)
+      this.#idle = new IdleWait(new IdleWake(config.idleWake), {
+        idle: () => !this.#closing && this.#early === undefined && this.#nested.size === 0 && this.#runner.idle && this.link.alive,
+        take,
+        receive: (frame) => this.#receive(decodeToChild(frame)),
+      });
     installContext(this);
     try {
       this.#serializer = await loadSerializer(config.serializer);
@@ -243,6 +254,7 @@ export class WorkerRuntime implements WorkerContext {
     const early = this.#early ?? [];
     this.#early = undefined;
     for (const message of early) this.#receive(message);
+    this.#idle?.arm();
   }
 
   /** `own`: the runtime raised `error` itself (sent as workforce's class), else user code did. */
@@ -276,6 +288,8 @@ export class WorkerRuntime implements WorkerContext {
   /** Sends a RESULT frame; throws when it cannot be cloned. */
   sendFrame(frame: Frame): void {
     this.link.send(frame);
+    // results went out: once what else they leave behind is done, the worker may wait idle
+    this.#idle?.arm();
   }
 
   /** Heap in use, when the pool asked for it with each result batch (maxHeapBeforeRecycle). */

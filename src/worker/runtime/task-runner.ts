@@ -55,6 +55,11 @@ export class TaskRunner {
     return false;
   }
 
+  /** Nothing runs, waits here or waits to be sent. */
+  get idle(): boolean {
+    return this.#active === 0 && this.#head === this.#queue.length && this.#results === undefined;
+  }
+
   /** The one task running here that does not run in its own context, when exactly one does not. */
   onlyUntracked(): RunningTask | undefined {
     let found: RunningTask | undefined;
