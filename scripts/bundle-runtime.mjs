@@ -35,12 +35,15 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  define: { 'import.meta.url': '__runtimeUrl', 'import.meta.resolve': '__runtimeResolve' },
+  define: { 'import.meta': '__importMeta' },
   banner: {
     js: [
       "'use strict';",
-      "const __runtimeUrl = require('node:url').pathToFileURL(__filename).href;",
-      "const __runtimeResolve = (specifier) => require('node:url').pathToFileURL(require.resolve(specifier)).href;",
+      // getters: computing the URL at load would cost every child a URL parse it rarely needs
+      'const __importMeta = {',
+      "  get url() { return require('node:url').pathToFileURL(__filename).href; },",
+      "  resolve: (specifier) => require('node:url').pathToFileURL(require.resolve(specifier)).href,",
+      '};',
     ].join('\n'),
   },
   sourcemap: true,
