@@ -30,8 +30,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Runs bursts of no-op tasks until every one of the `workers` workers has answered (so each
  * has started and loaded its task module), whatever the library's start-up and routing policy.
+ * Resolves with the ids the workers answered (bench/workers/tasks.cjs: thread id, or pid).
  */
-export async function untilEveryWorkerAnswers(adapter: Adapter, workers: number, timeoutMs = 30_000): Promise<void> {
+export async function untilEveryWorkerAnswers(adapter: Adapter, workers: number, timeoutMs = 30_000): Promise<Set<unknown>> {
   const seen = new Set<unknown>();
   const deadline = Date.now() + timeoutMs;
   while (seen.size < workers) {
@@ -41,6 +42,7 @@ export async function untilEveryWorkerAnswers(adapter: Adapter, workers: number,
     if (seen.size < workers) await sleep(5);
   }
   if (seen.size > workers) throw new Error(`${seen.size} distinct workers answered, expected ${workers}`);
+  return seen;
 }
 
 /** Closes `adapter`, failing (instead of hanging the run) when that takes longer than `ms`. */
@@ -58,11 +60,15 @@ export async function closeWithin(adapter: Adapter, ms = 15_000): Promise<void> 
 
 /** Creates and starts a pool, then waits for all of its workers; closes it again if that fails. */
 export async function startPool(spec: AdapterSpec, workers: number): Promise<Adapter> {
+  return (await startPoolWithIds(spec, workers)).pool;
+}
+
+/** startPool, also giving the ids its workers answered (thread ids, or the pids of child processes). */
+export async function startPoolWithIds(spec: AdapterSpec, workers: number): Promise<{ pool: Adapter; ids: Set<unknown> }> {
   const adapter = spec.create();
   try {
     await adapter.start(workers);
-    await untilEveryWorkerAnswers(adapter, workers);
-    return adapter;
+    return { pool: adapter, ids: await untilEveryWorkerAnswers(adapter, workers) };
   } catch (error) {
     await closeWithin(adapter).catch(() => {});
     throw error;

@@ -10,7 +10,7 @@ import { workerFarmAdapter } from './worker-farm.js';
 import { workerpoolProcess, workerpoolThread } from './workerpool.js';
 import { workforceProcess, workforceThread } from './workforce.js';
 
-export { closeWithin, startPool, withPool } from './common.js';
+export { closeWithin, startPool, startPoolWithIds, withPool } from './common.js';
 export type { Adapter, AdapterSpec, Role, Runtime } from './types.js';
 
 /** Every library the benchmark runs, threads first; workloads pick those of their runtime. */

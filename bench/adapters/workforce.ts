@@ -7,7 +7,9 @@ function adapter(runtime: Runtime): Adapter {
   return {
     async start(workers) {
       pool = createPool({
-        module: workerModule('esm.mjs'),
+        // processes: the CommonJS tasks module itself, as every process peer and raw fork load it
+        // (an ESM module would add Node's ESM loader to each child, ~1 MB, see idle-rss-processes)
+        module: workerModule(runtime === 'thread' ? 'esm.mjs' : 'tasks.cjs'),
         runtime,
         numberOfWorkers: workers,
         ...(runtime === 'thread' ? { execArgv: WORKER_EXEC_ARGV } : { fork: { execArgv: WORKER_EXEC_ARGV } }),

@@ -1,6 +1,7 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import type { Link } from './link.js';
+import { processSide } from './process-side.js';
 import type { Transferable } from './transferable.js';
 
 /**
@@ -35,25 +36,6 @@ function portSide(port: NonNullable<typeof parentPort>): Link {
     take: () => receiveMessageOnPort(port),
     onExit: (listener) => {
       port.once('close', () => listener(null, null));
-    },
-    kill: () => process.exit(0),
-  };
-}
-
-function processSide(): Link {
-  return {
-    get alive() {
-      return process.connected;
-    },
-    send: (message) => {
-      if (!process.connected) throw new ChannelClosedError('The channel to the parent process is closed');
-      process.send?.(message as object);
-    },
-    onMessage: (listener) => {
-      process.on('message', listener);
-    },
-    onExit: (listener) => {
-      process.once('disconnect', () => listener(null, null));
     },
     kill: () => process.exit(0),
   };

@@ -3,7 +3,7 @@ import type { Link } from '../channel/link.js';
 import { ProcessLink } from '../channel/process-link.js';
 import { guardChild } from '../util/child-guard.js';
 import { workerEnv } from './node-options.js';
-import { childExecArgv, RUNTIME_PATH } from './runtime-entry.js';
+import { childExecArgv, PROCESS_RUNTIME_PATH } from './runtime-entry.js';
 
 /** child_process.fork options of process workers (Workestrator's `fork`). */
 export interface ForkOptions {
@@ -24,7 +24,7 @@ export interface ForkOptions {
  */
 export function processConnector(options: ForkOptions, extraExecArgv: string[] = []): () => Link {
   return () => {
-    const child = fork(RUNTIME_PATH, options.args ?? [], {
+    const child = fork(PROCESS_RUNTIME_PATH, options.args ?? [], {
       cwd: options.cwd,
       env: workerEnv(options.env ?? process.env, true),
       execArgv: [...(options.execArgv ?? childExecArgv(process.execArgv, true)), ...extraExecArgv],

@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 
-/** The file thread and process workers start: ./runtime/main.js next to this module. */
+/** The file thread workers start: ./runtime/main.js next to this module. */
 export const RUNTIME_URL = new URL('./runtime/main.js', import.meta.url);
-export const RUNTIME_PATH = fileURLToPath(RUNTIME_URL);
+/**
+ * The file process workers start: the same runtime bundled as CommonJS (scripts/bundle-runtime.mjs),
+ * so that a child whose worker module is CommonJS never loads Node's ESM loader.
+ */
+export const PROCESS_RUNTIME_PATH = fileURLToPath(new URL('./runtime/main.cjs', import.meta.url));
 
 /** Debugger flags: a worker must not take the parent's inspector port. */
 export const DEBUG_FLAG = /^--(inspect|debug)/;

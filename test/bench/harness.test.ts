@@ -26,6 +26,7 @@ const TINY: Record<string, object> = {
   'idle-latency-processes': { samples: 50, warmup: 5 },
   payload: { roundTrips: 20, warmup: 2, inFlight: 2, bytes: 1 << 20 },
   'idle-rss': { settleMs: 10 },
+  'idle-rss-processes': { settleMs: 10 },
   'cpu-speedup': { tasks: 4, ms: 5 },
 };
 

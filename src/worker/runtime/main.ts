@@ -1,10 +1,11 @@
 /**
- * Entry point of thread and process workers: speaks the module-worker protocol with the pool.
+ * Entry point of thread workers (and of process workers started on this ESM file; the pool starts
+ * them on process-main.ts's CommonJS bundle): speaks the module-worker protocol with the pool.
  */
 
 import { parentPort } from 'node:worker_threads';
 import { childLink } from '../../channel/child-link.js';
-import { encodeFatal } from '../protocol.js';
+import { guardProcessWorker } from './process-guard.js';
 import { WorkerRuntime } from './runtime.js';
 
 // No top-level await in this module: a worker thread ended (terminate(), process.exit) while its
@@ -15,17 +16,4 @@ const isProcess = typeof process.send === 'function' && !parentPort;
 
 new WorkerRuntime(link, (code) => process.exit(code));
 
-if (isProcess) {
-  // The parent is gone (exit, crash or SIGKILL): never outlive it. 'disconnect' needs the event
-  // loop; a parent that dies while a task blocks it is caught by its reaper (util/reaper.ts).
-  process.once('disconnect', () => process.exit(0));
-  // Report what killed the process before it dies, so the pool can say why.
-  process.on('uncaughtException', (error) => {
-    try {
-      process.send?.(encodeFatal(error), () => process.exit(1));
-    } catch {
-      process.exit(1);
-    }
-    setTimeout(() => process.exit(1), 1000).unref();
-  });
-}
+if (isProcess) guardProcessWorker();

@@ -5,6 +5,7 @@ import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
 import { MissingDependencyError } from '../../errors/missing-dependency-error.js';
 import { ModuleLoadError } from '../../errors/module-load-error.js';
+import { esmOnly, isCommonJs } from './module-format.js';
 import { isTypeScript, nativeTypeScript, requireTsxFor, resolveTsx } from './typescript.js';
 
 export type ModuleNamespace = Record<string, unknown>;
@@ -36,12 +37,34 @@ export function resolveModule(module: unknown): string {
 }
 
 /**
+ * How CommonJS worker modules are required: by the runtime entry's own require() when it is
+ * CommonJS (the process runtime hands it over with useRequire, and so never loads node:module,
+ * which brings parts of the ESM loader along), else by one made here for this ESM module.
+ */
+let requireFile: ((path: string) => unknown) | undefined;
+
+/** The CommonJS runtime entry's require(), used for CommonJS worker modules. */
+export function useRequire(require: (path: string) => unknown): void {
+  requireFile = require;
+}
+
+/**
  * Imports a worker module: ESM, CJS, or TypeScript — by Node itself when it strips types, else
- * through tsx (an optional peer dependency, loaded only here; no loader setup needed).
+ * through tsx (an optional peer dependency, loaded only here; no loader setup needed). A CommonJS
+ * module is required, not imported (no ESM loader for it, see module-format.ts), and seen as
+ * import() shows it: `module.exports` as the default export.
  */
 export async function loadModule(url: string): Promise<ModuleNamespace> {
   const path = fileURLToPath(url);
   try {
+    if (isCommonJs(path)) {
+      try {
+        requireFile ??= process.getBuiltinModule('node:module').createRequire(import.meta.url);
+        return { default: requireFile(path) };
+      } catch (error) {
+        if (!esmOnly(error)) throw error;
+      }
+    }
     if (isTypeScript(path)) {
       if (nativeTypeScript(path)) {
         try {
