@@ -16,7 +16,8 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
   slotDone = false;
   timer: NodeJS.Timeout | undefined = undefined;
   grace: NodeJS.Timeout | undefined = undefined;
-  controller: AbortController | undefined = undefined;
+  /** Set when the call can be cancelled (it has a signal or a timeout): what its cancel has reached so far. */
+  #cancel: Cancel | undefined = undefined;
   /** close({ force }) took this call back: the error it settles with if the worker had not started it. */
   withdrawn: Error | undefined = undefined;
   /** Timed out with retries left: the error it is retried with once this attempt's slot is released. */
@@ -40,8 +41,40 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
     return this.task.id;
   }
 
+  /** Fires when the call is cancelled (abort or timeout); made on first use, undefined for a call that cannot be cancelled. */
   get signal(): AbortSignal | undefined {
-    return this.controller?.signal;
+    const cancel = this.#cancel;
+    if (!cancel) return undefined;
+    if (!cancel.controller) {
+      cancel.controller = new AbortController();
+      if (cancel.done) cancel.controller.abort(cancel.reason);
+    }
+    return cancel.controller.signal;
+  }
+
+  /** The call has a signal or a timeout: it can be cancelled. */
+  makeCancellable(): void {
+    this.#cancel ??= { controller: undefined, listener: undefined, done: false, reason: undefined };
+  }
+
+  /** ExecuteContext.onCancel: one listener, told once (at once if the call was already cancelled); nothing for a call that cannot be. */
+  onCancel(listener: () => void): void {
+    const cancel = this.#cancel;
+    if (!cancel) return;
+    if (cancel.done) listener();
+    else cancel.listener = listener;
+  }
+
+  /** Cancels the call (its signal fires, its onCancel listener runs), once. */
+  cancel(reason: unknown): void {
+    const cancel = this.#cancel;
+    if (!cancel || cancel.done) return;
+    cancel.done = true;
+    cancel.reason = reason;
+    cancel.controller?.abort(reason);
+    const listener = cancel.listener;
+    cancel.listener = undefined;
+    listener?.();
   }
 
   get transfer(): readonly Transferable[] | undefined {
@@ -51,6 +84,14 @@ export class Attempt<I = unknown, O = unknown> implements ExecuteContext, Reply 
   answer(ok: boolean, value: unknown): void {
     this.dispatcher.answered(this, ok, value);
   }
+}
+
+/** What a cancellable attempt's cancel has reached: its signal is made only when a worker asks for it. */
+interface Cancel {
+  controller: AbortController | undefined;
+  listener: (() => void) | undefined;
+  done: boolean;
+  reason: unknown;
 }
 
 /** A worker's in-flight attempts in send order: O(1) add and remove, no allocation. */

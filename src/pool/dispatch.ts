@@ -37,7 +37,7 @@ export class Dispatcher<I, O> {
     const attempt = new Attempt(this, task, handle, handle.running - 1);
     handle.inflight.add(attempt);
     task.attempt = attempt;
-    if (task.signal || timeout !== Number.POSITIVE_INFINITY) attempt.controller = new AbortController();
+    if (task.signal || timeout !== Number.POSITIVE_INFINITY) attempt.makeCancellable();
     if (timeout !== Number.POSITIVE_INFINITY) attempt.timer = setTimeout(() => this.#timedOut(attempt), timeout);
     const worker = handle.worker!;
     try {
@@ -210,7 +210,7 @@ export class Dispatcher<I, O> {
   #cancel(attempt: Attempt<I, O>, why: string): void {
     attempt.taskDone = true;
     clearTimeout(attempt.timer);
-    attempt.controller?.abort(why);
+    attempt.cancel(why);
     if (attempt.slotDone || attempt.grace) return;
     const grace = this.core.options.cancelGracePeriod;
     const end = () => {

@@ -202,7 +202,8 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
       this.#transfers.set(id, transfer);
     }
     this.#pending.set(id, reply);
-    reply.signal?.addEventListener('abort', () => this.#trySend(encodeCancel(id)), { once: true });
+    if (reply.onCancel) reply.onCancel(() => this.#trySend(encodeCancel(id)));
+    else reply.signal?.addEventListener('abort', () => this.#trySend(encodeCancel(id)), { once: true });
   }
 
   withdraw(taskId: number): void {

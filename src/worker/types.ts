@@ -9,6 +9,11 @@ export interface ExecuteContext {
   taskId: number;
   /** Fires when the caller aborts or the task times out: a well-behaved worker stops. */
   signal?: AbortSignal;
+  /**
+   * Optional, a cheaper way than `signal` to hear the same thing: `listener` runs once when the
+   * call is cancelled (at once if it already was); nothing happens for a call that cannot be.
+   */
+  onCancel?(listener: () => void): void;
   /** Objects to move rather than copy (thread workers). */
   transfer?: readonly Transferable[];
 }
