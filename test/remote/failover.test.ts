@@ -35,6 +35,23 @@ function lines(file: string): Line[] {
 
 const has = (file: string, what: string, pid?: number) => lines(file).some((l) => l.what === what && (pid === undefined || l.pid === pid));
 
+/**
+ * Calls `record` with a first run that holds its consumer for a minute (a retry elsewhere answers
+ * at once), waits until one of `a`, `b` runs it: the call, the consumer holding it and the other.
+ */
+async function heldCall(
+  remote: RemotePool,
+  file: string,
+  tag: string,
+  a: Consumer,
+  b: Consumer,
+): Promise<[call: Promise<number>, holder: Consumer, other: Consumer]> {
+  const call = remote.addTask<number>({ file, firstMs: 60_000, ms: 50, tag }, { method: 'record' });
+  await eventually(() => has(file, 'start'), 20_000);
+  const [holder, other] = lines(file)[0].pid === a.pid ? [a, b] : [b, a];
+  return [call, holder, other];
+}
+
 describe('remote failover', { skip, timeout: 120_000 }, () => {
   let redis: RedisServer;
   before(async () => {
@@ -61,10 +78,7 @@ describe('remote failover', { skip, timeout: 120_000 }, () => {
   it('a consumer SIGKILLed mid-job: the call resolves from the other one, once', async () => {
     const file = join(tempDir(), 'log');
     await withTwo('kill', [], async (remote, a, b) => {
-      const call = remote.addTask<number>({ file, firstMs: 60_000, ms: 50, tag: 'k' }, { method: 'record' });
-      await eventually(() => has(file, 'start'), 20_000);
-      const holder = lines(file)[0].pid;
-      const [dead, other] = holder === a.pid ? [a, b] : [b, a];
+      const [call, dead, other] = await heldCall(remote, file, 'k', a, b);
       const killedAt = Date.now();
       dead.child.kill('SIGKILL');
       assert.equal(await call, other.pid);
@@ -122,10 +136,7 @@ describe('remote failover', { skip, timeout: 120_000 }, () => {
   it('a consumer paused (SIGSTOP) past its lock and resumed: its task is aborted, one result only', async () => {
     const file = join(tempDir(), 'log');
     await withTwo('pause', [], async (remote, a, b) => {
-      const call = remote.addTask<number>({ file, firstMs: 60_000, ms: 50, tag: 'p' }, { method: 'record' });
-      await eventually(() => has(file, 'start'), 20_000);
-      const holder = lines(file)[0].pid;
-      const [paused, other] = holder === a.pid ? [a, b] : [b, a];
+      const [call, paused, other] = await heldCall(remote, file, 'p', a, b);
       paused.child.kill('SIGSTOP');
       assert.equal(await call, other.pid);
       paused.child.kill('SIGCONT');
@@ -173,10 +184,7 @@ describe('remote failover', { skip, timeout: 120_000 }, () => {
   it('a second SIGTERM hands the running job back at once (not at the end of the 30 s drain)', async () => {
     const file = join(tempDir(), 'log');
     await withTwo('second-signal', [], async (remote, a, b) => {
-      const call = remote.addTask<number>({ file, firstMs: 60_000, ms: 50, tag: 's' }, { method: 'record' });
-      await eventually(() => has(file, 'start'), 20_000);
-      const holder = lines(file)[0].pid;
-      const [stopping, other] = holder === a.pid ? [a, b] : [b, a];
+      const [call, stopping, other] = await heldCall(remote, file, 's', a, b);
       stopping.child.kill('SIGTERM');
       await eventually(() => stopping.stderr().includes('draining'), 10_000);
       const secondAt = Date.now();
@@ -191,10 +199,7 @@ describe('remote failover', { skip, timeout: 120_000 }, () => {
   it('a drain past its deadline hands the running job back: it finishes on another consumer', async () => {
     const file = join(tempDir(), 'log');
     await withTwo('handback', ['--drain-timeout', '200'], async (remote, a, b) => {
-      const call = remote.addTask<number>({ file, firstMs: 60_000, ms: 50, tag: 'h' }, { method: 'record' });
-      await eventually(() => has(file, 'start'), 20_000);
-      const holder = lines(file)[0].pid;
-      const [stopping, other] = holder === a.pid ? [a, b] : [b, a];
+      const [call, stopping, other] = await heldCall(remote, file, 'h', a, b);
       stopping.child.kill('SIGTERM');
       assert.equal(await call, other.pid);
       const q = new Queue('handback', { connection: redis.connection });
