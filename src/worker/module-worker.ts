@@ -7,6 +7,7 @@ import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
+import { IdTable } from '../util/id-table.js';
 import { IdleWake } from './idle-wake.js';
 import { MessageBudget } from './message-budget.js';
 import {
@@ -73,7 +74,7 @@ function answerLater(reply: Reply, error: unknown): void {
 export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unknown> {
   readonly id: number | string;
   #link: Link | undefined;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new IdTable<Pending>();
   #outbox: Frame[] = [];
   #batch: TaskBatch | undefined;
   #budget: MessageBudget | undefined;
@@ -207,12 +208,9 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
   }
 
   withdraw(taskId: number): void {
-    for (const [id, call] of this.#pending) {
-      if (call.taskId !== taskId) continue;
-      // after this tick's TASK batch has gone out, so the child already holds the call
-      queueMicrotask(() => this.#trySend(encodeWithdraw(id)));
-      return;
-    }
+    const id = this.#pending.findId((call) => call.taskId === taskId);
+    // after this tick's TASK batch has gone out, so the child already holds the call
+    if (id !== undefined) queueMicrotask(() => this.#trySend(encodeWithdraw(id)));
   }
 
   /** Sends this tick's calls in one message; if it cannot be cloned, one by one so only the bad call fails. */
@@ -232,8 +230,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
       try {
         this.#send(frame, transfers?.get(id));
       } catch (error) {
-        const pending = this.#pending.get(id);
-        this.#pending.delete(id);
+        const pending = this.#pending.take(id);
         if (!pending) continue;
         if (!this.active) pending.answer(false, new WorkerCrashError(`Worker ${this.id} is not running`, { workerId: this.id, taskId: pending.taskId }));
         else pending.answer(false, new SerializationError(`Task arguments could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
@@ -390,9 +387,8 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
 
   /** Call `id` answered: `ok` with its encoded result, else with its error. */
   #settle(id: number, ok: boolean, value: unknown): void {
-    const pending = this.#pending.get(id);
+    const pending = this.#pending.take(id);
     if (!pending) return;
-    this.#pending.delete(id);
     let decoded = value;
     if (ok)
       try {
@@ -417,8 +413,9 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     );
     started.reject(crash);
     for (const listener of this.#exitListeners) listener({ exitCode, signal, cause: reason, planned });
-    for (const [, pending] of this.#pending) pending.answer(false, crash.forTask(pending.taskId));
+    const pending = this.#pending.entries();
     this.#pending.clear();
+    for (const [, call] of pending) call.answer(false, crash.forTask(call.taskId));
     this.#markExited();
   }
 
