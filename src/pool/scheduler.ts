@@ -81,10 +81,18 @@ export class Scheduler<I, O> {
 
   /** Fills `handle`'s free slots: its own queue first, then the backlog, then stealing. */
   pump(handle: WorkerHandle<I, O>): void {
-    while (handle.ready && handle.free > 0) {
-      const task = this.#next(handle, handle.running >= handle.concurrency + handle.waiting);
+    // each start takes exactly one of the free slots (a call is never answered within start),
+    // so `free` is read once, not per call; whether the pool can still grow, at most once
+    let free = handle.free;
+    let growing: boolean | undefined;
+    while (free > 0 && handle.ready) {
+      const ahead = handle.running >= handle.concurrency + handle.waiting;
+      // a pool that can still grow keeps its queue for the workers it will start
+      if (ahead && (growing ??= this.core.lifecycle.canGrow)) break;
+      const task = this.#next(handle, ahead);
       if (!task) break;
       this.core.dispatcher.start(task, handle);
+      free--;
     }
     if (handle.state === 'ready' && handle.running === 0 && handle.queued === 0) this.core.lifecycle.idle(handle);
   }
@@ -166,12 +174,10 @@ export class Scheduler<I, O> {
    * The next task for `handle`. `ahead`: only its pipelining window is free, so the task would
    * wait inside the worker where no other worker can steal it: tasks with light or strong
    * affinity or their own timeout stay in the pool's queue then, and nothing is stolen into a
-   * window. Nothing is sent ahead while the pool can still grow (Lifecycle.canGrow): the queued
-   * work is what makes it grow.
+   * window. (pump sends nothing ahead while the pool can still grow, Lifecycle.canGrow: the queued
+   * work is what makes it grow.)
    */
   #next(handle: WorkerHandle<I, O>, ahead: boolean): Task<I, O> | undefined {
-    // a pool that can still grow keeps its queue for the workers it will start
-    if (ahead && this.core.lifecycle.canGrow) return undefined;
     for (let t = handle.queue.peek(); t; t = handle.queue.peek()) {
       if (t.owner !== handle || t.state !== 'queued') {
         handle.queue.shift();
