@@ -35,7 +35,20 @@ export type { InputSource } from './pool/sources/input-source.js';
 export type { ItemResult, ProcessOptions, ProcessSummary } from './pool/sources/process.js';
 export type { Percentiles, PoolStats, WorkerStats } from './pool/stats.js';
 export type { AffinityStrength, TaskOptions } from './pool/task.js';
-export type { EntryOf, MethodArgs, MethodName, MethodResult, ModulePoolEventMap, RunArgs, RunResult, UntypedModule } from './pool/typed.js';
+export type {
+  DynamicArg,
+  DynamicArgs,
+  EntryOf,
+  MethodArgs,
+  MethodName,
+  MethodResult,
+  MethodTaskArg,
+  ModulePoolEventMap,
+  RunArgs,
+  RunResult,
+  TaskArg,
+  UntypedModule,
+} from './pool/typed.js';
 export { type CloseOptions, WorkPool, type WorkPoolOptions } from './pool/work-pool.js';
 export { CborSerializer, JsonSerializer, Serializer, type SerializerSpec, StructuredSerializer } from './serializer/index.js';
 export type { WorkerContext } from './worker/context.js';

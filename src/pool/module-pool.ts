@@ -14,7 +14,19 @@ import { type InputSource, toAsyncIterator } from './sources/input-source.js';
 import type { ItemResult, ProcessOptions, ProcessSummary } from './sources/process.js';
 import type { PoolStats } from './stats.js';
 import type { TaskOptions } from './task.js';
-import type { MethodArgs, MethodName, MethodResult, ModulePoolEventMap, RunArgs, RunResult, UntypedModule } from './typed.js';
+import type {
+  DynamicArg,
+  DynamicArgs,
+  MethodArgs,
+  MethodName,
+  MethodResult,
+  MethodTaskArg,
+  ModulePoolEventMap,
+  RunArgs,
+  RunResult,
+  TaskArg,
+  UntypedModule,
+} from './typed.js';
 import type { CloseOptions } from './work-pool.js';
 
 const debug = createDebug('workforce:pool');
@@ -62,18 +74,33 @@ export class ModulePool<M = UntypedModule> {
    * arguments: `runWith({ transfer, signal, timeout, method, affinity, affinityStrength }, ...args)`.
    * `method` undefined (or `null` options) calls the default export; `timeout` overrides the
    * pool's for this call; `transfer` moves ArrayBuffers / ports to a thread instead of copying them.
+   * Typed pool: the arguments and result are those of the default export, or of `method`.
    */
-  runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<R> {
+  runWith<R = unknown>(options: (TaskOptions & { method?: undefined }) | null, ...args: RunArgs<M>): Promise<RunResult<M, R>>;
+  runWith<R = unknown, K extends MethodName<M> = MethodName<M>>(
+    options: TaskOptions & { method: K },
+    ...args: MethodArgs<M, K>
+  ): Promise<MethodResult<M, K, R>>;
+  /** Untyped pool, a method name known only at run time. */
+  runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: DynamicArgs<M>): Promise<R>;
+  runWith(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<unknown> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const { method, ...taskOptions } = options;
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#engine.call({ method, args }, taskOptions) as Promise<R>;
+    return this.#engine.call({ method, args }, taskOptions);
   }
 
-  /** One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`. */
-  addTask<R = unknown>(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<R> {
+  /**
+   * One-argument form with options (null: none): the entry point is called as `fn(arg, ctx)`.
+   * Typed pool: `arg` and the result are those of the default export's first parameter, or of `method`'s.
+   */
+  addTask<R = unknown>(arg: TaskArg<M>, options?: (TaskOptions & { method?: undefined }) | null): Promise<RunResult<M, R>>;
+  addTask<R = unknown, K extends MethodName<M> = MethodName<M>>(arg: MethodTaskArg<M, K>, options: TaskOptions & { method: K }): Promise<MethodResult<M, K, R>>;
+  /** Untyped pool, a method name known only at run time. */
+  addTask<R = unknown>(arg: DynamicArg<M>, options?: (TaskOptions & { method?: string }) | null): Promise<R>;
+  addTask(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<unknown> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const unknown = unknownOption(options, ADD_TASK_OPTION_NAMES, 'addTask');
@@ -81,7 +108,7 @@ export class ModulePool<M = UntypedModule> {
     const { method, ...taskOptions } = options;
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);
-    return this.#engine.call({ method, args: [arg], single: true }, taskOptions) as Promise<R>;
+    return this.#engine.call({ method, args: [arg], single: true }, taskOptions);
   }
 
   /** Runs the default export on every live worker: `[successes, failures]`. */

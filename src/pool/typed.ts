@@ -36,6 +36,16 @@ export type MethodArgs<M, K> = Untyped<M> extends true ? unknown[] : K extends k
 /** What `runMethod(name, …)` resolves to: the export's awaited return type (untyped: `R`). */
 export type MethodResult<M, K, R> = Untyped<M> extends true ? R : K extends keyof M ? (M[K] extends AnyFunction ? Awaited<ReturnType<M[K]>> : never) : never;
 
+/** `addTask(arg)`'s argument when no `method` is given: the entry's first parameter (untyped: unknown). */
+export type TaskArg<M> = Untyped<M> extends true ? unknown : EntryOf<M> extends (arg: infer A, ...rest: any[]) => unknown ? A : never;
+/** `addTask(arg, { method })`'s argument: the export's first parameter (untyped: unknown). */
+export type MethodTaskArg<M, K> =
+  Untyped<M> extends true ? unknown : K extends keyof M ? (M[K] extends (arg: infer A, ...rest: any[]) => unknown ? A : never) : never;
+/** Arguments an untyped pool takes with a method name known only at run time; none for a typed pool (it names its method). */
+export type DynamicArgs<M> = Untyped<M> extends true ? unknown[] : [never];
+/** An argument an untyped pool takes with a method name known only at run time; none for a typed pool. */
+export type DynamicArg<M> = Untyped<M> extends true ? unknown : never;
+
 /** The arguments of every worker event a module pool emits (PoolEvents). */
 export interface ModulePoolEventMap {
   online: [worker: ModuleWorker];

@@ -49,8 +49,28 @@ export async function typed(): Promise<void> {
     const done: number = content.done;
     void [done, workerId];
   });
+  // addTask: one argument (the function's first parameter) and options; `method` picks the export
+  const surface: number = await pool.addTask({ width: 2, height: 3 }, { method: 'area', timeout: 1000 });
+  // @ts-expect-error area takes { width, height }
+  await pool.addTask({ width: 2 }, { method: 'area' });
+  // @ts-expect-error area resolves to a number
+  const wrongSurface: string = await pool.addTask({ width: 2, height: 3 }, { method: 'area' });
+  // @ts-expect-error a misspelled method name
+  await pool.addTask({ width: 2, height: 3 }, { method: 'aera' });
+  const viaEntry: number = await pool.addTask(1, { timeout: 5 });
+  // @ts-expect-error the default export's first parameter is a number
+  await pool.addTask('1');
+  // runWith: options first, then the arguments of the default export or of `method`
+  const greeted: string = await pool.runWith({ method: 'greet', timeout: 100 }, 'ada', true);
+  const added: number = await pool.runWith(null, 1, 2);
+  // @ts-expect-error greet takes a string
+  await pool.runWith({ method: 'greet' }, 42);
+  // @ts-expect-error the default export takes two numbers
+  await pool.runWith({ timeout: 5 }, 1, '2');
+  // @ts-expect-error a method name known only at run time is for untyped pools
+  await pool.runWith({ method: String('greet') }, 'ada');
   const exitInfo: WorkerExit = { planned: true, terminated: false };
-  void [sum, wrongResult, hello, wrongMethodResult, first, wrongSums, exitInfo];
+  void [sum, wrongResult, hello, wrongMethodResult, first, wrongSums, exitInfo, surface, wrongSurface, viaEntry, greeted, added];
 }
 
 export async function untyped(): Promise<void> {
@@ -66,5 +86,12 @@ export async function untyped(): Promise<void> {
   const s: string | undefined = ok[0];
   plain.on('exit', (...args: unknown[]) => void args);
   const runner: Runner = plain;
-  void [anything, n, id, inferred, s, runner];
+  // addTask / runWith as before: any argument, any method name (also one known only at run time), R as given
+  const options: { method?: string; timeout?: number } = { method: String('any'), timeout: 5 };
+  const t: number = await plain.addTask<number>({ any: 'thing' }, options);
+  const u: string = await plain.addTask<string>(1, { method: 'x' });
+  const v: unknown = await plain.addTask(1);
+  const w: number[] = await plain.runWith<number[]>(options, 1, 'two', {});
+  const x: boolean = await plain.runWith<boolean>(null);
+  void [anything, n, id, inferred, s, runner, t, u, v, w, x];
 }
