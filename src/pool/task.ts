@@ -41,8 +41,6 @@ export interface Task<I = unknown, O = unknown> {
   transfer: readonly Transferable[] | undefined;
   /** Its own timeout (TaskOptions.timeout), else undefined: the pool's. */
   timeout: number | undefined;
-  /** Worker that queued this task from inside (nested task); it gets a spare slot meanwhile. */
-  parent: WorkerHandle<I, O> | undefined;
   queuedAt: number;
   /** Cleanup of the abort listener. */
   unlisten: (() => void) | undefined;

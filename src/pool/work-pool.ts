@@ -112,7 +112,6 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
       signal: options.signal,
       transfer: options.transfer,
       timeout: options.timeout,
-      parent: undefined,
       queuedAt: performance.now(),
       unlisten: undefined,
       attempt: undefined,

@@ -17,7 +17,6 @@ export function task(affinity?: number, strength?: AffinityStrength): Task<numbe
     signal: undefined,
     transfer: undefined,
     timeout: undefined,
-    parent: undefined,
     queuedAt: 0,
     unlisten: undefined,
     attempt: undefined,
