@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts file with node's test runner (TypeScript through tsx).
+// Runs every test/**/*.test.ts file with node's test runner (TypeScript through tsx, see test-preload.mjs).
 // Usage: node scripts/run-tests.mjs [dir-or-file ...]   (default: test/)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,7 +23,9 @@ if (files.length === 0) {
 // `# pass N` / `# fail N` and a final `N passed, N failed` line that CI can read.
 const dir = mkdtempSync(join(tmpdir(), 'workforce-tests-'));
 const tap = join(dir, 'report.tap');
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2'];
+// TypeScript through tsx, loaded by test-preload.mjs, which keeps it out of the workers the tests start.
+const preload = new URL('./test-preload.mjs', import.meta.url).href;
+const args = ['--import', preload, '--test', '--test-concurrency=2'];
 args.push('--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`);
 // The run is its own process group, so that a hung test cannot hang CI: past the time limit the
 // whole group (runner, test files, their workers) is ended and the run fails. Ctrl-C is passed on.
@@ -53,6 +55,8 @@ let text = '';
 try {
   text = readFileSync(tap, 'utf8');
 } catch {}
+// WORKFORCE_TEST_TAP=<file> keeps a copy of the TAP report (per-file `duration_ms`, for finding slow files)
+if (process.env.WORKFORCE_TEST_TAP) writeFileSync(process.env.WORKFORCE_TEST_TAP, text);
 rmSync(dir, { recursive: true, force: true });
 const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
 const pass = count('pass');
