@@ -5,6 +5,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+
+/** The TypeScript files (not declarations) under `path`. */
+function typescript(path, out) {
+  if (statSync(path).isDirectory()) {
+    for (const entry of readdirSync(path)) if (entry !== 'node_modules') typescript(join(path, entry), out);
+  } else if (/\.[cm]?ts$/.test(path) && !/\.d\.[cm]?ts$/.test(path)) out.push(path);
+  return out;
+}
 
 function collect(path, out) {
   if (statSync(path).isDirectory()) {
@@ -23,9 +33,25 @@ if (files.length === 0) {
 // `# pass N` / `# fail N` and a final `N passed, N failed` line that CI can read.
 const dir = mkdtempSync(join(tmpdir(), 'workforce-tests-'));
 const tap = join(dir, 'report.tap');
-// TypeScript through tsx, loaded by test-preload.mjs, which keeps it out of the workers the tests start.
+// TypeScript: every .ts file the test processes may import (test/, src/, bench/) compiled once, here,
+// by esbuild (what tsx would do in each test process), served by test-preload.mjs' hooks under
+// the .ts file's own URL. The preload keeps itself out of the workers the tests start.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cache = join(dir, 'js');
+const sources = ['test', 'src', 'bench'].flatMap((d) => typescript(join(root, d), []));
+buildSync({
+  entryPoints: sources,
+  outdir: cache,
+  outbase: root,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'inline',
+  tsconfig: join(root, 'tsconfig.json'),
+  logLevel: 'error',
+});
 const preload = new URL('./test-preload.mjs', import.meta.url).href;
-const args = ['--import', preload, '--test', '--test-concurrency=2'];
+const args = ['--import', preload, '--test', `--test-concurrency=${Number(process.env.WORKFORCE_TEST_CONCURRENCY) || 2}`];
 args.push('--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`);
 // The run is its own process group, so that a hung test cannot hang CI: past the time limit the
 // whole group (runner, test files, their workers) is ended and the run fails. Ctrl-C is passed on.
@@ -34,7 +60,7 @@ const limitMs = Number(process.env.WORKFORCE_TEST_LIMIT_MS) || 15 * 60_000;
 const child = spawn(process.execPath, [...args, ...files], {
   stdio: 'inherit',
   detached: group,
-  env: { ...process.env, WORKFORCE_TEST: '1' },
+  env: { ...process.env, WORKFORCE_TEST: '1', WORKFORCE_TS_CACHE: cache },
 });
 const end = (signal) => {
   try {
