@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts file with node's test runner (TypeScript through tsx, see test-preload.mjs).
+// Runs every test/**/*.test.ts file with node's test runner (TypeScript compiled once by esbuild, see test-preload.mjs).
 // Usage: node scripts/run-tests.mjs [dir-or-file ...]   (default: test/)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -86,7 +86,10 @@ buildSync({
   logLevel: 'error',
 });
 const preload = new URL('./test-preload.mjs', import.meta.url).href;
-const args = ['--import', preload, '--test', `--test-concurrency=${Number(process.env.WORKFORCE_TEST_CONCURRENCY) || 2}`];
+// Three test files at a time on CI's 2 cores: a test file often waits (timers, child processes,
+// redis-server), and a third file uses the core it leaves idle. WORKFORCE_TEST_CONCURRENCY sets it.
+const concurrency = Number(process.env.WORKFORCE_TEST_CONCURRENCY) || 3;
+const args = ['--import', preload, '--test', `--test-concurrency=${concurrency}`];
 args.push('--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`);
 // The run is its own process group, so that a hung test cannot hang CI: past the time limit the
 // whole group (runner, test files, their workers) is ended and the run fails. Ctrl-C is passed on.
