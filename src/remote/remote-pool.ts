@@ -323,7 +323,13 @@ export class RemotePool implements Runner {
     const timeout = this.#check(options);
     const { signal, jobId, priority } = options;
     // before anything reaches Redis: a value the serializer refuses, or one over the limit
-    const data = callData(method, single, this.#serializerName, encodePayload(serializer, args, this.#maxBytes, 'argument list'), this.#maxBytes);
+    const data = callData(
+      method,
+      single,
+      this.#serializerName,
+      encodePayload(serializer, args, this.#maxBytes, 'argument list', this.#serializerName === 'cbor'),
+      this.#maxBytes,
+    );
     const id = jobId ?? randomUUID();
     const opts: JobsOptions = { ...this.#jobOptions, jobId: id };
     if (priority !== undefined) opts.priority = priority;

@@ -344,7 +344,7 @@ export class QueueServer {
       }
       if (running.stop === 'lost' || running.stop === 'handed-back') throw new WaitingError(); // its lock is gone: record nothing
       try {
-        return encodePayload(serializer, value, call.l, 'result');
+        return encodePayload(serializer, value, call.l, 'result', call.c === 'cbor');
       } catch (error) {
         throw new UnrecoverableError(failureText(toWire(error)));
       }
