@@ -31,17 +31,16 @@ export function serializerLoader(spec: unknown): { spec: RemoteSerializerSpec; l
 /**
  * Encodes `value` to the string stored in Redis: 's' + text for a serializer that makes text,
  * 'b' + base64 for one that makes bytes, and with `plainJson` (the built-in 'cbor' serializer)
- * 'j' + JSON text for a value that JSON carries exactly (see jsonExact): the same value comes out,
- * for less work on both ends than CBOR and base64. Over `maxBytes` (the encoded size) is a
- * SerializationError.
+ * 'j' + JSON text for a value that JSON carries exactly (see jsonExact) within `maxBytes`: the
+ * same value comes out, for less work on both ends than CBOR and base64. Over `maxBytes` (the
+ * serializer's encoded size) is a SerializationError.
  */
 export function encodePayload(serializer: Serializer, value: unknown, maxBytes: number, what: string, plainJson = false): string {
   if (plainJson && jsonExact(value, 0)) {
     const json = JSON.stringify(value);
-    // (each character is at least one byte: only a long text needs counting)
-    const size = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json);
-    if (size > maxBytes) throw new SerializationError(`The ${what} is ${size} bytes encoded, over the limit of ${maxBytes} (maxPayloadBytes)`);
-    return `j${json}`;
+    // (a UTF-16 unit is at most 3 bytes of UTF-8: only a long text needs counting.) JSON over
+    // the limit goes through CBOR, which may be smaller (numbers): the limit is CBOR's, as before.
+    if (json.length * 3 <= maxBytes || Buffer.byteLength(json) <= maxBytes) return `j${json}`;
   }
   let encoded: unknown;
   try {

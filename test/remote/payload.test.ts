@@ -88,15 +88,20 @@ describe('remote payloads', () => {
     assert.equal(encodePayload(cbor, [1], LIMIT, 'value')[0], 'b');
   });
 
-  it("the size limit holds for 'j' payloads too, counted in UTF-8 bytes", () => {
-    assert.equal(stored('x'.repeat(98), 100), `j"${'x'.repeat(98)}"`);
+  it("a 'j' payload stays within the limit; JSON over it goes through CBOR, whose size the limit judges (as before)", () => {
+    assert.equal(stored('x'.repeat(97), 100), `j"${'x'.repeat(97)}"`);
+    assert.equal(stored('é'.repeat(32), 100)[0], 'j', '66 bytes of JSON');
+    // 17 characters of JSON, 10 bytes of CBOR: stored as CBOR under a limit of 12
+    assert.equal(stored([0.1234567891234], 12)[0], 'b');
+    assert.deepEqual(back(stored([0.1234567891234], 12)), [0.1234567891234]);
+    // over the limit in both: the error names CBOR's size
     assert.throws(
       () => stored('x'.repeat(99), 100),
       (e: unknown) => e instanceof SerializationError && /101 bytes encoded, over the limit of 100/.test(e.message),
     );
     assert.throws(
-      () => stored('é'.repeat(30), 61),
-      (e: unknown) => e instanceof SerializationError && /62 bytes/.test(e.message),
+      () => stored('é'.repeat(60), 100),
+      (e: unknown) => e instanceof SerializationError && /122 bytes encoded/.test(e.message),
     );
   });
 
