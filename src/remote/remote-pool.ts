@@ -80,9 +80,15 @@ interface Pending {
   readonly jobId: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  /** When the job was added (0 until then): the poll looks only at calls older than pollInterval. */
+  /** When the job was added (0 until then, and for ever if its add failed): the poll looks only at calls older than pollInterval. */
   addedAt: number;
-  cleanup: (() => void) | undefined;
+  /** The adds of the tick this call was made in: settles once they have reached Redis (or failed). */
+  batch: AddBatch | undefined;
+  /** Its timeout's timer, if it has one. */
+  timer: NodeJS.Timeout | undefined;
+  /** Its caller's signal and the listener on it, if it has one. */
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 /** Most jobs one addBulk adds (calls made in one tick are added together). */
@@ -92,8 +98,13 @@ interface QueuedAdd {
   readonly name: string;
   readonly data: CallData;
   readonly opts: JobsOptions;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly call: Pending;
+}
+
+/** The jobs of the calls made in one tick, added together on the next; `done` never rejects. */
+interface AddBatch {
+  readonly adds: QueuedAdd[];
+  readonly done: Promise<void>;
 }
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -110,10 +121,12 @@ export class RemotePool implements Runner {
   #markers: QueueEventsProducer | undefined;
   #publisher: Redis | undefined;
   /** Jobs of calls made in this tick, added together (addBulk) on the next. */
-  #adds: QueuedAdd[] = [];
+  #batch: AddBatch | undefined;
   readonly #connection: ReturnType<typeof connectionOptions>;
   readonly #prefix: string | undefined;
   readonly #serializer: { spec: RemoteSerializerSpec; load: () => Promise<Serializer> };
+  /** The serializer once loaded: calls then encode, and results decode, without waiting for a promise. */
+  #loaded: Serializer | undefined;
   readonly #serializerName: string;
   readonly #jobOptions: JobsOptions;
   readonly #timeout: number;
@@ -190,21 +203,26 @@ export class RemotePool implements Runner {
     return this.#markers;
   }
 
-  /** Adds the job with the others of this tick (one round trip for all of them). */
-  #add(name: string, data: CallData, opts: JobsOptions): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#adds.push({ name, data, opts, resolve, reject });
-      if (this.#adds.length === 1) setImmediate(() => void this.#flushAdds());
-    });
+  /** Adds the job with the others of this tick (one round trip for all of them); returns their batch. */
+  #add(add: QueuedAdd): AddBatch {
+    let batch = this.#batch;
+    if (!batch) {
+      const adds: QueuedAdd[] = [];
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushAdds(adds));
+      batch = this.#batch = { adds, done };
+      this.#track(done);
+    }
+    batch.adds.push(add);
+    return batch;
   }
 
-  async #flushAdds(): Promise<void> {
-    const adds = this.#adds;
-    this.#adds = [];
+  /** Adds a tick's jobs (addBulk, MAX_BULK a time); a call whose job could not be added rejects with the error. Never rejects. */
+  async #flushAdds(adds: QueuedAdd[]): Promise<void> {
+    if (this.#batch?.adds === adds) this.#batch = undefined;
     try {
       await this.#ready;
     } catch (error) {
-      for (const add of adds) add.reject(error);
+      for (const add of adds) this.#settleOne(add.call, false, error);
       return;
     }
     const parts: QueuedAdd[][] = [];
@@ -215,10 +233,12 @@ export class RemotePool implements Runner {
           if (part.length === 1) await this.#queue.add(part[0].name, part[0].data, part[0].opts);
           else await this.#queue.addBulk(part.map(({ name, data, opts }) => ({ name, data, opts })));
         } catch (error) {
-          for (const add of part) add.reject(error);
+          debug('adding %d jobs failed: %s', part.length, (error as Error)?.message);
+          for (const add of part) this.#settleOne(add.call, false, error);
           return;
         }
-        for (const add of part) add.resolve();
+        const now = Date.now();
+        for (const add of part) add.call.addedAt = now;
       }),
     );
   }
@@ -268,7 +288,23 @@ export class RemotePool implements Runner {
     return this.#closing;
   }
 
-  async #call(method: string | undefined, args: unknown[], single: boolean, options: RemoteTaskOptions): Promise<unknown> {
+  #call(method: string | undefined, args: unknown[], single: boolean, options: RemoteTaskOptions): Promise<unknown> {
+    try {
+      const serializer = this.#loaded;
+      if (serializer) return this.#submit(serializer, method, args, single, options);
+      // the first calls: their options are checked now, then they wait for the serializer to load
+      this.#check(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#serializer.load().then((serializer) => {
+      this.#loaded = serializer;
+      return this.#submit(serializer, method, args, single, options);
+    });
+  }
+
+  /** Checks a call's options (and that the pool takes calls); returns its timeout. */
+  #check(options: RemoteTaskOptions): number {
     if (this.#closing) throw new PoolClosedError();
     const { signal, jobId, priority } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidOptionError('signal', signal, 'an AbortSignal');
@@ -277,50 +313,53 @@ export class RemotePool implements Runner {
     }
     const timeout = options.timeout === undefined ? this.#timeout : delay('timeout', options.timeout, 1);
     if (priority !== undefined) count('priority', priority, 0);
-    const wait = options.delay === undefined ? undefined : delay('delay', options.delay, 0);
+    if (options.delay !== undefined) delay('delay', options.delay, 0);
     if (signal?.aborted) throw new TaskAbortedError(signal.reason);
-    const serializer = await this.#serializer.load();
+    return timeout;
+  }
+
+  /** Encodes the call and queues its job; throws (synchronously) what the call rejects with before anything reaches Redis. */
+  #submit(serializer: Serializer, method: string | undefined, args: unknown[], single: boolean, options: RemoteTaskOptions): Promise<unknown> {
+    const timeout = this.#check(options);
+    const { signal, jobId, priority } = options;
     // before anything reaches Redis: a value the serializer refuses, or one over the limit
-    const data = callData(method, single, this.#serializerName, encodePayload(serializer, args, this.#maxBytes, 'argument list'), this.#maxBytes);
-    if (signal?.aborted) throw new TaskAbortedError(signal.reason);
-    if (this.#closing) throw new PoolClosedError();
+    const data = callData(
+      method,
+      single,
+      this.#serializerName,
+      encodePayload(serializer, args, this.#maxBytes, 'argument list', this.#serializerName === 'cbor'),
+      this.#maxBytes,
+    );
     const id = jobId ?? randomUUID();
+    const opts: JobsOptions = { ...this.#jobOptions, jobId: id };
+    if (priority !== undefined) opts.priority = priority;
+    if (options.delay !== undefined) opts.delay = options.delay;
     return new Promise((resolve, reject) => {
-      const call: Pending = { jobId: id, resolve, reject, addedAt: 0, cleanup: undefined };
+      const call: Pending = { jobId: id, resolve, reject, addedAt: 0, batch: undefined, timer: undefined, signal: undefined, onAbort: undefined };
       const calls = this.#pending.get(id);
       if (calls) calls.push(call);
       else this.#pending.set(id, [call]);
-      const timer = timeout === Number.POSITIVE_INFINITY ? undefined : setTimeout(() => this.#giveUp(call, new TimeoutError(timeout), added), timeout);
-      const onAbort = () => this.#giveUp(call, new TaskAbortedError(signal?.reason), added);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      call.cleanup = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const opts: JobsOptions = { ...this.#jobOptions, jobId: id };
-      if (priority !== undefined) opts.priority = priority;
-      if (wait !== undefined) opts.delay = wait;
-      const added = this.#track(
-        this.#add(method ?? 'default', data, opts).then(
-          () => {
-            call.addedAt = Date.now();
-          },
-          (error) => {
-            this.#settleOne(call, false, error);
-            throw error;
-          },
-        ),
-      );
+      call.batch = this.#add({ name: method ?? 'default', data, opts, call });
+      if (timeout !== Number.POSITIVE_INFINITY) call.timer = setTimeout(() => this.#giveUp(call, new TimeoutError(timeout)), timeout);
+      if (signal) {
+        const onAbort = () => this.#giveUp(call, new TaskAbortedError(signal.reason));
+        signal.addEventListener('abort', onAbort, { once: true });
+        call.signal = signal;
+        call.onAbort = onAbort;
+      }
     });
   }
 
   /** Aborted or timed out: the call rejects now; the job is removed if it waits, else its consumer is told to cancel it. */
-  #giveUp(call: Pending, error: Error, added: Promise<unknown>): void {
+  #giveUp(call: Pending, error: Error): void {
     if (!this.#settleOne(call, false, error)) return;
     // another call still waits for this job id (a shared jobId): leave the job alone
     if (this.#pending.has(call.jobId)) return;
+    const batch = call.batch;
+    if (!batch) return;
     this.#track(
-      added.then(async () => {
+      batch.done.then(async () => {
+        if (call.addedAt === 0) return; // its job was never added
         const removed = await this.#queue.remove(call.jobId);
         debug('call %s %s: job %s', call.jobId, error.name, removed ? 'removed' : 'running, cancelled');
         if (removed) return;
@@ -338,19 +377,16 @@ export class RemotePool implements Runner {
   }
 
   #completed(jobId: string, stored: unknown): void {
-    if (!this.#pending.has(jobId)) return;
-    this.#serializer.load().then(
-      (serializer) => {
-        let value: unknown;
-        try {
-          value = decodePayload(serializer, stored, 'result');
-        } catch (error) {
-          return this.#settle(jobId, false, error);
-        }
-        this.#settle(jobId, true, value);
-      },
-      (error) => this.#settle(jobId, false, error),
-    );
+    // a call waits for this job: it loaded the serializer
+    const serializer = this.#loaded;
+    if (!serializer || !this.#pending.has(jobId)) return;
+    let value: unknown;
+    try {
+      value = decodePayload(serializer, stored, 'result');
+    } catch (error) {
+      return this.#settle(jobId, false, error);
+    }
+    this.#settle(jobId, true, value);
   }
 
   /** A failed job: `attemptsStarted` when the caller read it already (the poll), else it is read if needed. */
@@ -370,25 +406,39 @@ export class RemotePool implements Runner {
 
   /** Settles every call waiting for `jobId`. */
   #settle(jobId: string, ok: boolean, value: unknown): void {
-    for (const call of [...(this.#pending.get(jobId) ?? [])]) this.#settleOne(call, ok, value);
+    const calls = this.#pending.get(jobId);
+    if (!calls) return;
+    this.#pending.delete(jobId);
+    for (const call of calls) this.#finish(call, ok, value);
+    this.#checkIdle();
   }
 
   /** Settles one call, once; false if it was already settled. */
   #settleOne(call: Pending, ok: boolean, value: unknown): boolean {
     const calls = this.#pending.get(call.jobId);
-    const at = calls?.indexOf(call) ?? -1;
+    const at = calls ? calls.indexOf(call) : -1;
     if (!calls || at < 0) return false;
-    calls.splice(at, 1);
-    if (calls.length === 0) this.#pending.delete(call.jobId);
-    call.cleanup?.();
+    if (calls.length === 1) this.#pending.delete(call.jobId);
+    else calls.splice(at, 1);
+    this.#finish(call, ok, value);
+    this.#checkIdle();
+    return true;
+  }
+
+  #finish(call: Pending, ok: boolean, value: unknown): void {
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
     if (ok) call.resolve(value);
     else call.reject(value);
+  }
+
+  /** close() waits for the last call: tell it. */
+  #checkIdle(): void {
     if (this.#pending.size === 0 && this.#idle) {
       const idle = this.#idle;
       this.#idle = undefined;
       idle();
     }
-    return true;
   }
 
   /**

@@ -170,12 +170,21 @@ export class QueueServer {
 
   /** Waits until every worker of the pool is online (or its module failed), then starts taking jobs. */
   async start(): Promise<void> {
-    await Promise.race([this.#warm(), this.broken]);
+    await Promise.all([Promise.race([this.#warm(), this.broken]), this.#preload()]);
     this.#watchFailure();
     await this.#cancels.ready;
     if (this.#brokenWith || this.#closing) return;
     void this.#worker.run().catch((error) => debug('worker stopped: %s', error?.message));
     await this.#worker.waitUntilReady();
+  }
+
+  /**
+   * Loads the built-in serializers (and a custom one) now, so that no job waits for a module
+   * load. Never rejects: a serializer that cannot load fails the jobs that need it.
+   */
+  async #preload(): Promise<void> {
+    const names = ['cbor', 'json', ...(this.#serializers.has('custom') ? ['custom'] : [])];
+    await Promise.all(names.map((name) => this.#serializer(name).catch((error) => debug('serializer %s: %s', name, (error as Error)?.message))));
   }
 
   /** Jobs running here now. */
@@ -335,7 +344,7 @@ export class QueueServer {
       }
       if (running.stop === 'lost' || running.stop === 'handed-back') throw new WaitingError(); // its lock is gone: record nothing
       try {
-        return encodePayload(serializer, value, call.l, 'result');
+        return encodePayload(serializer, value, call.l, 'result', call.c === 'cbor');
       } catch (error) {
         throw new UnrecoverableError(failureText(toWire(error)));
       }

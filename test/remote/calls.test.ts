@@ -25,6 +25,7 @@ describe('remote calls', { skip }, () => {
   let redis: RedisServer;
   let consumer: Consumer;
   let slowConsumer: Consumer;
+  let customConsumer: Consumer;
   const remotes: RemotePool[] = [];
   const remote = (options: Partial<Parameters<typeof createRemotePool>[0]> = {}) => {
     const pool = createRemotePool({ queue: 'calls', connection: redis.url, ...options });
@@ -38,15 +39,19 @@ describe('remote calls', { skip }, () => {
     consumer = startConsumer(redis.url, 'calls', ['--workers', '2', '--max-retries', '1']);
     // a pool timeout of 300 ms and no retries: TimeoutError itself crosses
     slowConsumer = startConsumer(redis.url, 'timeouts', [...FAST, '--workers', '1', '--max-retries', '0', '--timeout', '300']);
-    await Promise.all([consumer.ready, slowConsumer.ready]);
+    // a custom serializer: each consumer brings its own (a job names it only 'custom')
+    customConsumer = startConsumer(redis.url, 'custom', ['--workers', '1', '--serializer', fixture('ser-custom.mjs')]);
+    await Promise.all([consumer.ready, slowConsumer.ready, customConsumer.ready]);
   });
 
   after(async () => {
     await Promise.all(remotes.map((r) => r.close({ force: true })));
     consumer.child.kill('SIGTERM');
     slowConsumer.child.kill('SIGTERM');
+    customConsumer.child.kill('SIGTERM');
     assert.equal(await consumer.exited, 0, consumer.stderr());
     assert.equal(await slowConsumer.exited, 0, slowConsumer.stderr());
+    assert.equal(await customConsumer.exited, 0, customConsumer.stderr());
   });
 
   it('run, runMethod and addTask round-trip; CBOR keeps Date, Map, BigInt, Buffer, undefined, Set', async () => {
@@ -71,6 +76,20 @@ describe('remote calls', { skip }, () => {
     assert.deepEqual(await r.runMethod('same', { when: new Date(0), m: new Map([[1, 2]]), u: undefined }), { when: '1970-01-01T00:00:00.000Z', m: {} });
     await assert.rejects(r.runMethod('same', 1n), SerializationError);
     assert.equal(r.pending, 0);
+  });
+
+  it('a custom serializer (a module path) round-trips through producer and consumer; that consumer still runs built-in jobs', async () => {
+    const custom = remote({ queue: 'custom', serializer: fixture('ser-custom.mjs') });
+    // ser-custom revives Dates: JSON would give a string, so the custom one ran on both sides
+    const value = await custom.addTask<{ at: unknown; n: number }>({ at: new Date(5), n: 1 }, { method: 'same' });
+    assert.ok(value.at instanceof Date && value.at.getTime() === 5, String(value.at));
+    assert.equal(value.n, 1);
+    assert.equal(await remote({ queue: 'custom' }).runMethod('add', 2, 5), 7, 'a cbor job on the same consumer');
+    // a consumer without it refuses a custom job (typed, at once), it does not guess
+    await assert.rejects(
+      remote({ queue: 'calls', serializer: fixture('ser-custom.mjs') }).runMethod('add', 1, 1),
+      (e: unknown) => e instanceof SerializationError && /custom serializer/.test(e.message),
+    );
   });
 
   it('a task error keeps its name, message, code and stack', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { TaskAbortedError, TimeoutError } from 'workforcejs';
 import { createRemotePool, type RemotePool } from 'workforcejs/bullmq';
@@ -66,6 +67,39 @@ describe('remote cancellation', { skip, timeout: 90_000 }, () => {
       late.child.kill('SIGTERM');
       assert.equal(await late.exited, 0);
       assert.equal(log(file), '', 'the aborted call never ran');
+    } finally {
+      await idle.close({ force: true });
+      await unserved.close();
+    }
+  });
+
+  it('abort in the tick of the call (its job not added yet): the call rejects at once, its job is removed once added and never runs', async () => {
+    const file = join(tempDir(), 'log');
+    const idle = createRemotePool({ queue: 'unserved-2', connection: redis.url });
+    const unserved = new Queue('unserved-2', { connection: redis.connection });
+    try {
+      // a first call, added (so the producer is ready and its serializer loaded)
+      const other = idle.runMethod('add', 2, 2);
+      await eventually(async () => (await unserved.getJobCounts('waiting')).waiting === 1, 10_000);
+      const controller = new AbortController();
+      const jobId = 'tick-1';
+      // calls of one tick are added together on the next: this abort comes before the add
+      const call = idle.addTask({ file, ms: 10, tag: 'k' }, { method: 'record', jobId, signal: controller.signal });
+      controller.abort();
+      const outcome = call.catch((e: unknown) => e);
+      assert.ok(await settledNow(outcome), 'rejects at once');
+      assert.ok((await outcome) instanceof TaskAbortedError);
+      // the aborted call's job is not there (removed once its batch was added); the other one waits
+      await sleep(200);
+      await eventually(async () => (await unserved.getJob(jobId)) === undefined, 10_000);
+      assert.equal((await unserved.getJobCounts('waiting')).waiting, 1);
+      const late = startConsumer(redis.url, 'unserved-2', [...FAST, '--workers', '1']);
+      await late.ready;
+      assert.equal(await other, 4);
+      late.child.kill('SIGTERM');
+      assert.equal(await late.exited, 0);
+      assert.equal(log(file), '', 'the aborted call never ran');
+      assert.equal(idle.pending, 0);
     } finally {
       await idle.close({ force: true });
       await unserved.close();
