@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { createPool, InvalidOptionError, type PoolOptions, type PoolWorker, WorkPool } from 'workforcejs';
-import { fixture, sleep } from '../helpers.js';
+import { eventually, fixture, sleep } from '../helpers.js';
 
 const MODULE = fixture('basic.mjs');
 const CPUS = availableParallelism();
@@ -72,6 +72,8 @@ describe('worker counts (createPool)', () => {
     const grows = make({ numberOfWorkers: 1, maxWorkers: 3 });
     try {
       await fixed.pool.run(1, 2, 3);
+      // both workers come up at rest (waited for, not timed: a loaded machine starts a thread slowly), and no third
+      await eventually(() => fixed.online() === 2).catch(() => assert.fail(`${fixed.online()} of 2 workers online`));
       await sleep(100);
       assert.equal(fixed.online(), 2);
       assert.equal(fixed.pool.capacity, 2);
