@@ -15,7 +15,7 @@ import { PoolClosedError } from '../errors/pool-closed-error.js';
 import { TaskAbortedError } from '../errors/task-aborted-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
-import type { Runner } from '../pool/runner.js';
+import type { DynamicArg, MethodArgs, MethodName, MethodResult, MethodTaskArg, RunArgs, RunResult, TaskArg, UntypedModule } from '../pool/typed.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, delay, limit } from '../util/validate.js';
 import { cancelChannel, closeRedis, openRedis } from './cancel-channel.js';
@@ -114,7 +114,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 /** Calls answered by consumers on any machine serving `queue` (see serveQueue). */
-export class RemotePool implements Runner {
+export class RemotePool<M = UntypedModule> {
   readonly queueName: string;
   readonly #queue: Queue;
   readonly #events: QueueEvents;
@@ -243,26 +243,36 @@ export class RemotePool implements Runner {
     );
   }
 
-  /** Calls the module's default export with `args` on a consumer. */
-  run<R = unknown>(...args: unknown[]): Promise<R> {
-    return this.#call(undefined, args, false, {}) as Promise<R>;
+  /** Calls the module's default export with `args` on a consumer (typed pool: its parameters and awaited result). */
+  run<R = unknown>(...args: RunArgs<M>): Promise<RunResult<M, R>> {
+    return this.#call(undefined, args as unknown[], false, {}) as Promise<RunResult<M, R>>;
   }
 
-  /** Calls the named export `method` with `args` on a consumer. */
-  runMethod<R = unknown>(method: string, ...args: unknown[]): Promise<R> {
+  /** Calls the named export `method` with `args` on a consumer (typed pool: only exported functions, their parameters and awaited result). */
+  runMethod<R = unknown, K extends MethodName<M> = MethodName<M>>(method: K, ...args: MethodArgs<M, K>): Promise<MethodResult<M, K, R>> {
     if (typeof method !== 'string' || method === '') return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
-    return this.#call(method, args, false, {}) as Promise<R>;
+    return this.#call(method, args as unknown[], false, {}) as Promise<MethodResult<M, K, R>>;
   }
 
-  /** One-argument form with options: the entry point is called as `fn(arg, ctx)` on a consumer. */
-  addTask<R = unknown>(arg: unknown, options: RemoteTaskOptions | null = {}): Promise<R> {
+  /**
+   * One-argument form with options: the entry point is called as `fn(arg, ctx)` on a consumer.
+   * Typed pool: `arg` and the result are those of the default export's first parameter, or of `method`'s.
+   */
+  addTask<R = unknown>(arg: TaskArg<M>, options?: (RemoteTaskOptions & { method?: undefined }) | null): Promise<RunResult<M, R>>;
+  addTask<R = unknown, K extends MethodName<M> = MethodName<M>>(
+    arg: MethodTaskArg<M, K>,
+    options: RemoteTaskOptions & { method: K },
+  ): Promise<MethodResult<M, K, R>>;
+  /** Untyped pool, a method name known only at run time. */
+  addTask<R = unknown>(arg: DynamicArg<M>, options?: RemoteTaskOptions | null): Promise<R>;
+  addTask(arg: unknown, options: RemoteTaskOptions | null = {}): Promise<unknown> {
     options ??= {};
     if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const { method } = options;
     if (method !== undefined && (typeof method !== 'string' || method === '')) {
       return Promise.reject(new InvalidOptionError('method', method, 'the name of an exported function'));
     }
-    return this.#call(method, [arg], true, options) as Promise<R>;
+    return this.#call(method, [arg], true, options);
   }
 
   /** Calls not settled yet. */
@@ -512,7 +522,10 @@ function parseStored(text: string | null): unknown {
   }
 }
 
-/** A producer for `queue` (see RemotePoolOptions). */
-export function createRemotePool(options: RemotePoolOptions): RemotePool {
-  return new RemotePool(options);
+/**
+ * A producer for `queue` (see RemotePoolOptions). Typed like a local pool when given the worker
+ * module's type: `createRemotePool<typeof import('./worker.js')>({ queue, connection })`.
+ */
+export function createRemotePool<M = UntypedModule>(options: RemotePoolOptions): RemotePool<M> {
+  return new RemotePool<M>(options);
 }

@@ -2,6 +2,7 @@
 // `@ts-expect-error` line must be an error: if typing were loose (results `unknown`, any method
 // name accepted) tsc would report the directive as unused and the test would fail.
 import { createPool, type Runner, type WorkerExit } from 'workforcejs';
+import { createRemotePool } from 'workforcejs/bullmq';
 
 const pool = createPool<typeof import('./worker.js')>({ module: new URL('./worker.js', import.meta.url) });
 
@@ -94,4 +95,26 @@ export async function untyped(): Promise<void> {
   const w: number[] = await plain.runWith<number[]>(options, 1, 'two', {});
   const x: boolean = await plain.runWith<boolean>(null);
   void [anything, n, id, inferred, s, runner, t, u, v, w, x];
+}
+
+export async function remote(): Promise<void> {
+  // a remote pool is typed the same way by the module its consumers run
+  const typed = createRemotePool<typeof import('./worker.js')>({ queue: 'q', connection: 'redis://127.0.0.1:6379' });
+  const sum: number = await typed.run(1, 2);
+  // @ts-expect-error a wrong argument type
+  await typed.run('1', 2);
+  const hello: string = await typed.runMethod('greet', 'ada');
+  // @ts-expect-error a misspelled method name
+  await typed.runMethod('gret', 'ada');
+  // @ts-expect-error greet resolves to a string
+  const wrong: number = await typed.runMethod('greet', 'ada');
+  const surface: number = await typed.addTask({ width: 2, height: 3 }, { method: 'area', timeout: 100 });
+  // @ts-expect-error area takes { width, height }
+  await typed.addTask({ width: 2 }, { method: 'area' });
+  // untyped: as before, and either kind of pool is a Runner
+  const untyped = createRemotePool({ queue: 'q', connection: 'redis://127.0.0.1:6379' });
+  const n: number = await untyped.run<number>(1, 'x');
+  const m: string = await untyped.addTask<string>(1, { method: String('any') });
+  const runners: Runner[] = [untyped, createPool({ module: new URL('./worker.js', import.meta.url) })];
+  void [sum, hello, wrong, surface, n, m, runners];
 }
