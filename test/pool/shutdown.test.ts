@@ -4,17 +4,26 @@
 // leaves no child process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { createPool, type ModulePool, PoolClosedError } from 'workforcejs';
 import { running } from '../chaos/proc.js';
 import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const MODULE = fixture('chaos-worker.mjs');
 
+/** Pools made by the running test: killed after it, so a failed assertion leaves no worker to keep this file running. */
+const made: ModulePool[] = [];
+
 function pool(runtime: 'thread' | 'process', workers = 2): ModulePool {
   // plain-JS fixture: workers need not load the runner's tsx
-  return createPool({ module: MODULE, runtime, numberOfWorkers: workers, execArgv: [], fork: { execArgv: [] } });
+  const p = createPool({ module: MODULE, runtime, numberOfWorkers: workers, execArgv: [], fork: { execArgv: [] } });
+  made.push(p);
+  return p;
 }
+
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((p) => p.kill()));
+});
 
 interface Settled {
   /** undefined while the call is pending */
