@@ -63,11 +63,17 @@ describe('no leaks across create / run / close cycles', () => {
         // plain-JS fixture: workers need not load the runner's tsx, so a cycle is fast
         const pool = createPool({ module: MODULE, runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] } });
         pools.push(new WeakRef(pool));
-        const answers = await Promise.all([pool.runMethod<{ n: number; pid: number }>('ping', i), pool.runMethod<{ n: number }>('ping', i + 1)]);
-        assert.deepEqual(
-          answers.map((a) => a.n),
-          [i, i + 1],
-        );
+        try {
+          const answers = await Promise.all([pool.runMethod<{ n: number; pid: number }>('ping', i), pool.runMethod<{ n: number }>('ping', i + 1)]);
+          assert.deepEqual(
+            answers.map((a) => a.n),
+            [i, i + 1],
+          );
+        } catch (error) {
+          // a failed cycle must not leave its worker keeping this file running
+          await pool.kill();
+          throw error;
+        }
         const pids = pool.workers.map((w) => w.pid).filter((pid): pid is number => pid !== undefined);
         const threads = pool.workers.map((w) => w.threadId);
         // every way to end a pool: drain, force, kill
