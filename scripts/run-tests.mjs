@@ -8,20 +8,18 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
-/** The TypeScript files (not declarations) under `path`. */
-function typescript(path, out) {
+/** The files under `path` (a file or a folder) whose path passes `keep`, not looking into folders named `skip`. */
+function walk(path, keep, skip, out = []) {
   if (statSync(path).isDirectory()) {
-    for (const entry of readdirSync(path)) if (entry !== 'node_modules') typescript(join(path, entry), out);
-  } else if (/\.[cm]?ts$/.test(path) && !/\.d\.[cm]?ts$/.test(path)) out.push(path);
+    for (const entry of readdirSync(path)) if (entry !== skip) walk(join(path, entry), keep, skip, out);
+  } else if (keep(path)) out.push(path);
   return out;
 }
 
-function collect(path, out) {
-  if (statSync(path).isDirectory()) {
-    for (const entry of readdirSync(path)) if (entry !== 'fixtures') collect(join(path, entry), out);
-  } else if (/\.test\.[cm]?[jt]s$/.test(path)) out.push(path);
-  return out;
-}
+/** The test files under `path`. */
+const collect = (path) => walk(path, (file) => /\.test\.[cm]?[jt]s$/.test(file), 'fixtures');
+/** The TypeScript files (not declarations) under `path`. */
+const typescript = (path) => walk(path, (file) => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file), 'node_modules');
 
 // The longest files (each 7 s or more alone, measured on a quiet machine) start first, so that the
 // run does not end waiting on one long file that started last; the others follow in name order.
@@ -57,7 +55,7 @@ const rank = (file) => {
 };
 const roots = process.argv.slice(2);
 const files = (roots.length ? roots : ['test'])
-  .flatMap((r) => collect(r, []))
+  .flatMap((r) => collect(r))
   .sort()
   .sort((a, b) => rank(a) - rank(b));
 if (files.length === 0) {
@@ -73,7 +71,7 @@ const tap = join(dir, 'report.tap');
 // the .ts file's own URL. The preload keeps itself out of the workers the tests start.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = join(dir, 'js');
-const sources = ['test', 'src', 'bench'].flatMap((d) => typescript(join(root, d), []));
+const sources = ['test', 'src', 'bench'].flatMap((d) => typescript(join(root, d)));
 buildSync({
   entryPoints: sources,
   outdir: cache,
