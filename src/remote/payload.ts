@@ -28,6 +28,11 @@ export function serializerLoader(spec: unknown): { spec: RemoteSerializerSpec; l
   return { spec: checked, load: () => (loading ??= loadSerializer(checked)) };
 }
 
+/** Whether payloads of the serializer named `name` (a job's `c`) may be stored as plain JSON ('j'): the built-in 'cbor' only. */
+export function plainJsonFor(name: string): boolean {
+  return name === 'cbor';
+}
+
 /**
  * Encodes `value` to the string stored in Redis: 's' + text for a serializer that makes text,
  * 'b' + base64 for one that makes bytes, and with `plainJson` (the built-in 'cbor' serializer)

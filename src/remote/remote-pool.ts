@@ -21,7 +21,15 @@ import { count, delay, limit } from '../util/validate.js';
 import { cancelChannel, closeRedis, openRedis } from './cancel-channel.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
 import { type CallData, callData, READY_EVENT } from './job-data.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader, serializerName } from './payload.js';
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  decodePayload,
+  encodePayload,
+  plainJsonFor,
+  type RemoteSerializerSpec,
+  serializerLoader,
+  serializerName,
+} from './payload.js';
 import { fromWire, parseFailure } from './wire-error.js';
 
 const debug = createDebug('workforce:remote');
@@ -337,7 +345,7 @@ export class RemotePool<M = UntypedModule> {
       method,
       single,
       this.#serializerName,
-      encodePayload(serializer, args, this.#maxBytes, 'argument list', this.#serializerName === 'cbor'),
+      encodePayload(serializer, args, this.#maxBytes, 'argument list', plainJsonFor(this.#serializerName)),
       this.#maxBytes,
     );
     const id = jobId ?? randomUUID();

@@ -17,7 +17,7 @@ import { within } from '../util/within.js';
 import { CancelSubscriber, cancelChannel } from './cancel-channel.js';
 import { connectionOptions, type RedisConnection } from './connection.js';
 import { readCall } from './job-data.js';
-import { decodePayload, encodePayload, type RemoteSerializerSpec, serializerLoader } from './payload.js';
+import { decodePayload, encodePayload, plainJsonFor, type RemoteSerializerSpec, serializerLoader } from './payload.js';
 import { failureText, raisedByWorkforce, toWire } from './wire-error.js';
 
 const debug = createDebug('workforce:consumer');
@@ -344,7 +344,7 @@ export class QueueServer {
       }
       if (running.stop === 'lost' || running.stop === 'handed-back') throw new WaitingError(); // its lock is gone: record nothing
       try {
-        return encodePayload(serializer, value, call.l, 'result', call.c === 'cbor');
+        return encodePayload(serializer, value, call.l, 'result', plainJsonFor(call.c));
       } catch (error) {
         throw new UnrecoverableError(failureText(toWire(error)));
       }
