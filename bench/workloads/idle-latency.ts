@@ -22,7 +22,8 @@ export function idleLatencyOf(id: string, runtime: Runtime, quickBudgetSeconds: 
       { key: 'p99', label: 'p99', unit: 'µs', better: 'lower', digits: 0 },
     ],
     pooled: true,
-    warmupRounds: 0,
+    // untimed rounds first: a library's JIT warm-up (its first few thousand calls) is not idle latency
+    warmupRounds: Number(process.env.WF_LATENCY_WARMUP_ROUNDS ?? 3),
     quickBudgetSeconds,
     sizes: { full: { samples: 2_000, warmup: 200 }, quick: { samples: 300, warmup: 50 } },
     describe: (p) => `${p.samples} sequential single no-op tasks (after ${p.warmup} untimed)`,

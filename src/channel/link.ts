@@ -2,7 +2,8 @@ import type { Transferable } from './transferable.js';
 /**
  * A link is the raw two-way pipe under a channel or a module worker: a worker_threads Worker,
  * a MessagePort, a child process, or (inside a child) the parent. Messages are structured-cloned
- * by the transport (process IPC is opened with `serialization: 'advanced'` where we fork).
+ * by the transport (a module worker's process IPC is a JSON channel that carries the same values,
+ * see json-frames.ts, or `serialization: 'advanced'`).
  */
 export interface Link {
   readonly alive: boolean;

@@ -1,12 +1,14 @@
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
+import { decodeJsonFrame, encodeJsonFrame } from './json-frames.js';
 import type { Link } from './link.js';
 
 /**
  * The child's side of a forked process: process IPC to the parent process. Its own file, without
  * worker_threads, which a process worker need not load (~0.4 MB of RSS, see PROCESS_RUNTIME_PATH).
- * Throws when the process has no IPC channel.
+ * Throws when the process has no IPC channel. `jsonFrames`: the parent forked it with a JSON
+ * channel and encodes its frames (see json-frames.ts); this side does the same.
  */
-export function processSide(): Link {
+export function processSide(jsonFrames = false): Link {
   if (typeof process.send !== 'function') throw new ChannelClosedError('Not running as a child process with an IPC channel');
   return {
     get alive() {
@@ -14,10 +16,10 @@ export function processSide(): Link {
     },
     send: (message) => {
       if (!process.connected) throw new ChannelClosedError('The channel to the parent process is closed');
-      process.send?.(message as object);
+      process.send?.((jsonFrames ? encodeJsonFrame(message) : message) as object);
     },
     onMessage: (listener) => {
-      process.on('message', listener);
+      process.on('message', jsonFrames ? (message) => listener(decodeJsonFrame(message)) : listener);
     },
     onExit: (listener) => {
       process.once('disconnect', () => listener(null, null));

@@ -132,8 +132,9 @@ export class Dispatcher<I, O> {
   #release(attempt: Attempt<I, O>, ok: boolean): void {
     if (attempt.slotDone) return;
     attempt.slotDone = true;
-    clearTimeout(attempt.timer);
-    clearTimeout(attempt.grace);
+    // most calls have neither timer: no clearTimeout call for them
+    if (attempt.timer !== undefined) clearTimeout(attempt.timer);
+    if (attempt.grace !== undefined) clearTimeout(attempt.grace);
     const { handle, task } = attempt;
     handle.inflight.delete(attempt);
     handle.running--;

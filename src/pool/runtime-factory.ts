@@ -1,13 +1,13 @@
 /** Makes a module pool's workers: the link of its runtime (thread, process, inline) and a ModuleWorker over it. */
 import type { Link } from '../channel/link.js';
-import { loadSerializer } from '../serializer/resolve.js';
+import { loadSerializer, type SerializerSpec } from '../serializer/resolve.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { StructuredSerializer } from '../serializer/structured.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
-import { processConnector } from '../worker/process-worker.js';
+import { type ForkOptions, processConnector } from '../worker/process-worker.js';
 import { threadConnector } from '../worker/thread-worker.js';
-import type { PoolOptions, ResolvedPoolOptions, Runtime } from './pool-options.js';
+import type { ResolvedPoolOptions } from './pool-options.js';
 
 export class RuntimeFactory {
   readonly #options: ResolvedPoolOptions;
@@ -17,7 +17,7 @@ export class RuntimeFactory {
 
   constructor(options: ResolvedPoolOptions) {
     this.#options = options;
-    this.#connect = connector(options.runtime, options.given);
+    this.#connect = connector(options);
     this.#serializer = loadSerializer(options.serializer);
     this.#serializer.then((s) => (this.#serializer = s)).catch(() => {});
   }
@@ -46,7 +46,8 @@ export class RuntimeFactory {
         module: o.moduleUrl,
         workerId: id,
         serializer: codecSpec,
-        workerData: o.workerData,
+        // left out when there is none: an undefined field would make the INIT frame one JSON cannot carry (see json-frames.ts)
+        ...(o.workerData === undefined ? {} : { workerData: o.workerData }),
         reportHeap: o.maxHeapBeforeRecycle !== undefined,
         concurrency,
       },
@@ -59,16 +60,21 @@ export class RuntimeFactory {
   }
 }
 
-/** How a worker of `runtime` connects: a link maker per worker id. */
-function connector(runtime: Runtime, options: PoolOptions): (id: number | string) => () => Link {
+/** A process worker's IPC channel: `fork.serialization`, else JSON unless the serializer makes bytes (see ForkOptions.serialization). */
+export function channelSerialization(serializer: SerializerSpec, fork: ForkOptions | undefined): 'json' | 'advanced' {
+  return fork?.serialization ?? (serializer === 'structured' || serializer === 'json' ? 'json' : 'advanced');
+}
+
+/** How a worker of the pool's runtime connects: a link maker per worker id. */
+function connector(resolved: ResolvedPoolOptions): (id: number | string) => () => Link {
+  const { runtime, given: options } = resolved;
   if (runtime === 'inline') return () => inlineConnector();
   if (runtime === 'thread') return (id) => threadConnector(options, `workforce-${id}`);
   const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
   const extra = [...(options.execArgv ?? []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
   // the top-level `env` serves processes too, unless `fork.env` is given
-  const fork =
-    options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object'
-      ? { ...options.fork, env: options.env }
-      : (options.fork ?? {});
+  const serialization = channelSerialization(resolved.serializer, options.fork);
+  const env = options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object' ? options.env : options.fork?.env;
+  const fork = { ...options.fork, env, serialization };
   return () => processConnector(fork, extra);
 }

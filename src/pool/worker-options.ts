@@ -37,6 +37,8 @@ export function checkWorkerOptions(options: WorkerOptions): void {
       throw new InvalidOptionError(`fork.${name}`, value, name === 'cwd' ? 'a path or file: URL' : 'a path');
   }
   if (fork.silent !== undefined) flag('fork.silent', fork.silent);
+  if (fork.serialization !== undefined && fork.serialization !== 'json' && fork.serialization !== 'advanced')
+    throw new InvalidOptionError('fork.serialization', fork.serialization, "'json' or 'advanced'");
 }
 
 /** undefined, or an object that is not an array. */

@@ -4,6 +4,7 @@
  */
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
+import { jsonExact } from '../serializer/json-exact.js';
 import { checkSerializerSpec, loadSerializer, type SerializerSpec } from '../serializer/resolve.js';
 import { Serializer } from '../serializer/serializer.js';
 
@@ -41,7 +42,7 @@ export function plainJsonFor(name: string): boolean {
  * serializer's encoded size) is a SerializationError.
  */
 export function encodePayload(serializer: Serializer, value: unknown, maxBytes: number, what: string, plainJson = false): string {
-  if (plainJson && jsonExact(value, 0)) {
+  if (plainJson && jsonExact(value)) {
     const json = JSON.stringify(value);
     // (a UTF-16 unit is at most 3 bytes of UTF-8: only a long text needs counting.) JSON over
     // the limit goes through CBOR, which may be smaller (numbers): the limit is CBOR's, as before.
@@ -66,44 +67,6 @@ export function encodePayload(serializer: Serializer, value: unknown, maxBytes: 
   }
   if (size > maxBytes) throw new SerializationError(`The ${what} is ${size} bytes encoded, over the limit of ${maxBytes} (maxPayloadBytes)`);
   return text;
-}
-
-/** Deeper than this (or a cycle) is left to CBOR. */
-const MAX_JSON_DEPTH = 64;
-
-/**
- * True when JSON.parse(JSON.stringify(value)) is the value CBOR would give back: strings,
- * booleans, null, finite numbers other than -0, dense arrays and plain objects of those (no
- * `__proto__` key, no toJSON). Anything else (undefined, -0, NaN, BigInt, Date, Map, Buffer, a
- * class instance, a sparse array, a cycle) goes through CBOR as before.
- */
-export function jsonExact(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= MAX_JSON_DEPTH) return false;
-      const proto = Object.getPrototypeOf(value);
-      if (Array.isArray(value)) {
-        if (proto !== Array.prototype) return false;
-        // a hole reads as undefined: refused like undefined itself
-        for (let i = 0; i < value.length; i++) if (!jsonExact(value[i], depth + 1)) return false;
-        return true;
-      }
-      if (proto !== Object.prototype && proto !== null) return false;
-      for (const key of Object.keys(value)) {
-        if (key === '__proto__' || key === 'toJSON') return false;
-        if (!jsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
 }
 
 /** The inverse of encodePayload; anything else is a SerializationError (job data is untrusted). */

@@ -8,6 +8,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { IdTable } from '../util/id-table.js';
+import { onMicrotask } from '../util/microtask.js';
 import { IdleWake } from './idle-wake.js';
 import { MessageBudget } from './message-budget.js';
 import {
@@ -194,7 +195,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     const id = ++this.#nextCall;
     if (!this.#batch) {
       this.#batch = new TaskBatch();
-      queueMicrotask(this.#flush);
+      onMicrotask(this.#flush);
     }
     this.#batch.add(id, call.method, payload, call.single);
     const transfer = reply.transfer;

@@ -82,7 +82,8 @@ export interface InitConfig {
   workerId: number | string;
   /** 'json' | 'cbor' | 'structured' | a Serializer module path. */
   serializer: string;
-  workerData: unknown;
+  /** Absent when the pool has none. */
+  workerData?: unknown;
   /** Report heap use with each result batch (for maxHeapBeforeRecycle). */
   reportHeap: boolean;
   /** Calls the worker runs at once; further calls it receives wait in its local queue. */

@@ -321,6 +321,8 @@ for (const runtime of RUNTIMES) {
         ['fork.cwd', { fork: { cwd: 42 as unknown as string } }],
         ['fork.execPath', { fork: { execPath: {} as unknown as string } }],
         ['fork.silent', { fork: { silent: 'yes' as unknown as boolean } }],
+        ['fork.serialization', { fork: { serialization: 'v8' as unknown as 'json' } }],
+        ['fork.serialization', { fork: { serialization: null as unknown as 'json' } }],
       ];
       for (const name of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']) {
         for (const value of ['big', -1, 0, Number.NaN, Number.POSITIVE_INFINITY, null]) {

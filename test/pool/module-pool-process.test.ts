@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
 import { ModuleLoadError, type ModulePool, type PoolOptions, WorkerCrashError } from 'workforcejs';
-import { pidAlive, tempDirs } from '../helpers.js';
+import { fixture, pidAlive, tempDirs } from '../helpers.js';
 import { modulePool } from './pools.js';
 
 const tmp = tempDirs('workforce-process-');
@@ -15,6 +16,62 @@ const tmp = tempDirs('workforce-process-');
 function pool(options: Partial<PoolOptions> = {}): ModulePool {
   return modulePool('process', options);
 }
+
+/** What Node's 'advanced' IPC channel (V8's serializer) makes of a value: a Buffer stays a Buffer. */
+const clone = (value: unknown) => deserialize(serialize(value));
+
+describe('module pool (process): the IPC channel carries values exactly', () => {
+  const values: [string, unknown][] = [
+    ['JSON', { a: [1, 'two', { three: null }], b: true }],
+    ['Map, Date, Buffer, typed array', { m: new Map([[1, { d: new Date(5) }]]), b: Buffer.from('bytes'), u: new Uint16Array([1, 2]) }],
+    ['undefined, -0, NaN, Infinity in an array', [1, undefined, -0, Number.NaN, Number.POSITIVE_INFINITY]],
+    ['undefined in an object', { a: undefined }],
+    ['BigInt', 10n ** 30n],
+    ['undefined', undefined],
+    ['a string', 'text "quoted" \ud800 😀'],
+  ];
+  for (const [label, options, channel] of [
+    ['JSON channel (the default)', {}, 'json'],
+    ["'advanced' channel", { fork: { execArgv: [], serialization: 'advanced' } }, 'advanced'],
+    ["serializer 'json'", { serializer: 'json' }, 'json'],
+    ["serializer 'cbor'", { serializer: 'cbor' }, 'advanced'],
+  ] as [string, Partial<PoolOptions>, string][]) {
+    it(`${label}: arguments, results and messages arrive as a structured clone would carry them`, async () => {
+      const p = pool({ module: fixture('echo-values.mjs'), ...options });
+      try {
+        await p.runMethod('nothing');
+        // the channel Node opened, as it told the child at its start (Linux: the process's initial environment)
+        if (process.platform === 'linux') {
+          const environ = readFileSync(`/proc/${p.workers[0].pid}/environ`, 'utf8').split('\0');
+          assert.ok(environ.includes(`NODE_CHANNEL_SERIALIZATION_MODE=${channel}`), `a ${channel} channel`);
+        }
+        // the 'json' and 'cbor' serializers have their own semantics by choice: only JSON values are compared under them
+        const exact = options.serializer === undefined;
+        for (const [name, value] of values) {
+          if (!exact && name !== 'JSON') continue;
+          assert.deepEqual(await p.runMethod('echo', value), clone(value), name);
+        }
+        if (exact) {
+          assert.ok(Buffer.isBuffer(((await p.runMethod('echo', { b: Buffer.from('x') })) as { b: unknown }).b), 'a Buffer stays a Buffer');
+          const shared = { n: 1 };
+          assert.equal(await p.runMethod('same', { a: shared, b: shared }), true, 'one object stays one object');
+          assert.deepEqual(await p.runMethod('matchProps', /b/.exec('abc')), [1, 'abc', true], "a RegExp match keeps 'index' and 'input'");
+        }
+        // (the 'json' serializer answers null: JSON has no undefined)
+        if (options.serializer !== 'json') assert.equal(await p.runMethod('nothing'), undefined, 'a call that returns nothing answers undefined, not null');
+        const got: unknown[] = [];
+        p.onMessage('echo', (content) => got.push(content));
+        const content = exact ? { when: new Date(9), list: [1, undefined] } : { list: [1, 2] };
+        await p.runMethod('post', content);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.deepEqual(got, [clone(content), undefined]);
+        assert.equal(await p.runMethod('channelEnv'), 'unset', "the channel's marker is not left in the worker's environment");
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});
 
 describe('module pool (process): calls', () => {
   it('an ArrayBuffer in a transfer list still arrives intact (IPC copies it)', async () => {

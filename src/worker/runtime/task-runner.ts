@@ -4,6 +4,7 @@
  */
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
+import { onMicrotask } from '../../util/microtask.js';
 import { encodeFailure, type Frame, ResultBatch, type TaskRecord } from '../protocol.js';
 import type { Entry } from './module-loader.js';
 import { isRaised, raise } from './own-errors.js';
@@ -164,7 +165,7 @@ export class TaskRunner {
   #batch(): ResultBatch {
     if (!this.#results) {
       this.#results = new ResultBatch();
-      queueMicrotask(this.flush);
+      onMicrotask(this.flush);
     }
     return this.#results;
   }
