@@ -26,15 +26,34 @@ export function optionGroups<T>(items: readonly T[], text: (item: T) => string):
   return out;
 }
 
+/** Options that say what the parent itself runs (`node -e code`, `node -p code`, `-i`, `--check`): a child runs its runtime instead. */
+const ENTRY_FLAG = /^(-[pe]{1,2}|--eval|--print|-i|--interactive|-c|--check)(=|$)/;
+/** Of those, the ones whose value (the code) is the next argument unless given with `=`. */
+const ENTRY_WITH_VALUE = /^(-[pe]{1,2}|--eval|--print)$/;
+
+/**
+ * `execArgv` without the options that choose what Node runs, and their code: a child forked with
+ * the `-e <code>` of a `node -e` parent would run that code again instead of the worker runtime.
+ */
+export function withoutEntry(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    if (!ENTRY_FLAG.test(arg)) out.push(arg);
+    else if (ENTRY_WITH_VALUE.test(arg)) i++;
+  }
+  return out;
+}
+
 /** An option a child worker may inherit: not a debugger or test-runner flag. */
 export const forChild = ([flag]: readonly string[]): boolean => !DEBUG_FLAG.test(flag) && !/^--test/.test(flag);
 
 /**
- * The parent's execArgv without debugger and test-runner flags. A parent under --inspect gives
+ * The parent's execArgv without debugger and test-runner flags, nor what the parent runs (withoutEntry). A parent under --inspect gives
  * each forked child `--inspect=0` (a port of its own, so no EADDRINUSE) when `inspect` is set.
  */
 export function childExecArgv(execArgv: readonly string[] = process.execArgv, inspect = false): string[] {
-  const kept = optionGroups(execArgv, (arg) => arg)
+  const kept = optionGroups(withoutEntry(execArgv), (arg) => arg)
     .filter(forChild)
     .flat();
   if (inspect && execArgv.some((arg) => DEBUG_FLAG.test(arg))) kept.push('--inspect=0');

@@ -2,15 +2,18 @@
 // a process that exits mid-call, and no process left behind by a failed load. What every runtime
 // does (with the pid checks of close() and kill()) is the contract/ folder (one file per concern, on every runtime).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { ModuleLoadError, type ModulePool, type PoolOptions, WorkerCrashError } from 'workforcejs';
 import { fixture, pidAlive, tempDirs } from '../helpers.js';
 import { modulePool } from './pools.js';
 
 const tmp = tempDirs('workforce-process-');
+const run = promisify(execFile);
 
 /** A one-worker process pool of mp-esm.mjs (fork.execArgv []: no tsx loader in the children). */
 function pool(options: Partial<PoolOptions> = {}): ModulePool {
@@ -69,6 +72,19 @@ describe('module pool (process): the IPC channel carries values exactly', () => 
       } finally {
         await p.close();
       }
+    });
+  }
+});
+
+describe('module pool (process): the parent is a `node -e` / `node -p` script', () => {
+  for (const flag of ['-e', '-p']) {
+    it(`node ${flag}: the workers start (they do not inherit the parent's ${flag} code and run it again)`, async () => {
+      const code = `import('workforcejs').then(async ({ createPool }) => {
+        const p = createPool({ module: ${JSON.stringify(fixture('echo-values.mjs'))}, runtime: 'process', numberOfWorkers: 1, startTimeout: 10000 });
+        try { process.stdout.write('answer ' + (await p.runMethod('echo', 41)) + '\\n'); } finally { await p.close(); }
+      })`;
+      const { stdout } = await run(process.execPath, [flag, code], { cwd: fixture('../..'), timeout: 30_000 });
+      assert.match(stdout, /^answer 41$/m);
     });
   }
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workerEnv } from '../../src/worker/node-options.js';
-import { childExecArgv, forChild, optionGroups } from '../../src/worker/runtime-entry.js';
+import { childExecArgv, forChild, optionGroups, withoutEntry } from '../../src/worker/runtime-entry.js';
 
 const same = (arg: string) => arg;
 
@@ -36,6 +36,18 @@ describe('childExecArgv', () => {
     assert.deepEqual(childExecArgv(argv), ['--import', 'tsx', '--max-old-space-size=64']);
     assert.deepEqual(forChild(['--inspect-brk']), false);
     assert.deepEqual(forChild(['--enable-source-maps']), true);
+  });
+
+  it('drops what a `node -e` / `node -p` parent runs, with its code (a child would run that code instead of the runtime)', () => {
+    assert.deepEqual(childExecArgv(['-e', 'run()', '--no-warnings']), ['--no-warnings']);
+    assert.deepEqual(
+      childExecArgv(['--no-warnings', '--eval', '-1', '--max-old-space-size=64']),
+      ['--no-warnings', '--max-old-space-size=64'],
+      'code that starts with a dash',
+    );
+    assert.deepEqual(childExecArgv(['-p', 'x', '--eval=y', '--print=z', '-pe', 'w', '-i', '--check', '--enable-source-maps']), ['--enable-source-maps']);
+    assert.deepEqual(withoutEntry(['--import', 'tsx', '-e', 'code']), ['--import', 'tsx']);
+    assert.deepEqual(withoutEntry(['--experimental-vm-modules', '--env-file=.env']), ['--experimental-vm-modules', '--env-file=.env'], 'lookalikes stay');
   });
 
   it('a parent under a debugger gives the child a port of its own (--inspect=0) only when asked', () => {
