@@ -23,18 +23,32 @@ export const JSON_FRAMES_ENV = 'WORKFORCE_JSON_FRAMES';
 const V8 = '\u0000v8';
 const UNDEFINED = '\u0000undefined';
 
+/** The objects met while checking a frame, kept between frames (cleared after each) so that checking one allocates nothing. */
+const shared = new Set<object>();
+let checking = false;
+
 /** What to send for `frame` on a JSON channel. Throws (like a structured clone) for what V8 cannot serialize. */
 export function encodeJsonFrame(frame: unknown): unknown {
   if (Array.isArray(frame) && frame[0] !== V8 && frame[0] !== UNDEFINED) {
-    const seen = new Set<object>([frame]);
+    // a getter read while checking may send a frame itself: that one checks with a set of its own
+    const seen = checking ? new Set<object>() : shared;
+    const outer = !checking;
+    checking = true;
     let holes: number[] | undefined;
     let exact = true;
-    for (let i = 0; i < frame.length; i++) {
-      const value = frame[i];
-      if (value === undefined) (holes ??= []).push(i);
-      else if (!jsonExact(value, seen, 1)) {
-        exact = false;
-        break;
+    try {
+      for (let i = 0; i < frame.length; i++) {
+        const value = frame[i];
+        if (value === undefined) (holes ??= []).push(i);
+        else if (!jsonExact(value, seen, 1)) {
+          exact = false;
+          break;
+        }
+      }
+    } finally {
+      if (outer) {
+        checking = false;
+        shared.clear();
       }
     }
     if (exact) return holes ? [UNDEFINED, holes, frame] : frame;

@@ -46,6 +46,22 @@ describe('JSON channel frames', () => {
     assert.ok(Buffer.isBuffer((overTheWire(frames[1]) as unknown[][])[3][0]));
   });
 
+  it('a getter that sends a frame of its own while one is checked does not disturb either check', () => {
+    const inner = { n: 1 };
+    let nested: unknown;
+    const outer = {
+      get field() {
+        // the inner frame holds `inner` once: exact on its own, whatever the outer check has seen
+        nested = encodeJsonFrame([5, 'type', { a: inner }]);
+        return inner;
+      },
+    };
+    const sent = encodeJsonFrame([1, 1, null, [outer, inner], 0]) as unknown[];
+    assert.deepEqual(nested, [5, 'type', { a: inner }], 'the inner frame went as JSON');
+    assert.equal(sent[0], '\u0000v8', 'the outer frame holds `inner` twice: V8-serialized');
+    assert.deepEqual(encodeJsonFrame([1, 2, null, [{ a: inner }], 0]), [1, 2, null, [{ a: inner }], 0], 'the next frame starts from nothing seen');
+  });
+
   it('what V8 cannot serialize throws at encode, as a structured clone would', () => {
     assert.throws(() => encodeJsonFrame([1, 1, null, [() => {}], 0]), /could not be cloned/);
   });
