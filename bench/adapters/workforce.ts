@@ -39,6 +39,6 @@ export const workforceProcess: AdapterSpec = {
   runtime: 'process',
   role: 'workforce',
   payloadMode: 'n/a',
-  notes: 'concurrency 1 (default), advanced IPC serialization',
+  notes: 'concurrency 1 (default), JSON IPC carrying structured-clone values (default)',
   create: () => adapter('process'),
 };
