@@ -78,6 +78,8 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
   readonly #pending = new IdTable<Pending>();
   #outbox: Frame[] = [];
   #batch: TaskBatch | undefined;
+  /** The last tick's batch, emptied: the next tick's, so that a tick's calls allocate no batch (links that copy only). */
+  #spareBatch: TaskBatch | undefined;
   #budget: MessageBudget | undefined;
   /** Set when the thread waits for frames in Atomics.wait while idle: wakes it after each frame. */
   #wake: IdleWake | undefined;
@@ -194,7 +196,8 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     }
     const id = ++this.#nextCall;
     if (!this.#batch) {
-      this.#batch = new TaskBatch();
+      this.#batch = this.#spareBatch ?? new TaskBatch();
+      this.#spareBatch = undefined;
       onMicrotask(this.#flush);
     }
     this.#batch.add(id, call.method, payload, call.single);
@@ -223,10 +226,24 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
     if (!batch || this.#exited) return;
     try {
       this.#send(batch.frame(), transfers && [...transfers.values()].flat());
+      this.#reuse(batch);
       return;
     } catch {
       // fall through: isolate the call that cannot be sent
     }
+    this.#sendEach(batch, transfers);
+    this.#reuse(batch);
+  };
+
+  /** A batch that went out by copy is the next tick's; over an inline worker's loopback the frame itself travels. */
+  #reuse(batch: TaskBatch): void {
+    if (this.#link?.kind === 'loopback') return;
+    batch.reset();
+    this.#spareBatch = batch;
+  }
+
+  /** Sends a batch that could not go as one frame call by call: only the calls that cannot be sent fail. */
+  #sendEach(batch: TaskBatch, transfers: Map<number, readonly Transferable[]> | undefined): void {
     for (const [id, frame] of batch.split()) {
       try {
         this.#send(frame, transfers?.get(id));
@@ -237,7 +254,7 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
         else pending.answer(false, new SerializationError(`Task arguments could not be sent to the worker: ${(error as Error).message}`, { cause: error }));
       }
     }
-  };
+  }
 
   /** Sends a pool message to this worker (`workerContext.onMessage`); held until it is connected. */
   post(type: string, content: unknown): void {

@@ -200,6 +200,15 @@ export class TaskBatch {
     return this.#frame;
   }
 
+  /**
+   * Empties the batch for the next tick, keeping its array: only once the frame went out over a
+   * link that copies it as it sends (a thread's postMessage, process IPC), never over one that
+   * hands it on by reference (an inline worker's loopback).
+   */
+  reset(): void {
+    this.#frame.length = 1;
+  }
+
   /** One frame per call, with its id (to send them one by one when the batch cannot be cloned). */
   *split(): Generator<[id: number, frame: Frame]> {
     const f = this.#frame;
@@ -289,6 +298,11 @@ export class ResultBatch {
   frame(heap: number | null): Frame {
     this.#frame[1] = heap;
     return this.#frame;
+  }
+
+  /** Empties the batch for the next tick (once its frame went out by copy: see TaskBatch.reset). */
+  reset(): void {
+    this.#frame.length = RESULT_HEADER;
   }
 
   /** One frame per answer, with its id (to send them one by one when the batch cannot be cloned). */

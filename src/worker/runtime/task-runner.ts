@@ -22,6 +22,8 @@ export class TaskRunner {
   #head = 0;
   #active = 0;
   #results: ResultBatch | undefined;
+  /** The last tick's results batch, emptied (see flush). */
+  #spareResults: ResultBatch | undefined;
   readonly #running = new Map<number, RunningTask>();
   readonly #cancelled = new Set<number>();
 
@@ -109,6 +111,11 @@ export class TaskRunner {
       // One result could not be cloned: send them one by one so only that call fails.
       for (const [id, frame] of batch.split(heap)) this.#sendOne(id, frame);
     }
+    // the frame went out by copy (a thread or a process): its array serves the next tick
+    if (this.runtime.copiesFrames) {
+      batch.reset();
+      this.#spareResults = batch;
+    }
   };
 
   #start(call: TaskRecord): void {
@@ -164,7 +171,8 @@ export class TaskRunner {
   /** This tick's results, sent on a microtask. */
   #batch(): ResultBatch {
     if (!this.#results) {
-      this.#results = new ResultBatch();
+      this.#results = this.#spareResults ?? new ResultBatch();
+      this.#spareResults = undefined;
       onMicrotask(this.flush);
     }
     return this.#results;
