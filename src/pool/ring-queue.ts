@@ -1,6 +1,11 @@
+/** A queue never shrinks below this many slots. */
+const MIN_SHRINK = 1024;
+
 /**
  * A growable FIFO ring buffer: O(1) push/shift without the array shifting that `Array#shift`
  * costs on long queues. `at(i)` reads from the head, `atBack(i)` from the tail (for stealing).
+ * It doubles when full and halves once a quarter full (above MIN_SHRINK slots), so the memory a
+ * burst of a million queued calls took is given back as the queue drains (amortized O(1)).
  */
 export class RingQueue<T> {
   #items: (T | undefined)[];
@@ -16,7 +21,7 @@ export class RingQueue<T> {
   }
 
   push(item: T): void {
-    if (this.#size === this.#items.length) this.#grow();
+    if (this.#size === this.#items.length) this.#resize(this.#items.length * 2);
     this.#items[(this.#head + this.#size) & (this.#items.length - 1)] = item;
     this.#size++;
   }
@@ -27,7 +32,13 @@ export class RingQueue<T> {
     this.#items[this.#head] = undefined;
     this.#head = (this.#head + 1) & (this.#items.length - 1);
     this.#size--;
+    if (this.#items.length > MIN_SHRINK && this.#size <= this.#items.length >> 2) this.#resize(this.#items.length >> 1);
     return item;
+  }
+
+  /** Slots allocated (for tests). */
+  get capacity(): number {
+    return this.#items.length;
   }
 
   peek(): T | undefined {
@@ -50,8 +61,8 @@ export class RingQueue<T> {
     return out;
   }
 
-  #grow(): void {
-    const next = new Array<T | undefined>(this.#items.length * 2);
+  #resize(capacity: number): void {
+    const next = new Array<T | undefined>(capacity);
     for (let i = 0; i < this.#size; i++) next[i] = this.#items[(this.#head + i) & (this.#items.length - 1)];
     this.#items = next;
     this.#head = 0;

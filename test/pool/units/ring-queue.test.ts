@@ -26,4 +26,24 @@ describe('RingQueue', () => {
     assert.equal(q.shift(), undefined);
     assert.equal(q.peek(), undefined);
   });
+
+  it('gives the memory of a burst back as it drains, and stays FIFO while it shrinks', () => {
+    const q = new RingQueue<number>(16);
+    for (let i = 0; i < 100_000; i++) q.push(i);
+    assert.equal(q.capacity, 131_072);
+    for (let i = 0; i < 99_000; i++) assert.equal(q.shift(), i);
+    assert.ok(q.capacity <= 4096, `capacity ${q.capacity} after draining to 1,000`);
+    assert.deepEqual([q.peek(), q.atBack(0), q.length], [99_000, 99_999, 1000]);
+    for (let i = 99_000; i < 100_000; i++) assert.equal(q.shift(), i);
+    assert.equal(q.capacity, 1024, 'never below 1,024 slots once grown past them');
+    // a queue that hovers around a quarter of its slots does not resize on every call
+    const r = new RingQueue<number>(2048);
+    for (let i = 0; i < 2048; i++) r.push(i);
+    let head = 0;
+    for (let i = 0; i < 10_000; i++) {
+      r.push(2048 + i);
+      assert.equal(r.shift(), head++);
+    }
+    assert.equal(r.capacity, 4096);
+  });
 });
