@@ -49,8 +49,9 @@ export function withoutEntry(execArgv: readonly string[]): string[] {
 export const forChild = ([flag]: readonly string[]): boolean => !DEBUG_FLAG.test(flag) && !/^--test/.test(flag);
 
 /**
- * The parent's execArgv without debugger and test-runner flags, nor what the parent runs (withoutEntry). A parent under --inspect gives
- * each forked child `--inspect=0` (a port of its own, so no EADDRINUSE) when `inspect` is set.
+ * The parent's execArgv without debugger and test-runner flags, nor what the parent runs
+ * (withoutEntry). A parent under --inspect gives each forked child `--inspect=0` (a port of its
+ * own, so no EADDRINUSE) when `inspect` is set.
  */
 export function childExecArgv(execArgv: readonly string[] = process.execArgv, inspect = false): string[] {
   const kept = optionGroups(withoutEntry(execArgv), (arg) => arg)

@@ -71,8 +71,6 @@ export class WorkerRuntime implements WorkerContext {
    * after an await, so their code runs in its context (AsyncLocalStorage).
    */
   readonly #shared: boolean;
-  /** Frames go out by copy (a thread's port, process IPC), not by reference (an inline worker's loopback). */
-  readonly copiesFrames: boolean;
   /**
    * Tasks run in their own context (AsyncLocalStorage, see runInContext), so `workerContext`
    * speaks for the task also after its awaits. Always on a shared main thread. In a thread or
@@ -86,11 +84,15 @@ export class WorkerRuntime implements WorkerContext {
     private readonly exit: (code: number) => void,
   ) {
     this.#shared = link.kind === 'loopback';
-    this.copiesFrames = !this.#shared;
     this.#tracking = this.#shared;
     link.onMessage((frame) => this.#receive(decodeToChild(frame)));
     // A task that ends the worker (process.exit) must not take the results finished before it along.
     if (link.kind !== 'loopback') process.once('exit', this.#runner.flush);
+  }
+
+  /** Frames go out by copy (a thread's port, process IPC), not by reference (an inline worker's loopback). */
+  get copiesFrames(): boolean {
+    return !this.#shared;
   }
 
   get workerId(): number | string {
