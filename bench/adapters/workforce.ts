@@ -12,7 +12,9 @@ function adapter(runtime: Runtime): Adapter {
         module: workerModule(runtime === 'thread' ? 'esm.mjs' : 'tasks.cjs'),
         runtime,
         numberOfWorkers: workers,
-        ...(runtime === 'thread' ? { execArgv: WORKER_EXEC_ARGV } : { fork: { execArgv: WORKER_EXEC_ARGV } }),
+        // processes: the JSON channel (fork.serialization 'json'), as the process peers use JSON IPC; Node's
+        // 'advanced' channel (workforce's default, cheaper for large binary values) costs more per small message
+        ...(runtime === 'thread' ? { execArgv: WORKER_EXEC_ARGV } : { fork: { execArgv: WORKER_EXEC_ARGV, serialization: 'json' } }),
       });
     },
     noop: () => pool!.runMethod('noop'),
@@ -39,6 +41,6 @@ export const workforceProcess: AdapterSpec = {
   runtime: 'process',
   role: 'workforce',
   payloadMode: 'n/a',
-  notes: 'concurrency 1 (default), JSON IPC carrying structured-clone values (default)',
+  notes: "concurrency 1 (default), fork.serialization 'json' (JSON IPC carrying structured-clone values)",
   create: () => adapter('process'),
 };

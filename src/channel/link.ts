@@ -2,8 +2,8 @@ import type { Transferable } from './transferable.js';
 /**
  * A link is the raw two-way pipe under a channel or a module worker: a worker_threads Worker,
  * a MessagePort, a child process, or (inside a child) the parent. Messages are structured-cloned
- * by the transport (a module worker's process IPC is a JSON channel that carries the same values,
- * see json-frames.ts, or `serialization: 'advanced'`).
+ * by the transport (a module worker's process IPC is opened with `serialization: 'advanced'`, or
+ * with `fork.serialization: 'json'` a JSON channel that carries the same values, see json-frames.ts).
  */
 export interface Link {
   readonly alive: boolean;

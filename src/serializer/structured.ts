@@ -2,8 +2,8 @@ import { Serializer } from './serializer.js';
 
 /**
  * Structured clone: the transport itself clones (worker_threads postMessage; process IPC with
- * `serialization: 'advanced'`, or a JSON channel whose frames carry what JSON cannot as V8 bytes,
- * see channel/json-frames.ts), so encode/decode pass values through untouched.
+ * `serialization: 'advanced'`, or the opt-in JSON channel whose frames carry what JSON cannot as
+ * V8 bytes, see channel/json-frames.ts), so encode/decode pass values through untouched.
  */
 export class StructuredSerializer extends Serializer {
   /** Encodes a value for the channel (see Serializer.encode). */

@@ -34,10 +34,10 @@ describe('module pool (process): the IPC channel carries values exactly', () => 
     ['a string', 'text "quoted" \ud800 😀'],
   ];
   for (const [label, options, channel] of [
-    ['JSON channel (the default)', {}, 'json'],
-    ["'advanced' channel", { fork: { execArgv: [], serialization: 'advanced' } }, 'advanced'],
-    ["serializer 'json'", { serializer: 'json' }, 'json'],
-    ["serializer 'cbor'", { serializer: 'cbor' }, 'advanced'],
+    ['the default channel', {}, 'advanced'],
+    ['JSON channel', { fork: { execArgv: [], serialization: 'json' } }, 'json'],
+    ["JSON channel, serializer 'json'", { serializer: 'json', fork: { execArgv: [], serialization: 'json' } }, 'json'],
+    ["JSON channel, serializer 'cbor'", { serializer: 'cbor', fork: { execArgv: [], serialization: 'json' } }, 'json'],
   ] as [string, Partial<PoolOptions>, string][]) {
     it(`${label}: arguments, results and messages arrive as a structured clone would carry them`, async () => {
       const p = pool({ module: fixture('echo-values.mjs'), ...options });
