@@ -2,6 +2,16 @@
 import type { ConnectionOptions } from 'bullmq';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 
+/**
+ * ms Redis gets at close() to take the last writes (results, hand-backs, adds, cancels) and close;
+ * past it the connections are closed by force, so a consumer or producer whose Redis has gone still
+ * stops. Also the most a consumer's hand-back waits for Redis before its local task is ended anyway.
+ */
+export const CLOSE_GRACE_MS = 2000;
+
+/** ms given to connections closed by force to say so. */
+export const FORCED_CLOSE_MS = 300;
+
 /** `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS), or ioredis options such as `{ host, port }`. */
 export type RedisConnection = string | ConnectionOptions;
 

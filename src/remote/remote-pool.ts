@@ -18,8 +18,9 @@ import { WorkerCrashError } from '../errors/worker-crash-error.js';
 import type { DynamicArg, MethodArgs, MethodName, MethodResult, MethodTaskArg, RunArgs, RunResult, TaskArg, UntypedModule } from '../pool/typed.js';
 import type { Serializer } from '../serializer/serializer.js';
 import { count, delay, limit } from '../util/validate.js';
+import { within } from '../util/within.js';
 import { cancelChannel, closeRedis, openRedis } from './cancel-channel.js';
-import { connectionOptions, type RedisConnection } from './connection.js';
+import { CLOSE_GRACE_MS, connectionOptions, FORCED_CLOSE_MS, type RedisConnection } from './connection.js';
 import { type CallData, callData, READY_EVENT } from './job-data.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
@@ -292,16 +293,25 @@ export class RemotePool<M = UntypedModule> {
 
   /**
    * Stops taking calls, waits for the accepted ones to settle (with `force`, rejects them now with
-   * PoolClosedError; their jobs stay queued), then closes every Redis connection.
+   * PoolClosedError; their jobs stay queued), then closes every Redis connection. A Redis that does
+   * not answer does not hold it: its last adds and cancels and the closing get 2 s together, then
+   * the connections are closed by force.
    */
   close(options: { force?: boolean } | null = {}): Promise<void> {
     this.#closing ??= (async () => {
       if (options?.force)
         for (const id of [...this.#pending.keys()]) this.#settle(id, false, new PoolClosedError('The remote pool was closed before this call settled'));
       if (this.pending > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
-      while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
       clearInterval(this.#poller);
-      await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close(), this.#publisher && closeRedis(this.#publisher)]);
+      const closed = (async () => {
+        while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+        await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close(), this.#publisher && closeRedis(this.#publisher)]);
+      })();
+      if (await within(closed, CLOSE_GRACE_MS)) return;
+      debug('Redis does not answer: closing its connections by force');
+      // (a write waiting for Redis fails once its connection is closed: the wait above then ends too)
+      await within(Promise.allSettled([this.#events.disconnect(), this.#queue.disconnect(), this.#markers?.disconnect()]), FORCED_CLOSE_MS);
+      await within(closed, FORCED_CLOSE_MS);
     })();
     return this.#closing;
   }

@@ -15,7 +15,7 @@ import type { Serializer } from '../serializer/serializer.js';
 import { count, timerDelay } from '../util/validate.js';
 import { within } from '../util/within.js';
 import { CancelSubscriber, cancelChannel } from './cancel-channel.js';
-import { connectionOptions, type RedisConnection } from './connection.js';
+import { CLOSE_GRACE_MS, connectionOptions, FORCED_CLOSE_MS, type RedisConnection } from './connection.js';
 import { readCall } from './job-data.js';
 import { decodePayload, encodePayload, plainJsonFor, type RemoteSerializerSpec, serializerLoader } from './payload.js';
 import { failureText, raisedByWorkforce, toWire } from './wire-error.js';
@@ -73,15 +73,6 @@ interface Running {
   done: boolean;
 }
 
-/**
- * ms Redis gets, once no job runs here, to take the last results and hand-backs and close; past
- * it the connections are closed by force (a consumer whose Redis has gone still stops). Also the
- * most a hand-back waits for Redis before its local task is ended anyway.
- */
-const CLOSE_GRACE_MS = 2000;
-
-/** ms given to connections closed by force to say so. */
-const FORCED_CLOSE_MS = 300;
 
 /** How long a cancel for a job this consumer does not run is remembered (it may start here soon). */
 const CANCEL_MEMORY_MS = 10 * 60_000;
