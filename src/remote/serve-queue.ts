@@ -73,7 +73,6 @@ interface Running {
   done: boolean;
 }
 
-
 /** How long a cancel for a job this consumer does not run is remembered (it may start here soon). */
 const CANCEL_MEMORY_MS = 10 * 60_000;
 
