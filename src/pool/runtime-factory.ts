@@ -5,9 +5,9 @@ import type { Serializer } from '../serializer/serializer.js';
 import { StructuredSerializer } from '../serializer/structured.js';
 import { inlineConnector } from '../worker/inline-worker.js';
 import { ModuleWorker } from '../worker/module-worker.js';
-import { type ForkOptions, processConnector } from '../worker/process-worker.js';
+import { processConnector } from '../worker/process-worker.js';
 import { threadConnector } from '../worker/thread-worker.js';
-import type { ResolvedPoolOptions } from './pool-options.js';
+import type { PoolOptions, ResolvedPoolOptions, Runtime } from './pool-options.js';
 
 export class RuntimeFactory {
   readonly #options: ResolvedPoolOptions;
@@ -17,7 +17,7 @@ export class RuntimeFactory {
 
   constructor(options: ResolvedPoolOptions) {
     this.#options = options;
-    this.#connect = connector(options);
+    this.#connect = connector(options.runtime, options.given);
     this.#serializer = loadSerializer(options.serializer);
     this.#serializer.then((s) => (this.#serializer = s)).catch(() => {});
   }
@@ -60,24 +60,17 @@ export class RuntimeFactory {
   }
 }
 
-/**
- * A process worker's IPC channel: `fork.serialization`, else Node's 'advanced' one. The JSON channel
- * is not the default: it is cheaper for small messages but ~20× slower for a 1 MB Buffer (see ForkOptions.serialization).
- */
-export function channelSerialization(fork: ForkOptions | undefined): 'json' | 'advanced' {
-  return fork?.serialization ?? 'advanced';
-}
-
-/** How a worker of the pool's runtime connects: a link maker per worker id. */
-function connector(resolved: ResolvedPoolOptions): (id: number | string) => () => Link {
-  const { runtime, given: options } = resolved;
+/** How a worker of `runtime` connects: a link maker per worker id. */
+function connector(runtime: Runtime, options: PoolOptions): (id: number | string) => () => Link {
   if (runtime === 'inline') return () => inlineConnector();
   if (runtime === 'thread') return (id) => threadConnector(options, `workforce-${id}`);
   const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
   const extra = [...(options.execArgv ?? []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
-  // the top-level `env` serves processes too, unless `fork.env` is given
-  const serialization = channelSerialization(options.fork);
-  const env = options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object' ? options.env : options.fork?.env;
-  const fork = { ...options.fork, env, serialization };
+  // the top-level `env` serves processes too, unless `fork.env` is given (fork.serialization, see
+  // ForkOptions: Node's 'advanced' channel unless 'json' is asked for, goes as it is)
+  const fork =
+    options.fork?.env === undefined && options.env !== undefined && typeof options.env === 'object'
+      ? { ...options.fork, env: options.env }
+      : (options.fork ?? {});
   return () => processConnector(fork, extra);
 }
