@@ -76,3 +76,21 @@ export function decodeJsonFrame(message: unknown): unknown {
   }
   return message;
 }
+
+/** How a process channel's frames travel: as they are (Node's 'advanced' channel), or JSON-encoded as above. */
+export interface FrameCoding {
+  encode(frame: unknown): object;
+  /** `listener` as a 'message' listener: each message is decoded first. */
+  receiver(listener: (frame: unknown) => void): (message: unknown) => void;
+}
+
+const AS_IS: FrameCoding = { encode: (frame) => frame as object, receiver: (listener) => listener };
+const JSON_FRAMES: FrameCoding = {
+  encode: (frame) => encodeJsonFrame(frame) as object,
+  receiver: (listener) => (message) => listener(decodeJsonFrame(message)),
+};
+
+/** The coding of a process channel, on either side: JSON frames when it was forked with a JSON channel. */
+export function frameCoding(jsonFrames: boolean): FrameCoding {
+  return jsonFrames ? JSON_FRAMES : AS_IS;
+}

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { getSystemErrorName } from 'node:util';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { hasExited } from '../util/child-exit.js';
-import { decodeJsonFrame, encodeJsonFrame } from './json-frames.js';
+import { type FrameCoding, frameCoding } from './json-frames.js';
 import type { Link } from './link.js';
 
 /** Errors of a message sent to a child whose channel is gone. */
@@ -18,12 +18,12 @@ export class ProcessLink implements Link {
   readonly kind: 'process' = 'process';
   readonly #child: ChildProcess;
   #exited: boolean;
-  /** A module worker's JSON channel: frames are encoded so that they arrive exactly (see json-frames.ts). */
-  readonly #jsonFrames: boolean;
+  /** JSON frames on a module worker's JSON channel, so that they arrive exactly (see json-frames.ts); else as they are. */
+  readonly #frames: FrameCoding;
 
   constructor(child: ChildProcess, options: { jsonFrames?: boolean } = {}) {
     this.#child = child;
-    this.#jsonFrames = options.jsonFrames ?? false;
+    this.#frames = frameCoding(options.jsonFrames ?? false);
     this.#exited = hasExited(child);
     child.once('exit', () => {
       this.#exited = true;
@@ -51,11 +51,11 @@ export class ProcessLink implements Link {
 
   send(message: unknown): void {
     if (!this.#child.connected) throw new ChannelClosedError(`The channel to process ${this.#child.pid} is closed`);
-    this.#child.send((this.#jsonFrames ? encodeJsonFrame(message) : message) as object);
+    this.#child.send(this.#frames.encode(message));
   }
 
   onMessage(listener: (message: unknown) => void): void {
-    this.#child.on('message', this.#jsonFrames ? (message) => listener(decodeJsonFrame(message)) : listener);
+    this.#child.on('message', this.#frames.receiver(listener));
   }
 
   onExit(listener: (exitCode: number | null, signal: string | null, cause?: unknown) => void): void {

@@ -1,5 +1,5 @@
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
-import { decodeJsonFrame, encodeJsonFrame } from './json-frames.js';
+import { frameCoding } from './json-frames.js';
 import type { Link } from './link.js';
 
 /**
@@ -10,16 +10,17 @@ import type { Link } from './link.js';
  */
 export function processSide(jsonFrames = false): Link {
   if (typeof process.send !== 'function') throw new ChannelClosedError('Not running as a child process with an IPC channel');
+  const frames = frameCoding(jsonFrames);
   return {
     get alive() {
       return process.connected;
     },
     send: (message) => {
       if (!process.connected) throw new ChannelClosedError('The channel to the parent process is closed');
-      process.send?.((jsonFrames ? encodeJsonFrame(message) : message) as object);
+      process.send?.(frames.encode(message));
     },
     onMessage: (listener) => {
-      process.on('message', jsonFrames ? (message) => listener(decodeJsonFrame(message)) : listener);
+      process.on('message', frames.receiver(listener));
     },
     onExit: (listener) => {
       process.once('disconnect', () => listener(null, null));

@@ -144,6 +144,8 @@ export class RemotePool<M = UntypedModule> {
   readonly #ready: Promise<unknown>;
   /** Calls waiting for their job, by job id (several calls may share a caller's jobId). */
   readonly #pending = new Map<string, Pending[]>();
+  /** Calls made while the serializer loads (see #afterLoad): each one's way to reject it. */
+  readonly #loading = new Set<(error: unknown) => void>();
   /** Cancellations and adds still talking to Redis: close() waits for them. */
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #poller: NodeJS.Timeout;
@@ -286,7 +288,7 @@ export class RemotePool<M = UntypedModule> {
 
   /** Calls not settled yet. */
   get pending(): number {
-    let n = 0;
+    let n = this.#loading.size;
     for (const calls of this.#pending.values()) n += calls.length;
     return n;
   }
@@ -299,8 +301,11 @@ export class RemotePool<M = UntypedModule> {
    */
   close(options: { force?: boolean } | null = {}): Promise<void> {
     this.#closing ??= (async () => {
-      if (options?.force)
-        for (const id of [...this.#pending.keys()]) this.#settle(id, false, new PoolClosedError('The remote pool was closed before this call settled'));
+      if (options?.force) {
+        const closed = () => new PoolClosedError('The remote pool was closed before this call settled');
+        for (const fail of [...this.#loading]) fail(closed());
+        for (const id of [...this.#pending.keys()]) this.#settle(id, false, closed());
+      }
       if (this.pending > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       clearInterval(this.#poller);
       const closed = (async () => {
@@ -325,9 +330,40 @@ export class RemotePool<M = UntypedModule> {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#serializer.load().then((serializer) => {
-      this.#loaded = serializer;
-      return this.#submit(serializer, method, args, single, options);
+    return this.#afterLoad(options.signal, (serializer) => this.#submit(serializer, method, args, single, options, true));
+  }
+
+  /**
+   * A call made while the serializer loads, submitted once it has: it is accepted meanwhile
+   * (close() waits for it, close({ force }) refuses it) and its abort rejects it at once.
+   */
+  #afterLoad(signal: AbortSignal | undefined, submit: (serializer: Serializer) => Promise<unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => fail(new TaskAbortedError(signal?.reason));
+      const leave = (): boolean => {
+        if (!this.#loading.delete(fail)) return false;
+        signal?.removeEventListener('abort', onAbort);
+        this.#checkIdle();
+        return true;
+      };
+      const fail = (error: unknown) => {
+        if (leave()) reject(error);
+      };
+      this.#loading.add(fail);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#serializer.load().then((serializer) => {
+        this.#loaded = serializer;
+        if (!this.#loading.has(fail)) return; // aborted, or refused by close({ force })
+        // submitted before it leaves #loading: close() must never see the pool idle in between
+        let call: Promise<unknown>;
+        try {
+          call = submit(serializer);
+        } catch (error) {
+          call = Promise.reject(error);
+        }
+        leave();
+        resolve(call);
+      }, fail);
     });
   }
 
@@ -339,16 +375,27 @@ export class RemotePool<M = UntypedModule> {
     if (jobId !== undefined && (typeof jobId !== 'string' || jobId === '' || /^\d+$/.test(jobId))) {
       throw new InvalidOptionError('jobId', jobId, 'a non-empty string that is not a whole number (BullMQ keeps those for its own ids)');
     }
-    const timeout = options.timeout === undefined ? this.#timeout : delay('timeout', options.timeout, 1);
+    const timeout = this.#timeoutOf(options);
     if (priority !== undefined) count('priority', priority, 0);
     if (options.delay !== undefined) delay('delay', options.delay, 0);
     if (signal?.aborted) throw new TaskAbortedError(signal.reason);
     return timeout;
   }
 
+  #timeoutOf(options: RemoteTaskOptions): number {
+    return options.timeout === undefined ? this.#timeout : delay('timeout', options.timeout, 1);
+  }
+
   /** Encodes the call and queues its job; throws (synchronously) what the call rejects with before anything reaches Redis. */
-  #submit(serializer: Serializer, method: string | undefined, args: unknown[], single: boolean, options: RemoteTaskOptions): Promise<unknown> {
-    const timeout = this.#check(options);
+  #submit(
+    serializer: Serializer,
+    method: string | undefined,
+    args: unknown[],
+    single: boolean,
+    options: RemoteTaskOptions,
+    accepted = false,
+  ): Promise<unknown> {
+    const timeout = accepted ? this.#timeoutOf(options) : this.#check(options);
     const { signal, jobId, priority } = options;
     // before anything reaches Redis: a value the serializer refuses, or one over the limit
     const data = callData(
@@ -462,7 +509,7 @@ export class RemotePool<M = UntypedModule> {
 
   /** close() waits for the last call: tell it. */
   #checkIdle(): void {
-    if (this.#pending.size === 0 && this.#idle) {
+    if (this.#pending.size === 0 && this.#loading.size === 0 && this.#idle) {
       const idle = this.#idle;
       this.#idle = undefined;
       idle();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import { decodeJsonFrame, encodeJsonFrame } from '../../src/channel/json-frames.js';
+import { decodeJsonFrame, encodeJsonFrame, frameCoding } from '../../src/channel/json-frames.js';
 
 /** What the other side of a JSON IPC channel gets for `frame`. */
 const overTheWire = (frame: unknown) => decodeJsonFrame(JSON.parse(JSON.stringify(encodeJsonFrame(frame))));
@@ -87,5 +87,17 @@ describe('JSON channel frames', () => {
       { op: 1 },
     ];
     for (const message of bad) assert.deepEqual(decodeJsonFrame(message), message);
+  });
+
+  it("frameCoding: an 'advanced' channel's frames go as they are; a JSON channel's are encoded and decoded", () => {
+    const frame = [2, 1, new Date(3), undefined];
+    const plain = frameCoding(false);
+    assert.equal(plain.encode(frame), frame);
+    const listener = (_: unknown) => {};
+    assert.equal(plain.receiver(listener), listener, 'no wrapper on the advanced channel');
+    const json = frameCoding(true);
+    const got: unknown[] = [];
+    json.receiver((m) => got.push(m))(JSON.parse(JSON.stringify(json.encode(frame))));
+    assert.deepEqual(got, [frame]);
   });
 });

@@ -19,6 +19,34 @@ async function openWindow(pool: ModulePool): Promise<void> {
   assert.fail('the pipelining window did not open after 2000 short calls');
 }
 
+/**
+ * A pool whose worker runs a long call with `ahead` short calls sent ahead behind it. `setup` starts
+ * them (every promise it returns gets a handler); they go ahead only while the window is open, and a
+ * loaded machine can push the mean call past 1 ms between openWindow and setup. Then the pool is
+ * killed and made again (at most 5 times): the tests using this are about calls sent ahead.
+ */
+async function withCallsAhead<T extends Promise<unknown>[]>(
+  make: () => ModulePool,
+  setup: (pool: ModulePool) => T,
+  ahead: number,
+): Promise<{ pool: ModulePool; calls: T }> {
+  for (let tries = 1; ; tries++) {
+    const pool = make();
+    try {
+      await openWindow(pool);
+      const calls = setup(pool);
+      for (const c of calls) c.catch(() => {});
+      // sent ahead (or not) as they were made: the check needs no wait
+      if (pool.stats.sentAhead === ahead) return { pool, calls };
+      assert.ok(tries < 5, `${pool.stats.sentAhead} calls sent ahead, not ${ahead}, in 5 tries`);
+    } catch (error) {
+      await pool.kill();
+      throw error;
+    }
+    await pool.kill();
+  }
+}
+
 /** Both workers online: calls placed on a worker still starting would be stolen by the ready one. */
 const bothReady = (pool: ModulePool) => eventually(() => pool.stats.perWorker.filter((w) => w.state === 'ready').length === 2, 15_000);
 
@@ -81,12 +109,13 @@ describe('pipelining short calls', () => {
 
   for (const runtime of RUNTIMES) {
     it(`close({ force }) takes back calls sent ahead but not started: they reject with PoolClosedError (${runtime})`, async () => {
-      const pool = createPool({ module, runtime, numberOfWorkers: 1 });
+      const { pool, calls } = await withCallsAhead(
+        () => createPool({ module, runtime, numberOfWorkers: 1 }),
+        (pool) => [pool.runMethod('sleepy', 300), ...Array.from({ length: 5 }, (_, i) => pool.run(i))],
+        5,
+      );
+      const [running, ...ahead] = calls;
       try {
-        await openWindow(pool);
-        const running = pool.runMethod('sleepy', 300);
-        const ahead = Array.from({ length: 5 }, (_, i) => pool.run(i));
-        for (const p of ahead) p.catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 50));
         const stats = pool.stats;
         assert.equal(stats.sentAhead, 5, 'the five short calls were sent ahead to the busy worker');
@@ -118,13 +147,17 @@ describe('pipelining short calls', () => {
 
   for (const runtime of RUNTIMES) {
     it(`aborting calls sent ahead frees their slots at once, not when the running call ends (${runtime})`, async () => {
-      const pool = createPool({ module, runtime, numberOfWorkers: 1 });
+      let controllers: AbortController[] = [];
+      const { pool, calls } = await withCallsAhead(
+        () => createPool({ module, runtime, numberOfWorkers: 1 }),
+        (pool) => {
+          controllers = Array.from({ length: 5 }, () => new AbortController());
+          return [pool.runMethod('sleepy', 400), ...controllers.map((c, i) => pool.addTask(i, { signal: c.signal }))];
+        },
+        5,
+      );
+      const [running, ...ahead] = calls;
       try {
-        await openWindow(pool);
-        const running = pool.runMethod('sleepy', 400);
-        const controllers = Array.from({ length: 5 }, () => new AbortController());
-        const ahead = controllers.map((c, i) => pool.addTask(i, { signal: c.signal }));
-        for (const p of ahead) p.catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.equal(pool.stats.sentAhead, 5);
         for (const c of controllers) c.abort('no longer needed');
@@ -141,13 +174,17 @@ describe('pipelining short calls', () => {
   }
 
   it('calls aborted while sent ahead leave stats.queued at once, before the blocked worker acknowledges', async () => {
-    const pool = createPool({ module, numberOfWorkers: 1 });
+    let controllers: AbortController[] = [];
+    const { pool, calls } = await withCallsAhead(
+      () => createPool({ module, numberOfWorkers: 1 }),
+      (pool) => {
+        controllers = Array.from({ length: 4 }, () => new AbortController());
+        return [pool.runMethod('spin', 300), ...controllers.map((c, i) => pool.addTask(i, { signal: c.signal }))];
+      },
+      4,
+    );
+    const [blocked, ...ahead] = calls;
     try {
-      await openWindow(pool);
-      const blocked = pool.runMethod('spin', 300);
-      const controllers = Array.from({ length: 4 }, () => new AbortController());
-      const ahead = controllers.map((c, i) => pool.addTask(i, { signal: c.signal }));
-      for (const p of ahead) p.catch(() => {});
       assert.deepEqual([pool.stats.queued, pool.stats.sentAhead, pool.stats.running], [4, 4, 1]);
       controllers[0].abort();
       controllers[2].abort();

@@ -8,6 +8,7 @@ import {
   CallMaxRetryError,
   createPool,
   MethodNotFoundError,
+  PoolClosedError,
   type Runner,
   SerializationError,
   TimeoutError,
@@ -90,6 +91,24 @@ describe('remote calls', { skip }, () => {
       remote({ queue: 'calls', serializer: fixture('ser-custom.mjs') }).runMethod('add', 1, 1),
       (e: unknown) => e instanceof SerializationError && /custom serializer/.test(e.message),
     );
+  });
+
+  it('calls made while the serializer loads are accepted: close() waits for them, close({ force }) refuses them', async () => {
+    // ser-slow takes 400 ms to load; every call below is made before it has
+    const graceful = remote({ queue: 'custom', serializer: fixture('ser-slow.mjs') });
+    const calls = [graceful.runMethod('add', 1, 2), graceful.addTask({ n: 3 }, { method: 'same' })];
+    assert.equal(graceful.pending, 2, 'counted as pending while the serializer loads');
+    const closing = graceful.close();
+    await assert.rejects(graceful.runMethod('add', 0, 0), PoolClosedError, 'a call after close() is refused');
+    assert.deepEqual(await Promise.all(calls), [3, { n: 3 }]);
+    await closing;
+    assert.equal(graceful.pending, 0);
+
+    const forced = remote({ queue: 'custom', serializer: fixture('ser-slow.mjs') });
+    const refused = forced.runMethod('add', 1, 2).catch((e: unknown) => e);
+    await forced.close({ force: true });
+    assert.ok((await refused) instanceof PoolClosedError);
+    assert.equal(forced.pending, 0);
   });
 
   it('a task error keeps its name, message, code and stack', async () => {

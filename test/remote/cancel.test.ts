@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { TaskAbortedError, TimeoutError } from 'workforcejs';
 import { createRemotePool, type RemotePool } from 'workforcejs/bullmq';
-import { eventually, tempDirs } from '../helpers.js';
+import { eventually, fixture, tempDirs } from '../helpers.js';
 import { type Consumer, FAST, startConsumer } from './consumers.js';
 import { type RedisServer, redisSkip, startRedis } from './redis.js';
 
@@ -102,6 +102,35 @@ describe('remote cancellation', { skip, timeout: 90_000 }, () => {
       assert.equal(idle.pending, 0);
     } finally {
       await idle.close({ force: true });
+      await unserved.close();
+    }
+  });
+
+  it('abort while the serializer loads: the call rejects at once and its job is never added', async () => {
+    // ser-slow takes 400 ms to load; the call is made before it has (this file loads it first)
+    const slow = createRemotePool({ queue: 'unserved-3', connection: redis.url, serializer: fixture('ser-slow.mjs') });
+    const unserved = new Queue('unserved-3', { connection: redis.connection });
+    try {
+      const controller = new AbortController();
+      const jobId = 'loading-1';
+      const call = slow.addTask({ n: 1 }, { method: 'same', jobId, signal: controller.signal });
+      const outcome = call.catch((e: unknown) => e);
+      assert.equal(slow.pending, 1);
+      await sleep(50);
+      const reason = new Error('not needed');
+      controller.abort(reason);
+      assert.ok(await settledNow(outcome), 'rejects at once, not once the serializer has loaded');
+      const error = await outcome;
+      assert.ok(error instanceof TaskAbortedError);
+      assert.equal(error.reason, reason);
+      assert.equal(slow.pending, 0);
+      // once loaded, a new call goes through; the aborted one was never added
+      const later = slow.addTask({ n: 2 }, { method: 'same', jobId: 'loading-2' });
+      later.catch(() => {});
+      await eventually(async () => (await unserved.getJob('loading-2')) !== undefined, 10_000);
+      assert.equal(await unserved.getJob(jobId), undefined);
+    } finally {
+      await slow.close({ force: true });
       await unserved.close();
     }
   });
