@@ -4,7 +4,7 @@
 // sooner and keeps its idle memory close to a bare worker_threads Worker (see bench: idle RSS).
 // The CBOR serializer stays a separate chunk, loaded only by pools that use it; packages
 // (cbor-x, tsx) are left as imports.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -88,3 +88,10 @@ export declare const ChildChannel: typeof esm.ChildChannel;
 export type ChildChannel<Out extends MessageMap = Record<string, any>, In extends MessageMap = Record<string, any>> = esm.ChildChannel<Out, In>;
 `,
 );
+
+// tsc's own output of the modules that only the process runtime bundle (main.cjs, above) loads:
+// nothing imports them from dist, so they are not shipped (test/api/pack.test.ts checks that every
+// runtime module in the package is loaded by something).
+for (const name of ['process-main', 'process-guard']) {
+  for (const ext of ['.js', '.js.map', '.d.ts']) rmSync(`dist/worker/runtime/${name}${ext}`, { force: true });
+}

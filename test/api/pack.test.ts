@@ -12,7 +12,7 @@
 // afterwards.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +96,31 @@ describe('the packed package, installed into a scratch project', { timeout: 300_
     assert.equal(manifest.name, 'workforcejs');
     assert.ok(!existsSync(join(installed, 'src')) && !existsSync(join(installed, 'test')), 'only `files` are shipped');
     assert.ok(existsSync(join(installed, 'LICENSE')) && existsSync(join(installed, 'README.md')));
+  });
+
+  it("ships no worker-runtime module that nothing loads (the bundles' parts stay out)", () => {
+    const dist = join(project, 'node_modules', 'workforcejs', 'dist');
+    const runtime = join(dist, 'worker', 'runtime');
+    // every module reached by relative imports (static, dynamic, require) from the modules outside
+    // the runtime folder and from the runtime's two bundles
+    const reached = new Set<string>();
+    const queue = [
+      ...readdirSync(dist, { recursive: true, encoding: 'utf8' })
+        .map((f) => join(dist, f))
+        .filter((f) => /\.c?js$/.test(f) && !f.startsWith(runtime)),
+      join(runtime, 'main.js'),
+      join(runtime, 'main.cjs'),
+    ];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      if (reached.has(file) || !existsSync(file)) continue;
+      reached.add(file);
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        queue.push(join(file, '..', spec));
+      }
+    }
+    const unreached = readdirSync(runtime).filter((f) => /\.c?js$/.test(f) && !reached.has(join(runtime, f)));
+    assert.deepEqual(unreached, [], 'runtime modules nothing loads');
+    assert.ok(reached.has(join(runtime, 'runtime.js')), 'the walk follows imports (the inline worker loads runtime.js)');
   });
 
   it('every entry point imports from ESM', async () => {
