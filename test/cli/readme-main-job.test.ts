@@ -4,8 +4,8 @@
 // names, or the build a fresh checkout gets breaks.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { tempDirs } from '../helpers.js';
@@ -58,6 +58,19 @@ function freshClone(): string {
   return dir;
 }
 
+/**
+ * `npx workforce` inside the clone installs the clone itself (its own bin) into npx's cache folder,
+ * a folder per package spec that npm never removes: the test removes the one it made.
+ */
+function forgetNpxInstall(clone: string): void {
+  const npx = join(execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim(), '_npx');
+  if (!existsSync(npx)) return;
+  for (const entry of readdirSync(npx)) {
+    const manifest = join(npx, entry, 'package.json');
+    if (existsSync(manifest) && readFileSync(manifest, 'utf8').includes(basename(clone))) rmSync(join(npx, entry), { recursive: true, force: true });
+  }
+}
+
 describe('workforce run: the README main job', () => {
   it('finds the command whether or not the marker is there', () => {
     const block = '```sh\nnpx workforce run examples/cli/x.mjs --input examples/cli/in.jsonl\n```\n';
@@ -66,10 +79,11 @@ describe('workforce run: the README main job', () => {
     assert.throws(() => mainJobCommand('<!-- cli:main-job -->\n```sh\nnpm test\n```\n'), /main job/);
   });
 
-  it('runs verbatim in a fresh clone after npm install and prints every result', { timeout: 420_000 }, async () => {
+  it('runs verbatim in a fresh clone after npm install and prints every result', { timeout: 420_000 }, async (t) => {
     const command = mainJobCommand(readFileSync(join(ROOT, 'README.md'), 'utf8'));
     assert.match(command, /^npx workforce run /, 'the main job runs through npx, as a user of a fresh clone would');
     const dir = freshClone();
+    t.after(() => forgetNpxInstall(dir));
     const { stdout, stderr } = await sh('sh', ['-c', command], { cwd: dir, timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' } });
     const input = readFileSync(join(dir, 'examples/cli/numbers.jsonl'), 'utf8').trim().split('\n').map(Number);
     const out = jsonLines(stdout) as { line: number; input: number; output: number }[];
