@@ -4,7 +4,7 @@
  * results as JSON Lines; see the README's "Command line" section for what each flag does.
  */
 import { once } from 'node:events';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, fstatSync, type Stats, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -84,7 +84,14 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   if (options.resume && !outputPath) throw new CommandError('workforce run: --resume needs --output FILE (the journal is kept next to it)', ExitCode.USAGE);
   if (options.resume && !inputPath)
     throw new CommandError('workforce run: --resume needs --input FILE (a journal is checked against the file it was made for)', ExitCode.USAGE);
-  if (outputPath && inputPath === outputPath) throw new CommandError('workforce run: --output is the --input file', ExitCode.USAGE);
+  const errorsPath = options.errors === undefined ? undefined : resolve(cwd, options.errors);
+  // before anything is opened for writing: a file named twice (through a link too) would be truncated under its reader
+  const inputFile = inputPath ? fileAt(inputPath) : stdinFile(io.stdin);
+  const outputFile = outputPath && fileAt(outputPath);
+  const errorsFile = errorsPath && fileAt(errorsPath);
+  if (outputFile && sameFile(inputFile, outputFile)) throw new CommandError('workforce run: --output is the --input file', ExitCode.USAGE);
+  if (errorsFile && sameFile(inputFile, errorsFile)) throw new CommandError('workforce run: --errors is the --input file', ExitCode.USAGE);
+  if (errorsFile && outputFile && sameFile(outputFile, errorsFile)) throw new CommandError('workforce run: --errors is the --output file', ExitCode.USAGE);
 
   const progress = new Progress(io.stderr, io.stderr.isTTY === true && !options.quiet, options.quiet);
   const scan = inputPath && (options.resume || (io.stderr.isTTY && !options.quiet)) ? await scanInput(inputPath, options.resume) : undefined;
@@ -96,7 +103,6 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     options.resume && inputPath && scan?.sha256 ? journalHeader(options, modulePath, inputPath, scan) : undefined,
   );
 
-  const errorsPath = options.errors === undefined ? undefined : resolve(cwd, options.errors);
   const errorsOut = errorsPath
     ? (
         await open(errorsPath, 'w').catch(async (error) => {
@@ -300,6 +306,40 @@ function checkInputFile(path: string): void {
     );
   }
   if (stats.isDirectory()) throw new CommandError(`workforce run: the input ${path} is a directory`, ExitCode.USAGE);
+}
+
+/** A file the run reads or writes: its path (none for stdin), and its stats when it exists (links followed). */
+interface FileId {
+  path?: string;
+  stats?: Stats;
+}
+
+function fileAt(path: string): FileId {
+  try {
+    return { path, stats: statSync(path) };
+  } catch {
+    return { path }; // not there yet (or not reachable: opening it says why)
+  }
+}
+
+/** stdin, when it is a file descriptor (`< in.jsonl`). */
+function stdinFile(stdin: Readable): FileId {
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return {};
+  try {
+    return { stats: fstatSync(fd) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * One regular file under two names (same device and inode: a symlink, a hard link, another
+ * spelling), or one path not created yet. Devices (`/dev/null`, `/dev/stdout`) may be named twice.
+ */
+function sameFile(a: FileId, b: FileId): boolean {
+  if (a.stats && b.stats) return a.stats.isFile() && a.stats.dev === b.stats.dev && a.stats.ino === b.stats.ino;
+  return a.path !== undefined && a.path === b.path;
 }
 
 /** A serializer name as is; anything else is a path, relative to the working directory. */
