@@ -111,10 +111,12 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
         })
       ).createWriteStream() // a stream: error lines stay whole and in order
     : undefined;
+  let errorsFailure: Error | undefined; // the --errors file cannot be written (ENOSPC, EPIPE): the run stops, exit 1
   const reportError = (line: number, input: unknown, error: unknown) => {
     const text = errorRecord(line, input, error);
-    if (errorsOut) errorsOut.write(text);
-    else progress.log(text);
+    if (errorsOut) {
+      if (!errorsFailure) errorsOut.write(text);
+    } else progress.log(text);
   };
 
   let pool: ModulePool;
@@ -152,6 +154,10 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     input.destroy(); // ends a read that waits for input (stdin left open)
   };
   writer.onError = stop;
+  errorsOut?.on('error', (error: Error) => {
+    errorsFailure ??= error;
+    stop();
+  });
   let interrupts = 0;
   const removeInterrupt = io.onInterrupt(() => {
     interrupts++;
@@ -202,7 +208,8 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
             continue;
           }
           if (writer.full) await writer.room();
-          if (errorsOut?.writableNeedDrain) await once(errorsOut, 'drain'); // many failing lines: the error file keeps up
+          // many failing lines: the error file keeps up (a write error ends the wait and stops the run)
+          if (errorsOut?.writableNeedDrain && !errorsFailure) await once(errorsOut, 'drain').catch(() => {});
           const seq = reorder ? await reorder.room(() => stopping) : 0;
           if (seq === undefined || stopping) return;
           yield { line: number, input: value, seq };
@@ -261,6 +268,10 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     code = ExitCode.MODULE;
   } else if (writer.error) {
     progress.log(`workforce run: cannot write the output: ${writer.error.message}\n`);
+    code = ExitCode.FAILED;
+  }
+  if (errorsFailure && !fatal) {
+    progress.log(`workforce run: cannot write the errors file: ${errorsFailure.message}\n`);
     code = ExitCode.FAILED;
   }
   progress.finish(interrupted);
