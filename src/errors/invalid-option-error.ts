@@ -16,10 +16,14 @@ export class InvalidOptionError extends WorkforceError {
     this.suggestion = detail?.suggestion;
   }
 
-  /** `option` is not a name `where` knows; `suggestion` is the valid name it most likely meant. */
-  static unknown(option: string, value: unknown, where: string, suggestion: string | undefined): InvalidOptionError {
-    const hint = suggestion === undefined ? '' : ` — did you mean '${suggestion}'?`;
-    return new InvalidOptionError(option, value, `an option of ${where}`, { message: `Unknown option '${option}' of ${where}${hint}`, suggestion });
+  /**
+   * `option` is not a name `where` knows; `suggestion` is the valid name it most likely meant, and
+   * `hint` what the message says of it (default "did you mean '<suggestion>'?").
+   */
+  static unknown(option: string, value: unknown, where: string, suggestion: string | undefined, hint?: string): InvalidOptionError {
+    hint ??= suggestion === undefined ? undefined : `did you mean '${suggestion}'?`;
+    const message = `Unknown option '${option}' of ${where}${hint === undefined ? '' : ` — ${hint}`}`;
+    return new InvalidOptionError(option, value, `an option of ${where}`, { message, suggestion });
   }
 }
 

@@ -76,13 +76,23 @@ export class PoolCore<I, O, W extends PoolWorker<I, O> = PoolWorker<I, O>> {
   /**
    * Emits `error` (worker, error) when someone listens (an unheard 'error' would throw), once per
    * error object: a thread's uncaught error is reported by the thread and again as the cause of
-   * its exit.
+   * its exit. Unheard, a worker's own error (`fromWorker`: uncaught in it, or a frame it sent that
+   * does not decode) becomes a WorkforceWarning, so that it is never silent; the pool's other
+   * reports (a failed start, which its calls get anyway, a worker that would not stop) do not.
    */
-  reportError(worker: unknown, error: unknown): void {
+  reportError(worker: unknown, error: unknown, fromWorker = false): void {
     if (typeof error === 'object' && error !== null) {
       if (this.#reported.has(error)) return;
       this.#reported.add(error);
     }
     if (this.events.listenerCount(PoolEvents.ERROR) > 0) this.events.emit(PoolEvents.ERROR, worker, error);
+    else if (fromWorker) warnUnheard(worker, error);
   }
+}
+
+/** A worker's error that no 'error' listener hears, as a process warning. */
+function warnUnheard(worker: unknown, error: unknown): void {
+  const id = (worker as { id?: unknown } | undefined)?.id;
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.emitWarning(`Worker ${String(id)} had an error of its own (listen to the pool's 'error' event to handle it): ${text}`, 'WorkforceWarning');
 }

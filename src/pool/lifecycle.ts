@@ -186,7 +186,7 @@ export class Lifecycle<I, O, W extends PoolWorker<I, O>> {
     const worker = handle.worker;
     if (!worker) return;
     // What killed a running worker (a process's uncaught error; a thread's was reported as it happened).
-    if (!planned && !wasStarting && info.cause !== undefined) this.core.reportError(worker, info.cause);
+    if (!planned && !wasStarting && info.cause !== undefined) this.core.reportError(worker, info.cause, true);
     const exit: WorkerExit = { planned, terminated: terminated !== undefined };
     this.core.events.emit(PoolEvents.EXIT, worker, info.exitCode, info.signal, exit);
     if (failedStart !== undefined) this.core.reportError(worker, failedStart);

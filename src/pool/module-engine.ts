@@ -47,9 +47,9 @@ export class ModuleEngine extends WorkPool<Call, unknown, ModuleWorker> {
     return this.handles;
   }
 
-  /** Reports a worker's error as the pool's 'error' event (once per error, when listened to). */
+  /** Reports a worker's own error as the pool's 'error' event (once per error), or a warning when nothing listens. */
   report(worker: ModuleWorker, error: unknown): void {
-    this.reportError(worker, error);
+    this.reportError(worker, error, true);
   }
 
   protected override onWorker(worker: ModuleWorker, handle: WorkerHandle<Call, unknown>): void {

@@ -3,6 +3,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { nearest } from '../util/nearest.js';
 import { count, delay, flag, limit, timerDelay } from '../util/validate.js';
+import { foreignHint, foreignName } from './foreign-names.js';
 import type { TaskOptions } from './task.js';
 
 /** Options of the scheduling engine, shared by `WorkPool` and `createPool`. */
@@ -101,12 +102,17 @@ export function workerCount(name: string, value: unknown, min: number): number {
 
 /**
  * The first own key of `options` that is not in `known`, as an InvalidOptionError naming it and
- * the nearest valid name; `where` names the options in the message ('createPool', 'a task').
+ * the valid name it stands for (another library's name for it, ./foreign-names.ts, else the
+ * nearest spelling); `where` names the options in the message ('createPool', 'a task').
  */
 export function unknownOption(options: object, known: readonly string[], where: string): InvalidOptionError | undefined {
   for (const key in options) {
     if (Object.hasOwn(options, key) && !known.includes(key)) {
-      return InvalidOptionError.unknown(key, (options as Record<string, unknown>)[key], where, nearest(key, known));
+      const value = (options as Record<string, unknown>)[key];
+      // another library's name for one of ours says which (a near spelling could be another option)
+      const foreign = foreignName(key, known);
+      if (foreign) return InvalidOptionError.unknown(key, value, where, foreign.option, foreignHint(key, foreign));
+      return InvalidOptionError.unknown(key, value, where, nearest(key, known));
     }
   }
   return undefined;

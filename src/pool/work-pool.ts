@@ -228,10 +228,10 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
   /**
    * Subclass API — emits `error` (worker, error) when someone listens (an unheard 'error' would throw),
    * once per error object: a thread's uncaught error is reported by the thread and again as the
-   * cause of its exit.
+   * cause of its exit. `fromWorker`: the worker's own error, a WorkforceWarning when unheard.
    */
-  protected reportError(worker: unknown, error: unknown): void {
-    this.#core.reportError(worker, error);
+  protected reportError(worker: unknown, error: unknown, fromWorker = false): void {
+    this.#core.reportError(worker, error, fromWorker);
   }
 
   /**

@@ -101,6 +101,33 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    it("an error of the worker outside any call is never silent: a WorkforceWarning when nothing listens to 'error', none when something does", async () => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => {
+        if (w.name === 'WorkforceWarning' && w.message.includes('thrown after the call')) warnings.push(w.message);
+      };
+      process.on('warning', onWarning);
+      const unheard = createPool({ module: fixture('late-throw.mjs'), runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] } });
+      const heard = createPool({ module: fixture('late-throw.mjs'), runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] } });
+      const errors: unknown[] = [];
+      heard.on('error', (_worker: ModuleWorker, error: unknown) => errors.push(error));
+      try {
+        assert.equal(await unheard.runMethod('later', 'u'), 'u', 'the call itself resolved');
+        await eventually(() => warnings.length > 0, 5000);
+        assert.equal(warnings.length, 1, 'once, not once per report');
+        assert.match(warnings[0], /^Worker 1 had an error of its own \(listen to the pool's 'error' event to handle it\): Error: thrown after the call u/);
+        assert.equal(await unheard.runMethod('later', 'v2'), 'v2', 'the worker was replaced and the pool serves on');
+        assert.equal(await heard.runMethod('later', 'h'), 'h');
+        await eventually(() => errors.length > 0, 5000);
+        assert.match(String(errors[0]), /thrown after the call h/);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.ok(!warnings.some((w) => w.includes('call h')), 'no warning when an error listener heard it');
+      } finally {
+        process.off('warning', onWarning);
+        await Promise.all([unheard.close(), heard.close()]);
+      }
+    });
+
     it('a worker that calls process.exit(7): exit and close (worker, 7, null), no error event', async () => {
       const dir = tmp();
       const { pool, log } = recorded(runtime);

@@ -24,6 +24,18 @@ function unknown(option: string, suggestion: string | undefined) {
   };
 }
 
+/** An unknown option that another library names so: the hint says what it is here. */
+function foreign(option: string, suggestion: string, from: string) {
+  return (error: unknown) => {
+    assert.ok(error instanceof InvalidOptionError, String(error));
+    assert.equal(error.option, option);
+    assert.equal(error.suggestion, suggestion);
+    assert.ok(error.message.startsWith(`Unknown option '${option}' of `), error.message);
+    assert.ok(error.message.includes(` — '${option}' (${from}) is '${suggestion}' here`), error.message);
+    return true;
+  };
+}
+
 const doubler = ({ id }: { id: number }): PoolWorker<number, number> => ({ id, active: true, execute: (n: number) => n * 2, destroy() {} });
 
 describe('nearest(): the valid name a typo most likely meant', () => {
@@ -60,21 +72,19 @@ describe('unknown option names are refused where they are given', () => {
     assert.throws(() => createPool({ module: MODULE, maxWorker: 2 } as PoolOptions), unknown('maxWorker', 'maxWorkers'));
     assert.throws(() => createPool({ module: MODULE, timout: 5 } as PoolOptions), unknown('timout', 'timeout'));
     assert.throws(() => createPool({ module: MODULE, colour: 'red' } as PoolOptions), unknown('colour', undefined));
-    // the seeds' names are not the core's; no misleading hint (maxConcurrentCalls is another option)
-    assert.throws(() => createPool({ module: MODULE, serializerPath: 'json' } as PoolOptions), unknown('serializerPath', undefined));
-    assert.throws(() => createPool({ module: MODULE, maxConcurrentCallsPerWorker: 2 } as PoolOptions), unknown('maxConcurrentCallsPerWorker', undefined));
+    // the seeds' names are not the core's: the hint says what they are here (not the nearest
+    // spelling: maxConcurrentCalls is another option)
+    assert.throws(() => createPool({ module: MODULE, serializerPath: 'json' } as PoolOptions), foreign('serializerPath', 'serializer', 'Workestrator'));
+    assert.throws(
+      () => createPool({ module: MODULE, maxConcurrentCallsPerWorker: 2 } as PoolOptions),
+      foreign('maxConcurrentCallsPerWorker', 'concurrency', 'Workestrator and worker-farm'),
+    );
   });
 
   it("WorkPool (the seeds' max / min / idleTimeout included)", () => {
     assert.throws(() => new WorkPool(doubler, { maxWorker: 2 } as never), unknown('maxWorker', 'maxWorkers'));
-    assert.throws(
-      () => new WorkPool(doubler, { max: 2 } as never),
-      (e: InvalidOptionError) => e instanceof InvalidOptionError && e.option === 'max',
-    );
-    assert.throws(
-      () => new WorkPool(doubler, { idleTimeout: 2 } as never),
-      (e: InvalidOptionError) => e instanceof InvalidOptionError && e.option === 'idleTimeout',
-    );
+    assert.throws(() => new WorkPool(doubler, { max: 2 } as never), foreign('max', 'maxWorkers', 'travetto'));
+    assert.throws(() => new WorkPool(doubler, { idleTimeout: 2 } as never), foreign('idleTimeout', 'maxIdleTime', 'piscina, tinypool and travetto'));
     // createPool's own options are not WorkPool's
     assert.throws(() => new WorkPool(doubler, { numberOfWorkers: 2 } as never), unknown('numberOfWorkers', undefined));
   });
@@ -87,14 +97,56 @@ describe('unknown option names are refused where they are given', () => {
       await assert.rejects(pool.submit(1, { signl: undefined } as never), unknown('signl', 'signal'));
       assert.equal(await pool.submit(2), 4);
       await assert.rejects(modules.addTask(1, { methd: 'whoami' } as never), unknown('methd', 'method'));
-      await assert.rejects(
-        modules.addTask(1, { workerAffinity: 1 } as never),
-        (e: InvalidOptionError) => e instanceof InvalidOptionError && e.option === 'workerAffinity',
-      );
+      await assert.rejects(modules.addTask(1, { workerAffinity: 1 } as never), foreign('workerAffinity', 'affinity', '@probedjs/work-pool'));
       assert.equal(await modules.addTask(null, { method: 'whoami' }), 1);
       assert.equal(pool.stats.queued + pool.stats.running, 0, 'nothing left pending');
     } finally {
       await Promise.all([pool.close(), modules.close()]);
+    }
+  });
+});
+
+describe("other libraries' option names say what they are here", () => {
+  it("createPool: piscina's, tinypool's, workerpool's and worker-farm's names (the README's migration tables)", () => {
+    const cases: [string, string, string][] = [
+      ['filename', 'module', 'piscina and tinypool'],
+      ['maxThreads', 'maxWorkers', 'piscina and tinypool'],
+      ['minThreads', 'minWorkers', 'piscina and tinypool'],
+      ['idleTimeout', 'maxIdleTime', 'piscina, tinypool and travetto'],
+      ['maxQueue', 'maxConcurrentCalls', 'piscina'],
+      ['concurrentTasksPerWorker', 'concurrency', 'piscina'],
+      ['isolateWorkers', 'ttl', 'tinypool'],
+      ['maxMemoryLimitBeforeRecycle', 'maxHeapBeforeRecycle', 'tinypool'],
+      ['workerType', 'runtime', 'workerpool'],
+      ['maxConcurrentWorkers', 'numberOfWorkers', 'worker-farm'],
+      ['maxCallsPerWorker', 'ttl', 'worker-farm'],
+      ['maxCallTime', 'timeout', 'worker-farm'],
+      ['forcedKillTime', 'killTimeout', 'worker-farm'],
+    ];
+    for (const [option, here, from] of cases) {
+      assert.throws(() => createPool({ module: MODULE, [option]: 1 } as PoolOptions), foreign(option, here, from));
+    }
+    // how the value changes, where it does
+    assert.throws(() => createPool({ module: MODULE, isolateWorkers: true } as PoolOptions), /isolateWorkers: true is ttl: 1/);
+    // a name many would guess gets the right one, not the nearest spelling (minWorkers)
+    assert.throws(() => createPool({ module: MODULE, numWorkers: 2 } as PoolOptions), unknown('numWorkers', 'numberOfWorkers'));
+  });
+
+  it("a task's: piscina's name and transferList (where the pool takes a method), never a hint to an option that is not there", async () => {
+    const modules = createPool({ module: MODULE, numberOfWorkers: 1 });
+    try {
+      await assert.rejects(modules.addTask(1, { name: 'whoami' } as never), foreign('name', 'method', 'piscina and tinypool'));
+      await assert.rejects(modules.addTask(1, { transferList: [] } as never), foreign('transferList', 'transfer', 'piscina and tinypool'));
+      // runWith's options name no method: piscina's `name` gets no hint to one
+      await assert.rejects(modules.runWith({ name: 'whoami' } as never), unknown('name', undefined));
+      // WorkPool has no numberOfWorkers: no hint to it
+      assert.throws(
+        () => new WorkPool(doubler, { numWorkers: 2 } as never),
+        (e: unknown) => e instanceof InvalidOptionError && e.suggestion !== 'numberOfWorkers',
+      );
+      assert.equal(await modules.addTask(null, { method: 'whoami' }), 1, 'the pool serves on');
+    } finally {
+      await modules.close();
     }
   });
 });
