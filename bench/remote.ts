@@ -1,6 +1,6 @@
 /**
  * The remote benchmark alone (bench/remote/bench.ts; `npm run bench` runs it too):
- *   npm run bench:remote [-- --quick] [--jobs=5000] [--rounds=3] [--concurrency=2,8] [--kinds=workforce,plain,sandbox]
+ *   npm run bench:remote [-- --quick] [--jobs=5000] [--rounds=3] [--concurrency=2,8] [--kinds=workforce,inline,plain,sandbox]
  */
 import { parseArgs } from 'node:util';
 import { type Kind, REMOTE_SIZES, redisServerAvailable, remoteBench, renderRemoteTable } from './remote/bench.js';

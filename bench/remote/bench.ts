@@ -3,7 +3,8 @@
  * `npm run bench:remote`), on a private redis-server on loopback. N no-op jobs over 2 consumer
  * processes: workforce remote (a thread pool of capacity C behind each consumer) vs a plain
  * BullMQ Worker with concurrency C running the no-op in-process, and vs BullMQ's sandboxed file
- * processor with concurrency C. Like with like: the same job options (the remote pool's
+ * processor with concurrency C; and the workforce consumer with runtime 'inline' (the job in the
+ * consumer's own thread, like the plain Worker) vs the plain Worker. Like with like: the same job options (the remote pool's
  * defaults), every job added in bulk (the remote pool adds the calls of one tick with addBulk),
  * every result read by the producer from one QueueEvents, the clock started once each producer
  * is ready. The rounds are interleaved; ratios are medians within this run. Then the time from a
@@ -22,8 +23,13 @@ import { type ConnectionOptions, Queue, QueueEvents, QueueEventsProducer } from 
 import { createRemotePool } from 'workforcejs/bullmq';
 import { median } from '../report.js';
 
-export type Kind = 'workforce' | 'plain' | 'sandbox';
-export const KINDS: readonly Kind[] = ['workforce', 'plain', 'sandbox'];
+/**
+ * `workforce`: each consumer's calls on a thread pool (the measured product); `inline`: the same
+ * consumer with runtime 'inline' (each job in the consumer's own thread, as the plain Worker runs
+ * it: what the thread hop costs); `plain` and `sandbox`: BullMQ's own Workers.
+ */
+export type Kind = 'workforce' | 'inline' | 'plain' | 'sandbox';
+export const KINDS: readonly Kind[] = ['workforce', 'inline', 'plain', 'sandbox'];
 
 export interface RemoteBenchParams {
   jobs: number;
@@ -140,7 +146,7 @@ async function throughput(kind: Kind, url: string, jobs: number, concurrency: nu
   const consumers = await Promise.all([consumer(kind, queue, url, concurrency), consumer(kind, queue, url, concurrency)]);
   try {
     const connection = { host: '127.0.0.1', port: Number(new URL(url).port) };
-    if (kind === 'workforce') {
+    if (kind === 'workforce' || kind === 'inline') {
       const remote = createRemotePool({ queue, connection });
       try {
         await remote.run(-1); // the producer is ready (its QueueEvents reads), as the baselines' are before their clock starts
@@ -256,6 +262,7 @@ export function renderRemoteTable(result: RemoteBenchResult): string {
   ];
   const names: Record<Kind, string> = {
     workforce: 'workforce remote (thread pool)',
+    inline: "workforce remote (runtime 'inline')",
     plain: 'plain BullMQ Worker (in-process)',
     sandbox: 'BullMQ sandboxed processor',
   };
@@ -268,6 +275,17 @@ export function renderRemoteTable(result: RemoteBenchResult): string {
       lines.push(`| ${names[kind]} | ${concurrency} | ${fmt(median(xs))} | ${range(xs)} | ${vs} | ${per} |`);
     }
   }
+  // the inline consumer against the plain Worker: both run each job in the consumer's own thread
+  const inline = result.rates.filter(({ rates }) => rates.inline?.length && rates.plain?.length);
+  if (inline.length)
+    lines.push(
+      '',
+      `workforce remote with runtime 'inline' vs the plain BullMQ Worker: ${inline
+        .map(
+          ({ concurrency, rates }) => `${ratio(rates.inline, rates.plain)} at concurrency ${concurrency} (per round ${roundRatios(rates.inline, rates.plain)})`,
+        )
+        .join('; ')}`,
+    );
   const kills = result.killToResultMs;
   if (kills.length)
     lines.push(

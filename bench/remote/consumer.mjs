@@ -1,4 +1,5 @@
-// A bench consumer process: `workforce` (runQueueWorker over a thread pool), `plain` (a BullMQ
+// A bench consumer process: `workforce` (runQueueWorker over a thread pool), `inline` (the same
+// over an inline pool: jobs in this process's own thread), `plain` (a BullMQ
 // Worker running the no-op in-process) or `sandbox` (BullMQ's sandboxed file processor). Each
 // prints `ready` once it takes jobs and stops on SIGTERM.
 import { availableParallelism } from 'node:os';
@@ -11,9 +12,10 @@ const { hostname: host, port } = new URL(url);
 const connection = { host, port: Number(port) };
 const locks = lockText ? { lockDuration: Number(lockText), stalledInterval: Number(lockText) / 2 } : {};
 
-if (kind === 'workforce') {
+if (kind === 'workforce' || kind === 'inline') {
+  const pool = kind === 'inline' ? { runtime: 'inline', concurrency } : threads(concurrency);
   process.exitCode = await runQueueWorker(
-    { queue, connection, pool: { module: new URL('./noop.mjs', import.meta.url), ...threads(concurrency) }, ...locks },
+    { queue, connection, pool: { module: new URL('./noop.mjs', import.meta.url), ...pool }, ...locks },
     { stdout: process.stdout, stderr: process.stderr },
   );
 } else {
