@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDirs } from '../helpers.js';
-import { cliFixture, jsonLines, numbers, ROOT, workforce } from './cli.js';
+import { cliFixture, jsonLines, numbers, ROOT, start, workforce } from './cli.js';
 
 const tmp = tempDirs('workforce-cli-');
 const double = cliFixture('double.mjs');
@@ -119,6 +119,29 @@ describe('workforce run: failures and bad usage', () => {
     assert.equal(code, 3);
     assert.match(stderr, /cannot load module .*broken\.mjs.*broken on purpose/);
     assert.doesNotMatch(stderr, /"line":/); // one message, not one error line per input
+  });
+
+  it('a module that cannot load, with an empty input: exit 3 all the same (threads, processes, a syntax error)', async () => {
+    const dir = tmp();
+    const syntax = join(dir, 'syntax.mjs');
+    writeFileSync(syntax, 'export const x = ;\n');
+    for (const [module, runtime, message] of [
+      [cliFixture('broken.mjs'), 'thread', /broken on purpose/],
+      [cliFixture('broken.mjs'), 'process', /broken on purpose/],
+      [syntax, 'thread', /SyntaxError/],
+    ] as const) {
+      const { code, stderr } = await workforce(['run', module, '-r', runtime, '-q'], { stdin: '' });
+      assert.equal(code, 3, `${module} on ${runtime}: ${stderr}`);
+      assert.match(stderr, /cannot load module/);
+      assert.match(stderr, message);
+    }
+  });
+
+  it('a module that cannot load, stdin left open and empty: exit 3 at once, without waiting for input', async () => {
+    const run = start(['run', cliFixture('broken.mjs'), '-w', '2', '-q'], { stdin: 'pipe', limitMs: 20_000 });
+    const { code, stderr } = await run.done; // stdin is never written nor closed
+    assert.equal(code, 3, stderr);
+    assert.match(stderr, /cannot load module .*broken on purpose/);
   });
 
   it('a --method the module does not export: exit 3', async () => {

@@ -147,12 +147,25 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   let fatal: Error | undefined; // the module cannot serve the calls: exit 3
   let stopping = false;
   const input = inputPath ? createReadStream(inputPath, { highWaterMark: 64 << 10 }) : io.stdin;
+  // The workers' start: one online shows the module loads; a pool that gave up starting them (a
+  // module that throws on import) ends the run at once, whatever the input (empty, or slow to come).
+  let started!: () => void;
+  const startup = new Promise<void>((resolve) => (started = resolve));
   const stop = () => {
+    started();
     if (stopping) return;
     stopping = true;
     reorder?.wake();
     input.destroy(); // ends a read that waits for input (stdin left open)
   };
+  pool.once('online', () => started());
+  pool.on('error', () =>
+    setImmediate(() => {
+      if (!pool.failure) return;
+      fatal ??= pool.failure;
+      stop();
+    }),
+  );
   writer.onError = stop;
   errorsOut?.on('error', (error: Error) => {
     errorsFailure ??= error;
@@ -254,6 +267,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
         }
       },
     });
+    await startup; // no line ran (an empty input): the module must still load
   } catch (error) {
     sourceError = error;
   } finally {
