@@ -79,7 +79,8 @@ writeFileSync(
   `// Types of the CommonJS entry of 'workforcejs/worker' (dist/worker.cjs), written by scripts/bundle-runtime.mjs.
 import type * as esm from './worker-api.js' with { 'resolution-mode': 'import' };
 import type { MessageMap } from './worker-api.js' with { 'resolution-mode': 'import' };
-export type { ChannelListener, ChannelMessage, MessageMap, NestedOptions, WorkerContext } from './worker-api.js' with { 'resolution-mode': 'import' };
+// every type of the ESM entry (its two values are declared below, which shadows them here)
+export type * from './worker-api.js' with { 'resolution-mode': 'import' };
 /** The context of the task this worker runs (see the ESM entry's workerContext). */
 export declare const workerContext: esm.WorkerContext;
 /** The worker's side of the channel to its pool (see the ESM entry's ChildChannel). */

@@ -23,8 +23,11 @@ type AnyFunction = (...args: any[]) => unknown;
 /** The function `run` calls: the default export, else `workerEntrypoint`. */
 export type EntryOf<M> = M extends { default: infer D extends AnyFunction } ? D : M extends { workerEntrypoint: infer E extends AnyFunction } ? E : never;
 
-/** The names of a module's exported functions (what `runMethod` takes). */
-export type MethodName<M> = Untyped<M> extends true ? string : { [K in keyof M & string]: M[K] extends AnyFunction ? K : never }[keyof M & string];
+/** The names of a module's exported functions (what `runMethod` takes): its named exports, not `default` (that is `run`). */
+export type MethodName<M> =
+  Untyped<M> extends true
+    ? string
+    : { [K in Exclude<keyof M & string, 'default'>]: M[K] extends AnyFunction ? K : never }[Exclude<keyof M & string, 'default'>];
 
 /** `run`'s arguments. */
 export type RunArgs<M> = Untyped<M> extends true ? unknown[] : Parameters<EntryOf<M>>;

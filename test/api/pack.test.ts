@@ -176,12 +176,19 @@ createPool({ module: 'x', runtime: 'fiber' });
     );
     write(
       'ts/worker.cts',
-      `import { workerContext, ChildChannel, type WorkerContext } from 'workforcejs/worker';
+      `import { workerContext, ChildChannel, type WorkerContext, type TaskFunction, type WorkerFunction, type WorkerHook, type WorkerHooks, type NestedOptions, type MessageMap } from 'workforcejs/worker';
 const ctx: WorkerContext = workerContext;
 export const id: number | string = ctx.workerId;
 export const channel: typeof ChildChannel = ChildChannel;
 // @ts-expect-error: WorkerContext has no such member
 ctx.nothing;
+// every type the ESM entry exports, from the CommonJS types too
+export const square: TaskFunction<number, number> = (n, context) => n * n + (context.workerId === undefined ? 1 : 0);
+export const add: WorkerFunction<[number, number], number> = (a, b) => a + b;
+const start: WorkerHook = () => {};
+export const hooks: WorkerHooks = { onWorkerStart: start };
+export const nested: NestedOptions | undefined = undefined;
+export type Messages = MessageMap;
 `,
     );
     const base = {

@@ -23,6 +23,8 @@ export async function typed(): Promise<void> {
   await pool.runMethod('gret', 'ada');
   // @ts-expect-error an export that is not a function
   await pool.runMethod('notAFunction');
+  // @ts-expect-error the default export is run(), not a method (runMethod('default') is a MethodNotFoundError)
+  await pool.runMethod('default', 1, 2);
   // @ts-expect-error a wrong argument type
   await pool.runMethod('greet', 42);
   // @ts-expect-error the result is a string (the promise is awaited), not a number
