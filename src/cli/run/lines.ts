@@ -24,25 +24,32 @@ export async function* readLines(stream: Readable): AsyncGenerator<Line> {
  */
 export async function* readLineChunks(stream: Readable): AsyncGenerator<Line[]> {
   let number = 0;
-  let rest: Buffer | undefined; // the start of a line that a chunk boundary cut
+  let pieces: Buffer[] = []; // the start of a line that chunk boundaries cut: joined once, when its newline comes
+  const line = (buffer: Buffer, start: number, end: number): Line => ({ number: ++number, text: text(buffer, start, end) });
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    let buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const lines: Line[] = [];
     let start = 0;
     let at = buffer.indexOf(NEWLINE);
-    if (rest && at >= 0) {
-      buffer = Buffer.concat([rest, buffer]);
-      at += rest.length;
-      rest = undefined;
+    if (pieces.length > 0 && at >= 0) {
+      pieces.push(buffer.subarray(0, at));
+      const whole = Buffer.concat(pieces);
+      pieces = [];
+      lines.push(line(whole, 0, whole.length));
+      start = at + 1;
+      at = buffer.indexOf(NEWLINE, start);
     }
-    const lines: Line[] = [];
     for (; at >= 0; at = buffer.indexOf(NEWLINE, start)) {
-      lines.push({ number: ++number, text: text(buffer, start, at) });
+      lines.push(line(buffer, start, at));
       start = at + 1;
     }
-    if (start < buffer.length) rest = rest ? Buffer.concat([rest, buffer]) : buffer.subarray(start);
+    if (start < buffer.length) pieces.push(buffer.subarray(start));
     if (lines.length > 0) yield lines;
   }
-  if (rest && rest.length > 0) yield [{ number: ++number, text: text(rest, 0, rest.length) }];
+  if (pieces.length > 0) {
+    const whole = Buffer.concat(pieces);
+    yield [line(whole, 0, whole.length)];
+  }
 }
 
 function text(buffer: Buffer, start: number, end: number): string {
