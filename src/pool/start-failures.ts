@@ -44,7 +44,7 @@ export class StartFailures {
     const first = this.#first;
     if (isLoadError(first)) return first;
     return new ModuleLoadError(
-      `Workers failed to start ${this.#count} times in a row; the first failure: ${first instanceof Error ? first.message : String(first)}`,
+      `Workers failed to start ${this.#count === 1 ? 'once' : `${this.#count} times in a row`}; the first failure: ${first instanceof Error ? first.message : String(first)}`,
       first instanceof ModuleLoadError ? first.modulePath : undefined,
       { cause: first, phase: 'pool' },
     );

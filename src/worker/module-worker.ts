@@ -337,12 +337,11 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
         return started.resolve();
       case 'init-error': {
         const { cause, phase } = message;
-        // the runtime's own ModuleLoadError already says which module and why
-        const text =
-          phase === 'module' && cause instanceof ModuleLoadError
-            ? cause.message
-            : `Worker ${this.id} for ${this.options.modulePath} failed to start (${phase}): ${cause.message}`;
-        started.reject(new ModuleLoadError(text, this.options.modulePath, { cause, phase }));
+        // the runtime's own ModuleLoadError already says which module and why: its cause (what
+        // the import threw) becomes this one's, not a second ModuleLoadError of the same words
+        const own = phase === 'module' && cause instanceof ModuleLoadError;
+        const text = own ? cause.message : `Worker ${this.id} for ${this.options.modulePath} failed to start (${phase}): ${cause.message}`;
+        started.reject(new ModuleLoadError(text, this.options.modulePath, { cause: own ? (cause.cause ?? cause) : cause, phase }));
         this.#stopping = true;
         this.#link?.kill();
         return;

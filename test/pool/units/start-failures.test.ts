@@ -20,6 +20,12 @@ describe('StartFailures', () => {
     assert.match(fatal.message, /3 times in a row.*first/);
   });
 
+  it("a bound of 1: 'failed to start once'", () => {
+    const fatal = new StartFailures(() => 1).record(new Error('only'));
+    assert.ok(fatal instanceof ModuleLoadError);
+    assert.match(fatal.message, /^Workers failed to start once; the first failure: only$/);
+  });
+
   it('a module that cannot load gives up at once; reset() starts the count over', () => {
     const failures = new StartFailures(() => 5);
     failures.record(new Error('a crash'));
