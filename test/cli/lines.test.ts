@@ -58,6 +58,15 @@ describe('readLineChunks: lines cut by chunk boundaries', () => {
     });
   }
 
+  it('a UTF-8 byte order mark starting the input is dropped, wherever the chunks cut it; one further on is kept', async () => {
+    const bytes = Buffer.from('\uFEFF1\n\uFEFF2\n');
+    for (const size of [1, 2, 3, bytes.length])
+      assert.deepEqual((await read(cut(bytes, size))).flat(), [
+        { number: 1, text: '1' },
+        { number: 2, text: '\uFEFF2' },
+      ]);
+  });
+
   it('a line is given with the chunk that completes it, not before', async () => {
     const out = await read([Buffer.from('a'), Buffer.from('b'), Buffer.from('c\nd'), Buffer.from('\n')]);
     assert.deepEqual(out, [[{ number: 1, text: 'abc' }], [{ number: 2, text: 'd' }]]);

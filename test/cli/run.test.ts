@@ -49,6 +49,14 @@ describe('workforce run: every result exactly once', () => {
     );
   });
 
+  it('an input file saved with a UTF-8 byte order mark: its first line is a task like the others', async () => {
+    const input = join(tmp(), 'bom.jsonl');
+    writeFileSync(input, '\uFEFF1\r\n2\r\n');
+    const { code, stdout, stderr } = await workforce(['run', double, '-i', input, '--ordered']);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(jsonLines(stdout), [2, 4]);
+  });
+
   it('CRLF lines, blank lines and a last line without a newline; --spread and --method', async () => {
     const { code, stdout, stderr } = await workforce(['run', double, '--method', 'add', '--spread', '--with-input', '--ordered'], {
       stdin: '[1,2]\r\n\r\n   \n[3,4]\n[5,6]',

@@ -10,7 +10,8 @@ export interface Line {
 const NEWLINE = 0x0a;
 
 /**
- * The lines of `stream` (LF or CRLF; a last line without a newline counts). Pull-based: a chunk
+ * The lines of `stream` (LF or CRLF; a last line without a newline counts; a leading UTF-8 BOM is
+ * dropped). Pull-based: a chunk
  * is read from the stream only when the caller asks for a line past the ones already split, so
  * memory stays at one chunk (plus one over-long line).
  */
@@ -25,7 +26,11 @@ export async function* readLines(stream: Readable): AsyncGenerator<Line> {
 export async function* readLineChunks(stream: Readable): AsyncGenerator<Line[]> {
   let number = 0;
   let pieces: Buffer[] = []; // the start of a line that chunk boundaries cut: joined once, when its newline comes
-  const line = (buffer: Buffer, start: number, end: number): Line => ({ number: ++number, text: text(buffer, start, end) });
+  const line = (buffer: Buffer, start: number, end: number): Line => {
+    const s = text(buffer, start, end);
+    // a UTF-8 byte order mark (from some Windows editors) starts the input, not its first value
+    return ++number === 1 && s.charCodeAt(0) === 0xfeff ? { number, text: s.slice(1) } : { number, text: s };
+  };
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const lines: Line[] = [];
