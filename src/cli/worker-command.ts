@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { Runtime } from '../pool/module-pool.js';
-import { EXIT_USAGE, type QueueWorkerIo, runQueueWorker } from '../remote/queue-worker.js';
+import type { QueueWorkerIo } from '../remote/queue-worker.js';
+import { ExitCode } from './exit-codes.js';
 
 function whole(min: number): (value: string) => number {
   return (value) => {
@@ -40,6 +41,16 @@ export function workerProgram(io: QueueWorkerIo, done: (code: number) => void): 
     .option('--max-stalled-count <n>', 'times a job may lose its consumer before it fails', whole(0))
     .option('--prefix <prefix>', 'BullMQ key prefix')
     .action(async (flags) => {
+      // loaded only now: it needs bullmq and ioredis (optional peer dependencies), --help does not
+      const runQueueWorker = await import('../remote/queue-worker.js').then(
+        (m) => m.runQueueWorker,
+        (error: Error & { code?: string }) => {
+          if (error.code !== 'ERR_MODULE_NOT_FOUND' || !/'(bullmq|ioredis)'/.test(error.message)) throw error;
+          io.stderr.write('workforce worker needs the optional packages bullmq and ioredis: npm install bullmq ioredis\n');
+          return undefined;
+        },
+      );
+      if (!runQueueWorker) return done(ExitCode.USAGE);
       done(
         await runQueueWorker(
           {
@@ -81,10 +92,10 @@ export async function workerCommand(argv: string[], io: QueueWorkerIo = { stdout
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : ExitCode.USAGE;
     if (error instanceof InvalidOptionError) {
       io.stderr.write(`workforce worker: ${error.message}\n`);
-      return EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     throw error;
   }
