@@ -33,16 +33,50 @@ const BUILTINS = new Map<string, ErrorConstructor>([
 /** How deep a chain of causes is rebuilt; deeper causes are cut (a forged chain must not exhaust the stack). */
 const MAX_CAUSE_DEPTH = 16;
 
+/**
+ * An error (or any thrown value) as a plain object. Total: what user code threw is untrusted too,
+ * so a getter that throws, a Proxy, a cause that leads back to itself or a chain of causes a
+ * hundred thousand deep never makes this throw — such parts are described instead (a getter that
+ * threw becomes the text of its error, a cycle '[circular]', causes past MAX_CAUSE_DEPTH are cut).
+ */
 export function serializeError(error: unknown): SerializedError {
-  if (!(error instanceof Error)) return serializeThrownValue(error);
-  const props: Record<string, unknown> = {};
-  for (const key of Object.keys(error)) {
-    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
-    define(props, key, plain((error as unknown as Record<string, unknown>)[key]));
+  try {
+    return serializeAny(error, new Set(), 0);
+  } catch (failure) {
+    // (a Proxy whose getPrototypeOf trap throws fails even `instanceof`)
+    return { $error: true, name: 'Error', message: `A thrown value that could not be read: ${describeFailure(failure)}` };
   }
-  const out: SerializedError = { $error: true, name: text(error.name), message: text(error.message), stack: error.stack, props };
+}
+
+/** `seen`: the errors and objects being serialized around this one (a cycle leads back to one of them). */
+function serializeAny(error: unknown, seen: Set<unknown>, depth: number): SerializedError {
+  if (!(error instanceof Error)) return serializeThrownValue(error);
+  seen.add(error);
+  try {
+    return serializeFields(error, seen, depth);
+  } finally {
+    seen.delete(error);
+  }
+}
+
+function serializeFields(error: Error, seen: Set<unknown>, depth: number): SerializedError {
+  const props: Record<string, unknown> = {};
+  for (const key of ownKeys(error)) {
+    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
+    define(props, key, plain(read(error, key), seen));
+  }
+  // AggregateError keeps its errors in a non-enumerable own property
+  if (Object.hasOwn(error, 'errors') && !Object.hasOwn(props, 'errors')) define(props, 'errors', plain(read(error, 'errors'), seen));
+  const stack = read(error, 'stack');
+  const out: SerializedError = { $error: true, name: text(read(error, 'name')), message: text(read(error, 'message')), props };
+  if (typeof stack === 'string') out.stack = stack;
   if (typeof DOMException === 'function' && error instanceof DOMException) out.dom = true;
-  if (error.cause !== undefined) out.cause = error.cause instanceof Error ? serializeError(error.cause) : plain(error.cause);
+  const cause = read(error, 'cause');
+  if (cause !== undefined) {
+    if (seen.has(cause)) out.cause = '[circular]';
+    else if (depth >= MAX_CAUSE_DEPTH) out.cause = '[cause chain too deep]';
+    else out.cause = cause instanceof Error ? serializeAny(cause, seen, depth + 1) : plain(cause, seen);
+  }
   return out;
 }
 
@@ -52,7 +86,7 @@ export function serializeError(error: unknown): SerializedError {
  * the value itself is kept as `error.thrown`.
  */
 function serializeThrownValue(value: unknown): SerializedError {
-  const thrown = plain(value);
+  const thrown = plain(value, new Set());
   if (typeof thrown !== 'object' || thrown === null || Array.isArray(thrown)) {
     return { $error: true, name: 'Error', message: typeof value === 'string' ? value : safeString(value), props: { thrown } };
   }
@@ -68,6 +102,32 @@ function serializeThrownValue(value: unknown): SerializedError {
     message: typeof message === 'string' ? message : safeString(value),
     props,
   };
+}
+
+/** `target[key]`, or what its getter threw, described. */
+function read(target: object, key: string): unknown {
+  try {
+    return (target as Record<string, unknown>)[key];
+  } catch (failure) {
+    return `[${key} could not be read: ${describeFailure(failure)}]`;
+  }
+}
+
+/** Own enumerable string keys; none when even listing them throws (a Proxy). */
+function ownKeys(target: object): string[] {
+  try {
+    return Object.keys(target);
+  } catch {
+    return [];
+  }
+}
+
+function describeFailure(failure: unknown): string {
+  try {
+    return failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+  } catch {
+    return 'unreadable';
+  }
 }
 
 export function isSerializedError(value: unknown): value is SerializedError {
@@ -89,13 +149,14 @@ export function deserializeError(data: unknown, classes: readonly ErrorClass[] |
   let error: Error;
   if (own) error = Object.assign(Object.create(own.prototype) as Error, { message });
   else if (data.dom === true && typeof DOMException === 'function') error = new DOMException(message, name);
+  else if (name === 'AggregateError') error = new AggregateError([], message); // its `errors` come with the props
   else error = new (BUILTINS.get(name) ?? Error)(message);
   if (error.name !== name) define(error, 'name', name, false);
   if (typeof data.stack === 'string') define(error, 'stack', data.stack, false);
   const props = data.props;
   if (typeof props === 'object' && props !== null) {
     // defined, not assigned: a key such as `__proto__` must stay an ordinary property
-    for (const key of Object.keys(props)) if (key !== 'name' && key !== 'stack') define(error, key, (props as Record<string, unknown>)[key]);
+    for (const key of Object.keys(props)) if (key !== 'name' && key !== 'stack') define(error, key, revive((props as Record<string, unknown>)[key], depth));
   }
   if (data.cause !== undefined) {
     const cause = data.cause;
@@ -108,21 +169,42 @@ export function deserializeError(data: unknown, classes: readonly ErrorClass[] |
   return error;
 }
 
+/** A field of an error: errors in it (see plain()) rebuilt as plain Errors, one level of arrays deep, within the depth bound. */
+function revive(value: unknown, depth: number): unknown {
+  if (depth >= MAX_CAUSE_DEPTH) return value;
+  if (isSerializedError(value)) return deserializeError(value, [], depth + 1);
+  if (Array.isArray(value) && value.some(isSerializedError)) return value.map((v) => (isSerializedError(v) ? deserializeError(v, [], depth + 1) : v));
+  return value;
+}
+
 /** Sets an own property, also for keys such as `__proto__` (which assignment would treat as the prototype). */
 function define(target: object, key: string, value: unknown, enumerable = true): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable });
 }
 
-/** Keeps only what any serializer can carry: primitives, arrays and plain objects (depth-limited). */
-function plain(value: unknown, depth = 0): unknown {
+/**
+ * Keeps only what any serializer can carry: primitives, arrays and plain objects (depth-limited);
+ * an Error inside (a field, an AggregateError's list) as a serialized error, rebuilt on arrival.
+ * Never throws: an unreadable part is described, one that contains itself is '[circular]'.
+ */
+function plain(value: unknown, seen: Set<unknown>, depth = 0): unknown {
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? String(value) : value;
   }
+  if (seen.has(value)) return '[circular]';
   if (depth > 4) return '[Object]';
-  if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) define(out, k, plain(v, depth + 1));
-  return out;
+  try {
+    if (value instanceof Error) return serializeAny(value, seen, MAX_CAUSE_DEPTH - 1);
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((v) => plain(v, seen, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const key of ownKeys(value)) define(out, key, plain(read(value, key), seen, depth + 1));
+    return out;
+  } catch (failure) {
+    return `[unreadable: ${describeFailure(failure)}]`;
+  } finally {
+    seen.delete(value);
+  }
 }
 
 function text(value: unknown): string {

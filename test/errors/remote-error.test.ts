@@ -82,3 +82,98 @@ describe('deserializeError on untrusted data', () => {
     for (const value of [null, undefined, 42, 'text', { name: 'x' }, [1]]) assert.ok(deserializeError(value) instanceof Error);
   });
 });
+
+describe('serializeError on what user code throws: it never throws itself', () => {
+  const roundTrip = (value: unknown) => deserializeError(JSON.parse(JSON.stringify(serializeError(value))));
+
+  it('an error that is its own cause, and two errors causing each other: the cycle is cut', () => {
+    const self = new Error('wrapped');
+    self.cause = self;
+    const back = roundTrip(self);
+    assert.equal(back.message, 'wrapped');
+    assert.equal(back.cause, '[circular]');
+    const a = new Error('a');
+    const b = new TypeError('b', { cause: a });
+    a.cause = b;
+    const ab = roundTrip(a);
+    assert.ok(ab.cause instanceof TypeError);
+    assert.equal((ab.cause as Error).message, 'b');
+    assert.equal((ab.cause as Error).cause, '[circular]');
+  });
+
+  it('a cause chain 100,000 deep is cut on the way out too', () => {
+    let error = new Error('bottom');
+    for (let i = 0; i < 100_000; i++) error = new Error(`level ${i}`, { cause: error });
+    let depth = 0;
+    for (let e: unknown = roundTrip(error); e instanceof Error; e = e.cause) depth++;
+    assert.ok(depth >= 2 && depth <= 18, `${depth}`);
+  });
+
+  it('getters that throw (a field, the message, the name) are described, not thrown', () => {
+    const error = new Error('x');
+    Object.defineProperty(error, 'code', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    assert.equal((roundTrip(error) as Error & { code: string }).code, '[code could not be read: Error: getter]');
+    const message = new TypeError('m');
+    Object.defineProperty(message, 'message', {
+      get() {
+        throw new Error('no message');
+      },
+    });
+    const named = new RangeError('n');
+    Object.defineProperty(named, 'name', {
+      get() {
+        throw new Error('no name');
+      },
+    });
+    assert.match(roundTrip(message).message, /message could not be read: Error: no message/);
+    assert.match(roundTrip(named).name, /name could not be read/);
+    const thrownObject = {
+      get message() {
+        throw new Error('nope');
+      },
+    };
+    assert.equal(typeof roundTrip(thrownObject).message, 'string');
+  });
+
+  it('a thrown Proxy whose every trap throws still gives an Error', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    const back = roundTrip(hostile);
+    assert.equal(Object.getPrototypeOf(back), Error.prototype);
+    assert.equal(typeof back.message, 'string');
+    const inField = new Error('holder');
+    (inField as Error & { p: unknown }).p = hostile;
+    assert.match(String((roundTrip(inField) as Error & { p: unknown }).p), /unreadable|could not be read/);
+  });
+
+  it("an Error in a field and an AggregateError's errors come back as Errors", () => {
+    const outer = new Error('outer');
+    (outer as Error & { inner: Error }).inner = new RangeError('inner');
+    const inner = (roundTrip(outer) as Error & { inner: unknown }).inner;
+    assert.ok(inner instanceof RangeError, String(inner));
+    assert.equal((inner as Error).message, 'inner');
+    const aggregate = roundTrip(new AggregateError([new Error('one'), new TypeError('two')], 'both'));
+    assert.ok(aggregate instanceof AggregateError);
+    assert.equal(aggregate.message, 'both');
+    const errors = (aggregate as AggregateError).errors;
+    assert.equal(errors.length, 2);
+    assert.ok(errors[1] instanceof TypeError && errors[1].message === 'two');
+  });
+});
