@@ -10,6 +10,8 @@ export const ExitCode = {
   MODULE: 3,
   /** Stopped by Ctrl-C (SIGINT). */
   INTERRUPTED: 130,
+  /** Stopped by SIGTERM (as by Ctrl-C: running tasks finish and are written). */
+  TERMINATED: 143,
 } as const;
 
 /** An error that ends the command with `exitCode` and its message on stderr. */

@@ -1,5 +1,5 @@
 // Ctrl-C (SIGINT to the command): the first stops reading, lets running tasks finish, flushes the
-// output and exits 130; a second kills the workers at once.
+// output and exits 130; a second kills the workers at once. SIGTERM does the same, exit 143.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +48,34 @@ describe('workforce run: Ctrl-C', () => {
     const { code, stdout } = await run.done;
     assert.equal(code, 130);
     assert.equal(jsonLines(stdout).length, 3);
+  });
+
+  it('SIGTERM, as Ctrl-C: running tasks finish and are written, exit 143; a second signal kills them now', async () => {
+    const dir = tmp();
+    const input = join(dir, 'in.jsonl');
+    const output = join(dir, 'out.jsonl');
+    writeFileSync(input, '300\n'.repeat(120));
+    const run = start(['run', double, '--method', 'slow', '-i', input, '-o', output, '-w', '2', '-c', '4', '--with-input']);
+    await eventually(() => jsonLines(read(output)).length >= 8, 30_000);
+    const before = jsonLines(read(output)).length;
+    run.child.kill('SIGTERM');
+    const { code, signal, stderr } = await run.done;
+    assert.equal(signal, null, 'the command ended itself');
+    assert.equal(code, 143, stderr);
+    const summary = /interrupted\): (\d+) done, 0 failed/.exec(stderr);
+    assert.ok(summary, stderr);
+    const written = jsonLines(readFileSync(output, 'utf8'));
+    assert.equal(written.length, Number(summary[1]), 'every finished task is in the output');
+    assert.ok(written.length >= before + 4 && written.length < 120, `${before} before, ${written.length} after`);
+
+    const marker = join(dir, 'started');
+    writeFileSync(input, `${JSON.stringify(marker)}\n`.repeat(10)); // tasks that never end
+    const hung = start(['run', double, '--method', 'hang', '-i', input, '-w', '2'], { limitMs: 30_000 });
+    await eventually(() => read(marker).split('\n').length > 2, 20_000);
+    hung.child.kill('SIGTERM');
+    await eventually(() => /stopping/.test(hung.stderr), 20_000);
+    hung.child.kill('SIGTERM');
+    assert.equal((await hung.done).code, 143);
   });
 
   it('twice: the workers are killed now, exit 130', async () => {

@@ -52,8 +52,8 @@ export interface RunIO {
   stdin: Readable;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-  /** Registers the Ctrl-C handler; returns its removal. */
-  onInterrupt(listener: () => void): () => void;
+  /** Registers the handler of Ctrl-C (SIGINT) and SIGTERM; returns its removal. */
+  onInterrupt(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
 }
 
 export const processIO: RunIO = {
@@ -62,7 +62,11 @@ export const processIO: RunIO = {
   stderr: process.stderr,
   onInterrupt: (listener) => {
     process.on('SIGINT', listener);
-    return () => process.off('SIGINT', listener);
+    process.on('SIGTERM', listener);
+    return () => {
+      process.off('SIGINT', listener);
+      process.off('SIGTERM', listener);
+    };
   },
 };
 
@@ -172,15 +176,18 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     stop();
   });
   let interrupts = 0;
-  const removeInterrupt = io.onInterrupt(() => {
+  let interruptCode: number = ExitCode.INTERRUPTED; // 130 after Ctrl-C, 143 after SIGTERM (the first signal's)
+  const removeInterrupt = io.onInterrupt((signal) => {
     interrupts++;
     interrupted = true;
     if (interrupts === 1) {
-      if (!options.quiet) progress.log('workforce run: stopping — finishing running tasks (Ctrl-C again to kill them now)\n');
+      if (signal === 'SIGTERM') interruptCode = ExitCode.TERMINATED;
+      const again = signal === 'SIGTERM' ? 'another SIGTERM or Ctrl-C' : 'Ctrl-C again';
+      if (!options.quiet) progress.log(`workforce run: stopping — finishing running tasks (${again} to kill them now)\n`);
       stop();
     } else {
       // kill now: what is not in the output is not in the journal either, so --resume redoes it
-      void pool.kill().finally(() => process.exit(ExitCode.INTERRUPTED));
+      void pool.kill().finally(() => process.exit(interruptCode));
     }
   });
 
@@ -276,7 +283,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     await endStream(errorsOut);
     await pool.close();
   }
-  let code: number = interrupted ? ExitCode.INTERRUPTED : progress.tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+  let code: number = interrupted ? interruptCode : progress.tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
   if (fatal) {
     progress.log(`workforce run: ${fatal instanceof MethodNotFoundError ? '' : `cannot load module ${modulePath}: `}${fatal.message}\n`);
     code = ExitCode.MODULE;
