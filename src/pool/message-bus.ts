@@ -49,6 +49,8 @@ export class MessageBus {
 
   /** Adds an onMessage listener; returns the function that removes it. */
   onMessage(type: string, listener: PoolMessageListener): () => void {
+    if (typeof type !== 'string') throw new InvalidOptionError('type', type, 'a string naming the message');
+    if (typeof listener !== 'function') throw new InvalidOptionError('listener', listener, 'a function');
     return this.#listeners.add(type, listener);
   }
 

@@ -85,7 +85,7 @@ export class ModulePool<M = UntypedModule> {
   runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: DynamicArgs<M>): Promise<R>;
   runWith(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<unknown> {
     options ??= {};
-    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    if (typeof options !== 'object' || Array.isArray(options)) return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const { method, ...taskOptions } = options;
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);
@@ -102,7 +102,7 @@ export class ModulePool<M = UntypedModule> {
   addTask<R = unknown>(arg: DynamicArg<M>, options?: (TaskOptions & { method?: string }) | null): Promise<R>;
   addTask(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<unknown> {
     options ??= {};
-    if (typeof options !== 'object') return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    if (typeof options !== 'object' || Array.isArray(options)) return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
     const unknown = unknownOption(options, ADD_TASK_OPTION_NAMES, 'addTask');
     if (unknown) return Promise.reject(unknown);
     const { method, ...taskOptions } = options;

@@ -280,8 +280,12 @@ export class WorkPool<I = unknown, O = unknown, W extends PoolWorker<I, O> = Poo
     if (this.#lifecycle.failure) return this.#lifecycle.failure;
     if (typeof options !== 'object') return new InvalidOptionError('options', options, 'an object');
     if (options !== NO_OPTIONS) {
+      if (Array.isArray(options)) return new InvalidOptionError('options', options, 'an object of task options, not an array');
       const unknown = unknownOption(options, TASK_OPTION_NAMES, 'a task');
       if (unknown) return unknown;
+      if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
+        return new InvalidOptionError('transfer', options.transfer, 'an array of ArrayBuffers, MessagePorts or other transferables');
+      }
       const { affinity } = options;
       if (affinity !== undefined) {
         if (typeof affinity !== 'number' && typeof affinity !== 'string') return new InvalidOptionError('affinity', affinity, 'a worker id');

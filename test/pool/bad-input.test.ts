@@ -179,9 +179,25 @@ for (const runtime of RUNTIMES) {
 
       it('addTask options: null means none, anything else but an object is an InvalidOptionError', async () => {
         assert.equal(await pool.addTask(5, null), 5);
-        for (const options of [42, 'x', true]) {
+        for (const options of [42, 'x', true, [], [{ timeout: 5 }]]) {
           await refused(pool, () => pool.addTask(1, options as never), InvalidOptionError, /"options"/);
+          await refused(pool, () => pool.runWith(options as never, 1), InvalidOptionError, /"options"/);
         }
+      });
+
+      it('transfer that is not an array, and onMessage without a string type or a function, are InvalidOptionErrors', async () => {
+        for (const transfer of [1, 'x', new ArrayBuffer(8), {}]) {
+          await refused(pool, () => pool.runWith({ transfer } as never, 1), InvalidOptionError, /"transfer"/);
+          await refused(pool, () => pool.addTask(1, { transfer } as never), InvalidOptionError, /"transfer"/);
+        }
+        assert.throws(
+          () => pool.onMessage(5 as never, () => {}),
+          (e: unknown) => e instanceof InvalidOptionError && e.option === 'type',
+        );
+        assert.throws(
+          () => pool.onMessage('t', 'not a function' as never),
+          (e: unknown) => e instanceof InvalidOptionError && e.option === 'listener',
+        );
       });
 
       it('bad per-call options are typed errors: affinity strength, an aborted signal, a full queue', async () => {
