@@ -2,6 +2,7 @@
  * The worker-side queue of calls: the pool may send more calls than `concurrency` (pipelining),
  * they wait here in arrival order, and the results finished within one tick go back in one frame.
  */
+import { isPromise } from 'node:util/types';
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
 import { onMicrotask } from '../../util/microtask.js';
@@ -16,6 +17,9 @@ import { RunningTask } from './task-context.js';
  * Date.now(): `performance` would load perf_hooks into every worker, ~0.3 MB of RSS).
  */
 const FLUSH_AFTER = 2;
+
+/** A plain promise's own `then`: it calls back once, and later. */
+const PROMISE_THEN = Promise.prototype.then;
 
 export class TaskRunner {
   #queue: (TaskRecord | undefined)[] = [];
@@ -140,18 +144,30 @@ export class TaskRunner {
     } catch (error) {
       return this.#done(id, false, error);
     }
-    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(
-        (value) => {
-          this.#done(id, true, value);
-          this.drain();
-        },
-        (error) => {
-          this.#done(id, false, error);
-          this.drain();
-        },
-      );
-    } else this.#done(id, true, result);
+    let then: unknown;
+    try {
+      // read once, as `await` reads it: a getter or a Proxy may throw
+      then = result !== null && (typeof result === 'object' || typeof result === 'function') ? (result as PromiseLike<unknown>).then : undefined;
+    } catch (error) {
+      return this.#done(id, false, error);
+    }
+    if (typeof then !== 'function') return this.#done(id, true, result);
+    // A thenable that is not a plain promise settles the task once, whatever it does (calls back
+    // twice, throws), as `await` would have it, and never within this drain.
+    const settled =
+      then === PROMISE_THEN && isPromise(result)
+        ? (result as Promise<unknown>)
+        : new Promise((resolve, reject) => (then as PromiseLike<unknown>['then']).call(result, resolve, reject));
+    settled.then(
+      (value) => {
+        this.#done(id, true, value);
+        this.drain();
+      },
+      (error) => {
+        this.#done(id, false, error);
+        this.drain();
+      },
+    );
   }
 
   #done(id: number, ok: boolean, value: unknown): void {

@@ -1,0 +1,85 @@
+// Worker code that plays odd with the runtime never takes its worker (or, inline, the host
+// process) down, nor the runtime's bookkeeping: a result whose `then` throws rejects its call as
+// `await` would; a thenable that calls back twice settles its call once (concurrency still holds).
+// In each case no worker exits and the pool serves on.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createPool, type ModulePool, type PoolOptions, SerializationError } from 'workforcejs';
+import { fixture, RUNTIMES } from '../helpers.js';
+
+const ALL = [...RUNTIMES, 'inline'] as const;
+type Runtime = (typeof ALL)[number];
+
+/** A one-worker pool on odd-worker.mjs; `exits` counts the workers that exited. */
+function make(runtime: Runtime, options: Partial<PoolOptions> = {}): { pool: ModulePool; exits: unknown[] } {
+  // plain-JS fixture: workers need not load the runner's tsx
+  const pool = createPool({ module: fixture('odd-worker.mjs'), runtime, numberOfWorkers: 1, execArgv: [], fork: { execArgv: [] }, ...options });
+  const exits: unknown[] = [];
+  pool.on('exit', (worker: unknown) => exits.push(worker));
+  return { pool, exits };
+}
+
+/** The call rejects with a plain Error (the user's, not a crash nor a retry) with this message. */
+async function userError(call: Promise<unknown>, message: string): Promise<void> {
+  const error = await call.then(
+    (value) => assert.fail(`expected an error, got ${String(value)}`),
+    (e: unknown) => e,
+  );
+  assert.equal((error as Error).constructor, Error, String(error));
+  assert.equal((error as Error).message, message);
+}
+
+/** The worker still runs one call at a time (concurrency 1): its count of running calls is right. */
+async function oneAtATime(pool: ModulePool): Promise<void> {
+  const most = await Promise.all(Array.from({ length: 4 }, () => pool.runMethod('overlap')));
+  assert.deepEqual(most, [1, 1, 1, 1]);
+}
+
+for (const runtime of ALL) {
+  describe(`odd worker code (${runtime})`, () => {
+    it("a result whose then (or its getter, or a Proxy's get trap) throws rejects the call with that error, as await would; nothing is retried", async () => {
+      const { pool, exits } = make(runtime, { retryOnError: false });
+      try {
+        await userError(pool.runMethod('thenThrows'), 'then threw');
+        await userError(pool.runMethod('thenGetterThrows'), 'then getter threw');
+        await userError(pool.runMethod('proxyThrows'), 'proxy trap threw');
+        assert.equal(await pool.runMethod('ping', 1), 1);
+        assert.deepEqual(exits, []);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    if (runtime !== 'inline') {
+      // (inline, results pass by reference: the Proxy itself is the result)
+      it('a Proxy result that cannot be read is a SerializationError', async () => {
+        const { pool, exits } = make(runtime);
+        try {
+          await assert.rejects(pool.runMethod('proxyUnreadable'), SerializationError);
+          assert.equal(await pool.runMethod('ping', 1), 1);
+          assert.deepEqual(exits, []);
+        } finally {
+          await pool.close();
+        }
+      });
+    }
+
+    it('a thenable that calls back more than once settles its call once; concurrency still holds', async () => {
+      const { pool, exits } = make(runtime, { concurrency: 1 });
+      try {
+        await oneAtATime(pool);
+        for (let i = 0; i < 10; i++) {
+          assert.equal(await pool.runMethod('resolveTwice', i), i);
+          assert.equal(await pool.runMethod('resolveThenReject', i), i);
+          assert.equal(await pool.runMethod('resolveThenThrow', i), i);
+          await userError(pool.runMethod('rejectTwice'), 'first rejection');
+        }
+        await Promise.all(Array.from({ length: 20 }, (_, i) => pool.runMethod('resolveTwice', i)));
+        await oneAtATime(pool);
+        assert.deepEqual(exits, []);
+      } finally {
+        await pool.close();
+      }
+    });
+  });
+}
