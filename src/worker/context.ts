@@ -35,7 +35,7 @@ export interface WorkerContext {
   readonly signal: AbortSignal;
   /** Id of the current task (same lookup as `signal`; undefined where `signal` throws). */
   readonly taskId: number | undefined;
-  /** Sends a message to the pool: `pool.onMessage(type, (content, workerId) => …)`. */
+  /** Sends a message to the pool: `pool.onMessage(type, (content, workerId) => …)`. A `type` that is not a string throws InvalidOptionError. */
   postMessageToPool(type: string, content?: unknown): void;
   /** Listens for `pool.postMessageToWorkers(type, content)`; returns an unsubscribe function. */
   onMessage(type: string, listener: (content: unknown, context: WorkerContext) => void): () => void;

@@ -1,11 +1,12 @@
 // Worker code that plays odd with the runtime never takes its worker (or, inline, the host
 // process) down, nor the runtime's bookkeeping: a result whose `then` throws rejects its call as
-// `await` would; a thenable that calls back twice settles its call once (concurrency still holds).
-// In each case no worker exits and the pool serves on.
+// `await` would; a thenable that calls back twice settles its call once (concurrency still holds);
+// postMessageToPool / onMessage with bad arguments throw InvalidOptionError in the worker (the pool
+// would end a worker for the frame). In each case no worker exits and the pool serves on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPool, type ModulePool, type PoolOptions, SerializationError } from 'workforcejs';
-import { fixture, RUNTIMES } from '../helpers.js';
+import { createPool, InvalidOptionError, type ModulePool, type PoolOptions, SerializationError } from 'workforcejs';
+import { eventually, fixture, RUNTIMES } from '../helpers.js';
 
 const ALL = [...RUNTIMES, 'inline'] as const;
 type Runtime = (typeof ALL)[number];
@@ -76,6 +77,40 @@ for (const runtime of ALL) {
         }
         await Promise.all(Array.from({ length: 20 }, (_, i) => pool.runMethod('resolveTwice', i)));
         await oneAtATime(pool);
+        assert.deepEqual(exits, []);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('postMessageToPool with a type that is not a string throws InvalidOptionError in the worker; nothing is sent, no call is re-run', async () => {
+      const { pool, exits } = make(runtime, { concurrency: 2 });
+      const posted: unknown[] = [];
+      pool.on('message', (_worker: unknown, type: unknown) => posted.push(type));
+      let starts = 0;
+      pool.onMessage('started', () => starts++);
+      try {
+        const beside = pool.runMethod('waitForGo');
+        await eventually(() => starts === 1);
+        for (const type of [5, null, undefined, { type: 'x' }]) {
+          await assert.rejects(pool.runMethod('post', type), (e: unknown) => e instanceof InvalidOptionError && e.option === 'type', String(type));
+        }
+        pool.postMessageToWorkers('go');
+        assert.equal(await beside, 'went');
+        assert.equal(starts, 1, 'the call beside them ran once');
+        assert.deepEqual(posted, ['started']);
+        assert.deepEqual(exits, []);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('onMessage in the worker with a listener that is not a function throws InvalidOptionError', async () => {
+      const { pool, exits } = make(runtime);
+      try {
+        await assert.rejects(pool.runMethod('listen', 42), (e: unknown) => e instanceof InvalidOptionError && e.option === 'listener');
+        pool.postMessageToWorkers('x', 1);
+        assert.equal(await pool.runMethod('ping', 1), 1);
         assert.deepEqual(exits, []);
       } finally {
         await pool.close();

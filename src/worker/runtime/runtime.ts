@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Link } from '../../channel/link.js';
+import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
@@ -120,11 +121,14 @@ export class WorkerRuntime implements WorkerContext {
 
   /** Blocks this thread while the pool holds `maxPendingMessages` of its messages unhandled (see MessageBudget). */
   postMessageToPool = (type: string, content?: unknown): void => {
+    // checked here, where the caller gets the error: the pool refuses a POST frame of another type and ends the worker
+    if (typeof type !== 'string') throw raise(new InvalidOptionError('type', type, 'a string naming the message'));
     this.#budget?.take(() => this.link.alive);
     this.#send(encodePost(type, content), true);
   };
 
   onMessage = (type: string, listener: (content: unknown, context: WorkerContext) => void): (() => void) => {
+    if (typeof listener !== 'function') throw raise(new InvalidOptionError('listener', listener, 'a function (content, context) => …'));
     let set = this.#listeners.get(type);
     if (!set) this.#listeners.set(type, (set = new Set()));
     set.add(listener);
