@@ -37,7 +37,11 @@ export interface WorkerContext {
   readonly taskId: number | undefined;
   /** Sends a message to the pool: `pool.onMessage(type, (content, workerId) => …)`. A `type` that is not a string throws InvalidOptionError. */
   postMessageToPool(type: string, content?: unknown): void;
-  /** Listens for `pool.postMessageToWorkers(type, content)`; returns an unsubscribe function. */
+  /**
+   * Listens for `pool.postMessageToWorkers(type, content)`; returns an unsubscribe function. A
+   * listener that throws (or rejects) does not end the worker: its error is reported as this
+   * worker's, the pool's 'error' event (a WorkforceWarning when nothing listens).
+   */
   onMessage(type: string, listener: (content: unknown, context: WorkerContext) => void): () => void;
   /**
    * Queues a task in the pool from inside this worker (light affinity to this worker by default).

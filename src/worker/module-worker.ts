@@ -349,6 +349,9 @@ export class ModuleWorker extends EventEmitter implements PoolWorker<Call, unkno
       case 'fatal':
         this.#fatal = message.error;
         return;
+      case 'error':
+        this.#report(message.error);
+        return;
     }
   }
 

@@ -37,6 +37,7 @@ const Op = {
   NESTED: 14,
   FATAL: 15,
   NESTED_CANCEL: 16,
+  ERROR: 17,
 } as const;
 
 declare const FRAME: unique symbol;
@@ -172,7 +173,9 @@ export type ToParent =
   | { op: 'nested-malformed'; id: number; error: SerializationError }
   /** The worker gave up on nested task `id` (its signal fired, or its parent task was cancelled). */
   | { op: 'nested-cancel'; id: number }
-  | { op: 'fatal'; error: Error };
+  | { op: 'fatal'; error: Error }
+  /** An error of the worker's user code that ended nothing (a message listener threw): reported as the worker's error. */
+  | { op: 'error'; error: Error };
 
 // ---------------------------------------------------------------------------------------------
 // parent → child
@@ -262,6 +265,8 @@ export const encodePost = (type: string, content: unknown): Frame => frame(Op.PO
 export const encodeNestedCancel = (id: number): Frame => frame(Op.NESTED_CANCEL, id);
 /** What killed a process worker (its uncaught error: always the user's, or unknown). */
 export const encodeFatal = (error: unknown): Frame => frame(Op.FATAL, serializeError(error));
+/** An error of user code the worker survived (always the user's). */
+export const encodeError = (error: unknown): Frame => frame(Op.ERROR, serializeError(error));
 
 /** A failed start; `own`: the runtime raised `error` itself (a workforce error), else user code did. */
 export function encodeInitError(error: unknown, phase: StartPhase, own: boolean): Frame {
@@ -350,8 +355,11 @@ export function decodeToParent(frame: unknown, worker: string): ToParent {
       return { op: 'init-error', cause: deserializeError(error, origin === 1 ? RUNTIME_ERRORS : NONE), phase: phase as StartPhase };
     }
     case Op.FATAL:
-      if (!isSerializedError(frame[1])) throw malformed('FATAL', worker, `error ${describe(frame[1])}`);
-      return { op: 'fatal', error: deserializeError(frame[1]) };
+    case Op.ERROR: {
+      const op = frame[0] === Op.FATAL ? 'fatal' : 'error';
+      if (!isSerializedError(frame[1])) throw malformed(frameName(frame[0]), worker, `error ${describe(frame[1])}`);
+      return { op, error: deserializeError(frame[1]) };
+    }
     default:
       throw malformed('a frame', worker, `unknown op ${describe(frame[0])}`);
   }

@@ -16,6 +16,7 @@ import {
   decodeToParent,
   encodeCancel,
   encodeClose,
+  encodeError,
   encodeFailure,
   encodeFatal,
   encodeInit,
@@ -178,7 +179,7 @@ describe('codec: child → parent round trips', () => {
     for (const result of message.results) assert.ok(!result.ok && Object.getPrototypeOf(result.error) === Error.prototype);
   });
 
-  it('READY, POST, NESTED, NESTED_CANCEL, INIT_ERROR (own / user), FATAL', () => {
+  it('READY, POST, NESTED, NESTED_CANCEL, INIT_ERROR (own / user), FATAL, ERROR', () => {
     assert.deepEqual(fromWorker(wire(encodeReady())), { op: 'ready' });
     assert.deepEqual(fromWorker(wire(encodePost('progress', { n: 1 }))), { op: 'post', type: 'progress', content: { n: 1 } });
     assert.deepEqual(fromWorker(wire(encodePost('bare', undefined))), { op: 'post', type: 'bare', content: undefined });
@@ -199,6 +200,8 @@ describe('codec: child → parent round trips', () => {
     assert.ok(fatal.op === 'fatal' && fatal.error instanceof RangeError && fatal.error.message === 'boom');
     const thrown = fromWorker(wire(encodeFatal('a string')));
     assert.ok(thrown.op === 'fatal' && thrown.error instanceof Error && thrown.error.message === 'a string');
+    const error = fromWorker(wire(encodeError(new TypeError('listener'))));
+    assert.ok(error.op === 'error' && error.error instanceof TypeError && error.error.message === 'listener');
   });
 });
 
@@ -229,6 +232,7 @@ describe('codec: malformed frames from a worker', () => {
     ['INIT_ERROR with an unknown phase', [11, { $error: true, name: 'E', message: 'm' }, 'toString', 1]],
     ['FATAL with a null error', [15, null]],
     ['FATAL with a plain object', [15, { name: 'x' }]],
+    ['ERROR with a null error', [17, null]],
   ];
   for (const [what, frame] of unusable) {
     it(`${what}: SerializationError naming the worker and the frame`, () => {
@@ -279,7 +283,7 @@ describe('codec: malformed frames from a worker', () => {
   });
 
   it('property: any value decodes to a record or throws SerializationError; every error it carries is an Error', () => {
-    const op = fc.constantFrom(10, 11, 12, 13, 14, 15, 16, 0, 1, 99);
+    const op = fc.constantFrom(10, 11, 12, 13, 14, 15, 16, 17, 0, 1, 99);
     const field = fc.oneof(fc.anything(), fc.integer({ min: -2, max: 4 }), fc.constantFrom('module', 'hook', 'toString', '__proto__'));
     const error = fc.record(
       {
@@ -308,7 +312,7 @@ describe('codec: malformed frames from a worker', () => {
         }
         if (message.op === 'results') for (const r of message.results) if (!r.ok) assert.ok(r.error instanceof Error);
         if (message.op === 'init-error') assert.ok(message.cause instanceof Error);
-        if (message.op === 'fatal') assert.ok(message.error instanceof Error);
+        if (message.op === 'fatal' || message.op === 'error') assert.ok(message.error instanceof Error);
       }),
       { numRuns: 3000 },
     );

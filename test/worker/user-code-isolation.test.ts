@@ -2,7 +2,8 @@
 // process) down, nor the runtime's bookkeeping: a result whose `then` throws rejects its call as
 // `await` would; a thenable that calls back twice settles its call once (concurrency still holds);
 // postMessageToPool / onMessage with bad arguments throw InvalidOptionError in the worker (the pool
-// would end a worker for the frame). In each case no worker exits and the pool serves on.
+// would end a worker for the frame); a worker-side message listener that throws is reported as the
+// worker's error. In each case no worker exits and the pool serves on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPool, InvalidOptionError, type ModulePool, type PoolOptions, SerializationError } from 'workforcejs';
@@ -113,6 +114,48 @@ for (const runtime of ALL) {
         assert.equal(await pool.runMethod('ping', 1), 1);
         assert.deepEqual(exits, []);
       } finally {
+        await pool.close();
+      }
+    });
+
+    it("a worker's message listener that throws or rejects is that worker's 'error' event; the worker and its other listeners go on", async () => {
+      const { pool, exits } = make(runtime);
+      const events: [unknown, unknown][] = [];
+      pool.on('error', (worker: unknown, error: unknown) => events.push([worker, error]));
+      try {
+        assert.equal(await pool.runMethod('listenThrowing'), 'listening');
+        pool.postMessageToWorkers('boom', 1);
+        pool.postMessageToWorkers('boom', 2);
+        await eventually(() => events.length === 4);
+        assert.deepEqual(events.map(([, error]) => (error as Error).message).sort(), [
+          'async listener rejected on 1',
+          'async listener rejected on 2',
+          'listener threw on 1',
+          'listener threw on 2',
+        ]);
+        for (const [worker] of events) assert.equal(worker, pool.workers[0]);
+        assert.deepEqual(await pool.runMethod('heardSoFar'), [1, 2]);
+        assert.deepEqual(exits, []);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it("with no 'error' listener, a worker's throwing message listener is a WorkforceWarning", async () => {
+      const { pool, exits } = make(runtime);
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => {
+        if (warning.name === 'WorkforceWarning') warnings.push(warning.message);
+      };
+      process.on('warning', onWarning);
+      try {
+        await pool.runMethod('listenThrowing');
+        pool.postMessageToWorkers('boom', 3);
+        await eventually(() => warnings.filter((text) => /listener (threw|rejected) on 3/.test(text)).length === 2);
+        assert.deepEqual(await pool.runMethod('heardSoFar'), [3]);
+        assert.deepEqual(exits, []);
+      } finally {
+        process.off('warning', onWarning);
         await pool.close();
       }
     });

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { isPromise } from 'node:util/types';
 import type { Link } from '../../channel/link.js';
 import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
@@ -13,6 +14,7 @@ import { IdleWake } from '../idle-wake.js';
 import { MessageBudget } from '../message-budget.js';
 import {
   decodeToChild,
+  encodeError,
   encodeInitError,
   encodeNested,
   encodeNestedCancel,
@@ -341,9 +343,22 @@ export class WorkerRuntime implements WorkerContext {
     return <T = unknown>(arg: unknown, options?: NestedOptions) => this.#addTask<T>(arg, options, task);
   }
 
+  /** Calls every listener of `type`, each on its own: what one throws (or rejects with) is reported to the pool, as the pool's own listeners' errors are. */
   #dispatchMessage(type: string, content: unknown): void {
-    for (const listener of this.#listeners.get(type) ?? []) listener(content, this);
+    for (const listener of this.#listeners.get(type) ?? []) {
+      try {
+        const result: unknown = listener(content, this);
+        if (isPromise(result)) result.catch(this.#report);
+      } catch (error) {
+        this.#report(error);
+      }
+    }
   }
+
+  /** Reports an error of user code that ends nothing (a message listener's): the pool's 'error' event for this worker. */
+  #report = (error: unknown): void => {
+    this.#send(encodeError(error));
+  };
 
   /** Runs `fn` as this worker: in its own context when the main thread is shared. */
   #enter<T>(fn: () => T): T {
