@@ -16,11 +16,16 @@ export function cancelChannel(prefix: string | undefined, queue: string): string
   return `${prefix ?? 'bull'}:${queue}:workforce:cancel`;
 }
 
-/** A connection of its own (a subscribed connection can do nothing else); a client given as the connection is duplicated. */
-export function openRedis(connection: ConnectionOptions): Redis {
-  const given = connection as { duplicate?: () => unknown };
-  const redis =
-    typeof given.duplicate === 'function' ? (given.duplicate() as Redis) : new Redis({ ...(connection as RedisOptions), maxRetriesPerRequest: null });
+/**
+ * A connection of its own (a subscribed connection can do nothing else); a client given as the
+ * connection is duplicated. `blocking` (the default): its commands wait for Redis however long it
+ * is away (BullMQ's rule for blocking connections); else they fail after ioredis's retries.
+ * `lazy`: it connects only once used.
+ */
+export function openRedis(connection: ConnectionOptions, { blocking = true, lazy = false } = {}): Redis {
+  const given = connection as { duplicate?: (override?: RedisOptions) => unknown };
+  const own: RedisOptions = { ...(blocking ? { maxRetriesPerRequest: null } : {}), ...(lazy ? { lazyConnect: true } : {}) };
+  const redis = typeof given.duplicate === 'function' ? (given.duplicate(own) as Redis) : new Redis({ ...(connection as RedisOptions), ...own });
   redis.on('error', (error: Error) => debug('redis error: %s', error.message));
   return redis;
 }

@@ -16,8 +16,9 @@ export const FORCED_CLOSE_MS = 300;
 export type RedisConnection = string | ConnectionOptions;
 
 /**
- * BullMQ options for `connection`. An options object (not a client) makes each BullMQ object open
- * and close its own connections, so close() leaves none behind.
+ * The ioredis options (or client) `connection` stands for. Consumers hand the options to BullMQ,
+ * which then opens and closes each connection itself; a remote pool opens its own clients from them
+ * (remote-pool.ts #clients), so that it can always end them.
  */
 export function connectionOptions(connection: unknown): ConnectionOptions {
   if (typeof connection === 'string') return fromUrl(connection);

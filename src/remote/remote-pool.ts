@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobsOptions, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import createDebug from 'debug';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { JobRemovedError } from '../errors/job-removed-error.js';
@@ -129,6 +129,13 @@ export class RemotePool<M = UntypedModule> {
   readonly #events: QueueEvents;
   #markers: QueueEventsProducer | undefined;
   #publisher: Redis | undefined;
+  /**
+   * The Redis clients of #queue, #events, #markers and #publisher, opened here and handed to BullMQ
+   * (which never closes a client it was given): close() ends them itself, at once when forced — a
+   * client BullMQ opened and never got ready (Redis gone mid-start) ignores BullMQ's disconnect()
+   * and would retry for ever.
+   */
+  readonly #clients: Redis[] = [];
   /** Jobs of calls made in this tick, added together (addBulk) on the next. */
   #batch: AddBatch | undefined;
   readonly #connection: ReturnType<typeof connectionOptions>;
@@ -170,9 +177,10 @@ export class RemotePool<M = UntypedModule> {
     if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
       throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
     this.#prefix = options.prefix;
-    const common = { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) };
-    this.#queue = new Queue(this.queueName, common);
-    this.#events = new QueueEvents(this.queueName, common);
+    const prefix = this.#prefix ? { prefix: this.#prefix } : {};
+    // a Queue's commands fail after ioredis's retries (an add then rejects its call); QueueEvents blocks, as BullMQ requires
+    this.#queue = new Queue(this.queueName, { connection: this.#client(false), ...prefix });
+    this.#events = new QueueEvents(this.queueName, { connection: this.#client(true, true), ...prefix });
     // Connection trouble is retried by ioredis; a call then settles through the poll. Never an uncaught 'error'.
     this.#queue.on('error', (error) => debug('queue error: %s', error.message));
     this.#events.on('error', (error) => debug('queue events error: %s', error.message));
@@ -210,8 +218,33 @@ export class RemotePool<M = UntypedModule> {
   }
 
   #producer(): QueueEventsProducer {
-    this.#markers ??= new QueueEventsProducer(this.queueName, { connection: this.#connection, ...(this.#prefix ? { prefix: this.#prefix } : {}) });
+    if (!this.#markers) {
+      this.#markers = new QueueEventsProducer(this.queueName, { connection: this.#client(true), ...(this.#prefix ? { prefix: this.#prefix } : {}) });
+      this.#markers.on('error', (error) => debug('markers error: %s', error.message));
+    }
     return this.#markers;
+  }
+
+  /**
+   * A Redis client of this pool's own (see #clients). For a blocking connection BullMQ uses a
+   * copy (`duplicate()`) of the client it is given: such a client is only a template (`lazy`: it
+   * never connects itself), and the copies are this pool's too.
+   */
+  #client(blocking: boolean, lazy = false): Redis {
+    const client = openRedis(this.#connection, { blocking, lazy });
+    this.#own(client);
+    return client;
+  }
+
+  #own(client: Redis): void {
+    this.#clients.push(client);
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = ((override?: RedisOptions) => {
+      const copy = duplicate({ ...override, lazyConnect: false });
+      copy.on('error', (error: Error) => debug('redis error: %s', error.message));
+      this.#own(copy);
+      return copy;
+    }) as Redis['duplicate'];
   }
 
   /** Adds the job with the others of this tick (one round trip for all of them); returns their batch. */
@@ -310,12 +343,13 @@ export class RemotePool<M = UntypedModule> {
       clearInterval(this.#poller);
       const closed = (async () => {
         while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
-        await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close(), this.#publisher && closeRedis(this.#publisher)]);
+        await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close()]);
+        await Promise.allSettled(this.#clients.map(closeRedis));
       })();
       if (await within(closed, CLOSE_GRACE_MS)) return;
       debug('Redis does not answer: closing its connections by force');
       // (a write waiting for Redis fails once its connection is closed: the wait above then ends too)
-      await within(Promise.allSettled([this.#events.disconnect(), this.#queue.disconnect(), this.#markers?.disconnect()]), FORCED_CLOSE_MS);
+      for (const client of this.#clients) client.disconnect();
       await within(closed, FORCED_CLOSE_MS);
     })();
     return this.#closing;
@@ -438,7 +472,7 @@ export class RemotePool<M = UntypedModule> {
         const removed = await this.#queue.remove(call.jobId);
         debug('call %s %s: job %s', call.jobId, error.name, removed ? 'removed' : 'running, cancelled');
         if (removed) return;
-        this.#publisher ??= openRedis(this.#connection);
+        this.#publisher ??= this.#client(true);
         await this.#publisher.publish(cancelChannel(this.#prefix, this.queueName), call.jobId);
       }),
     );
