@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobsOptions, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import createDebug from 'debug';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CallMaxRetryError } from '../errors/call-max-retry-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { JobRemovedError } from '../errors/job-removed-error.js';
@@ -19,7 +19,8 @@ import type { DynamicArg, MethodArgs, MethodName, MethodResult, MethodTaskArg, R
 import type { Serializer } from '../serializer/serializer.js';
 import { count, delay, limit } from '../util/validate.js';
 import { within } from '../util/within.js';
-import { cancelChannel, closeRedis, openRedis } from './cancel-channel.js';
+import { cancelChannel } from './cancel-channel.js';
+import { OwnClients } from './clients.js';
 import { CLOSE_GRACE_MS, connectionOptions, FORCED_CLOSE_MS, type RedisConnection } from './connection.js';
 import { type CallData, callData, READY_EVENT } from './job-data.js';
 import {
@@ -129,13 +130,8 @@ export class RemotePool<M = UntypedModule> {
   readonly #events: QueueEvents;
   #markers: QueueEventsProducer | undefined;
   #publisher: Redis | undefined;
-  /**
-   * The Redis clients of #queue, #events, #markers and #publisher, opened here and handed to BullMQ
-   * (which never closes a client it was given): close() ends them itself, at once when forced — a
-   * client BullMQ opened and never got ready (Redis gone mid-start) ignores BullMQ's disconnect()
-   * and would retry for ever.
-   */
-  readonly #clients: Redis[] = [];
+  /** The Redis clients of #queue, #events, #markers and #publisher (see ./clients.ts): close() ends them itself. */
+  readonly #clients: OwnClients;
   /** Jobs of calls made in this tick, added together (addBulk) on the next. */
   #batch: AddBatch | undefined;
   readonly #connection: ReturnType<typeof connectionOptions>;
@@ -179,8 +175,9 @@ export class RemotePool<M = UntypedModule> {
     this.#prefix = options.prefix;
     const prefix = this.#prefix ? { prefix: this.#prefix } : {};
     // a Queue's commands fail after ioredis's retries (an add then rejects its call); QueueEvents blocks, as BullMQ requires
-    this.#queue = new Queue(this.queueName, { connection: this.#client(false), ...prefix });
-    this.#events = new QueueEvents(this.queueName, { connection: this.#client(true, true), ...prefix });
+    this.#clients = new OwnClients(this.#connection);
+    this.#queue = new Queue(this.queueName, { connection: this.#clients.open({ blocking: false }), ...prefix });
+    this.#events = new QueueEvents(this.queueName, { connection: this.#clients.open({ blocking: true, lazy: true }), ...prefix });
     // Connection trouble is retried by ioredis; a call then settles through the poll. Never an uncaught 'error'.
     this.#queue.on('error', (error) => debug('queue error: %s', error.message));
     this.#events.on('error', (error) => debug('queue events error: %s', error.message));
@@ -219,32 +216,13 @@ export class RemotePool<M = UntypedModule> {
 
   #producer(): QueueEventsProducer {
     if (!this.#markers) {
-      this.#markers = new QueueEventsProducer(this.queueName, { connection: this.#client(true), ...(this.#prefix ? { prefix: this.#prefix } : {}) });
+      this.#markers = new QueueEventsProducer(this.queueName, {
+        connection: this.#clients.open({ blocking: true }),
+        ...(this.#prefix ? { prefix: this.#prefix } : {}),
+      });
       this.#markers.on('error', (error) => debug('markers error: %s', error.message));
     }
     return this.#markers;
-  }
-
-  /**
-   * A Redis client of this pool's own (see #clients). For a blocking connection BullMQ uses a
-   * copy (`duplicate()`) of the client it is given: such a client is only a template (`lazy`: it
-   * never connects itself), and the copies are this pool's too.
-   */
-  #client(blocking: boolean, lazy = false): Redis {
-    const client = openRedis(this.#connection, { blocking, lazy });
-    this.#own(client);
-    return client;
-  }
-
-  #own(client: Redis): void {
-    this.#clients.push(client);
-    const duplicate = client.duplicate.bind(client);
-    client.duplicate = ((override?: RedisOptions) => {
-      const copy = duplicate({ ...override, lazyConnect: false });
-      copy.on('error', (error: Error) => debug('redis error: %s', error.message));
-      this.#own(copy);
-      return copy;
-    }) as Redis['duplicate'];
   }
 
   /** Adds the job with the others of this tick (one round trip for all of them); returns their batch. */
@@ -344,12 +322,12 @@ export class RemotePool<M = UntypedModule> {
       const closed = (async () => {
         while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
         await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#markers?.close()]);
-        await Promise.allSettled(this.#clients.map(closeRedis));
+        await this.#clients.close();
       })();
       if (await within(closed, CLOSE_GRACE_MS)) return;
       debug('Redis does not answer: closing its connections by force');
       // (a write waiting for Redis fails once its connection is closed: the wait above then ends too)
-      for (const client of this.#clients) client.disconnect();
+      this.#clients.disconnect();
       await within(closed, FORCED_CLOSE_MS);
     })();
     return this.#closing;
@@ -472,7 +450,7 @@ export class RemotePool<M = UntypedModule> {
         const removed = await this.#queue.remove(call.jobId);
         debug('call %s %s: job %s', call.jobId, error.name, removed ? 'removed' : 'running, cancelled');
         if (removed) return;
-        this.#publisher ??= this.#client(true);
+        this.#publisher ??= this.#clients.open({ blocking: true });
         await this.#publisher.publish(cancelChannel(this.#prefix, this.queueName), call.jobId);
       }),
     );

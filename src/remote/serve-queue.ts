@@ -15,6 +15,7 @@ import type { Serializer } from '../serializer/serializer.js';
 import { count, timerDelay } from '../util/validate.js';
 import { within } from '../util/within.js';
 import { CancelSubscriber, cancelChannel } from './cancel-channel.js';
+import { OwnClients } from './clients.js';
 import { CLOSE_GRACE_MS, connectionOptions, FORCED_CLOSE_MS, type RedisConnection } from './connection.js';
 import { readCall } from './job-data.js';
 import { decodePayload, encodePayload, plainJsonFor, type RemoteSerializerSpec, serializerLoader } from './payload.js';
@@ -85,6 +86,8 @@ export class QueueServer {
   readonly #ownsPool: boolean;
   readonly #worker: Worker;
   readonly #cancels: CancelSubscriber;
+  /** The Redis clients of #worker (see ./clients.ts). */
+  readonly #clients: OwnClients;
   readonly #serializers = new Map<string, Promise<Serializer>>();
   /** Serializers already loaded, by name: a job needs no await for them. */
   readonly #loaded = new Map<string, Serializer>();
@@ -143,8 +146,11 @@ export class QueueServer {
     // A job is taken only when the pool has a free slot for it: a held job's lock keeps other machines from it.
     // The processor takes no third parameter, so BullMQ makes no AbortController per job (its
     // signal fires only on worker.cancelJob, which this class never calls: it aborts its own).
+    // the Worker's connections are copies of a template client: ./clients.ts owns them all, so a
+    // forced close ends them even when BullMQ's own disconnect would wait for ever
+    this.#clients = new OwnClients(connection);
     this.#worker = new Worker(this.queueName, (job, token) => this.#process(job, token), {
-      connection,
+      connection: this.#clients.open({ blocking: true, lazy: true }),
       ...prefix,
       autorun: false,
       concurrency: this.concurrency,
@@ -221,13 +227,14 @@ export class QueueServer {
       forced = true;
       debug('Redis does not answer: closing its connections by force');
       // (a connection that was waiting to reconnect closes without an event: no long wait for one)
+      this.#clients.disconnect();
       await within(this.#worker.disconnect(), FORCED_CLOSE_MS);
       // the worker's close is stuck on Redis, so it would never stop renewing locks: a timer that
       // re-arms for ever (its fetch loop ends by itself, at its next wait's deadline)
       await within(Promise.resolve((this.#worker as unknown as { lockManager?: { close?: () => unknown } }).lockManager?.close?.()), FORCED_CLOSE_MS);
       await within(closed, FORCED_CLOSE_MS);
     }
-    await this.#cancels.close();
+    await Promise.all([this.#cancels.close(), this.#clients.close()]);
     if (this.#ownsPool) await this.pool.close();
     return { forced };
   }
