@@ -149,7 +149,8 @@ export function deserializeError(data: unknown, classes: readonly ErrorClass[] |
   let error: Error;
   if (own) error = Object.assign(Object.create(own.prototype) as Error, { message });
   else if (data.dom === true && typeof DOMException === 'function') error = new DOMException(message, name);
-  else if (name === 'AggregateError') error = new AggregateError([], message); // its `errors` come with the props
+  // an AggregateError's `errors` come with the props
+  else if (name === 'AggregateError') error = new AggregateError([], message);
   else error = new (BUILTINS.get(name) ?? Error)(message);
   if (error.name !== name) define(error, 'name', name, false);
   if (typeof data.stack === 'string') define(error, 'stack', data.stack, false);
