@@ -45,3 +45,9 @@ function fromUrl(text: string): ConnectionOptions {
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
   };
 }
+
+/** `host:port` of a connection, for messages (never its credentials). */
+export function redisAddress(connection: ConnectionOptions): string {
+  const options = (connection as { options?: { host?: string; port?: number } }).options ?? (connection as { host?: string; port?: number });
+  return `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
+}

@@ -4,7 +4,7 @@
  */
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
-import { type QueueServer, type ServeQueueOptions, serveQueue } from './serve-queue.js';
+import { QueueServer, type ServeQueueOptions } from './serve-queue.js';
 
 /** Exit codes: a clean drain, a module that cannot load. bad options (2). */
 export const EXIT_OK = 0;
@@ -51,12 +51,13 @@ export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorke
   const signals = io.signals ?? process;
   let server: QueueServer;
   try {
-    server = await serveQueue(serve);
+    server = new QueueServer(serve);
   } catch (error) {
     io.stderr.write(`workforce worker: ${(error as Error)?.message ?? String(error)}\n`);
-    if (error instanceof ModuleLoadError) return EXIT_MODULE;
     return error instanceof InvalidOptionError ? EXIT_USAGE : EXIT_FAILURE;
   }
+  const started = await startOrStop(server, signals, io);
+  if (started !== 'started') return started;
   let stop!: (why: 'signal' | ModuleLoadError) => void;
   const stopped = new Promise<'signal' | ModuleLoadError>((resolve) => (stop = resolve));
   let signalled = 0;
@@ -85,6 +86,46 @@ export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorke
     );
     return EXIT_FAILURE;
   } finally {
+    signals.off('SIGTERM', onSignal);
+    signals.off('SIGINT', onSignal);
+  }
+}
+
+/** How long a consumer waits for Redis at start before it says so (it keeps waiting). */
+export const SLOW_START_NOTICE_MS = 5000;
+
+/**
+ * Starts `server` (its pool warm, its connections ready). Redis that does not answer keeps it
+ * waiting (ioredis retries), with a notice after SLOW_START_NOTICE_MS; a SIGTERM/SIGINT meanwhile
+ * stops it: exit 0 (it took no job), or 1 if its connections had to be closed by force.
+ */
+async function startOrStop(server: QueueServer, signals: NodeJS.EventEmitter, io: QueueWorkerIo): Promise<'started' | number> {
+  let onSignal!: (name: string) => void;
+  const signalled = new Promise<string>((resolve) => (onSignal = resolve));
+  signals.on('SIGTERM', onSignal);
+  signals.on('SIGINT', onSignal);
+  const notice = setTimeout(
+    () => io.stderr.write(`workforce worker: still starting after ${SLOW_START_NOTICE_MS / 1000} s: is Redis reachable at ${server.redisAddress}?\n`),
+    SLOW_START_NOTICE_MS,
+  );
+  notice.unref();
+  const start = server.start().then(
+    () => 'started' as const,
+    (error: unknown) => error,
+  );
+  try {
+    const first = await Promise.race([start, signalled]);
+    if (first === 'started') return 'started';
+    if (typeof first === 'string') {
+      io.stderr.write(`workforce worker: ${first} while starting, stopping\n`);
+      const { forced } = await server.close({ drainTimeout: 0 });
+      return forced ? EXIT_FAILURE : EXIT_OK;
+    }
+    io.stderr.write(`workforce worker: ${(first as Error)?.message ?? String(first)}\n`);
+    await server.close({ drainTimeout: 0 }).catch(() => {});
+    return first instanceof ModuleLoadError ? EXIT_MODULE : first instanceof InvalidOptionError ? EXIT_USAGE : EXIT_FAILURE;
+  } finally {
+    clearTimeout(notice);
     signals.off('SIGTERM', onSignal);
     signals.off('SIGINT', onSignal);
   }

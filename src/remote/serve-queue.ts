@@ -16,7 +16,7 @@ import { count, timerDelay } from '../util/validate.js';
 import { within } from '../util/within.js';
 import { CancelSubscriber, cancelChannel } from './cancel-channel.js';
 import { OwnClients } from './clients.js';
-import { CLOSE_GRACE_MS, connectionOptions, FORCED_CLOSE_MS, type RedisConnection } from './connection.js';
+import { CLOSE_GRACE_MS, connectionOptions, FORCED_CLOSE_MS, type RedisConnection, redisAddress } from './connection.js';
 import { readCall } from './job-data.js';
 import { decodePayload, encodePayload, plainJsonFor, type RemoteSerializerSpec, serializerLoader } from './payload.js';
 import { failureText, raisedByWorkforce, toWire } from './wire-error.js';
@@ -84,6 +84,8 @@ export class QueueServer {
   /** Jobs this consumer runs at once: the local pool's capacity. */
   readonly concurrency: number;
   readonly #ownsPool: boolean;
+  /** `host:port` of its Redis, for messages. */
+  readonly redisAddress: string;
   readonly #worker: Worker;
   readonly #cancels: CancelSubscriber;
   /** The Redis clients of #worker (see ./clients.ts). */
@@ -120,6 +122,7 @@ export class QueueServer {
     if (typeof options.queue !== 'string' || options.queue === '') throw new InvalidOptionError('queue', options.queue, 'a queue name');
     this.queueName = options.queue;
     const connection = connectionOptions(options.connection);
+    this.redisAddress = redisAddress(connection);
     if (options.method !== undefined && (typeof options.method !== 'string' || options.method === '')) {
       throw new InvalidOptionError('method', options.method, 'the name of an exported function');
     }

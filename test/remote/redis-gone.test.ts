@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createRemotePool } from 'workforcejs/bullmq';
 import { eventually, fixture, tempDirs } from '../helpers.js';
 import { FAST, startConsumer } from './consumers.js';
-import { redisSkip, startRedis } from './redis.js';
+import { freePort, redisSkip, startRedis } from './redis.js';
 
 const skip = redisSkip();
 const tempDir = tempDirs('workforce-remote-gone-');
@@ -122,6 +122,31 @@ describe('a consumer whose Redis has gone', { skip, timeout: 90_000 }, () => {
     assert.equal(code, 1, consumer.stderr());
     assert.ok(took < EXIT_WITHIN_MS, `exited after ${took} ms`);
     assert.match(consumer.stderr(), /Redis did not answer/);
+    assert.deepEqual(
+      tree.filter((pid) => alive(pid)),
+      [],
+      'no process left behind',
+    );
+  });
+});
+
+describe('a consumer whose Redis never answers', { skip, timeout: 60_000 }, () => {
+  it('says so after 5 s, keeps waiting, and on SIGTERM stops in bounded time (exit 0: it took no job) with no process left', async () => {
+    const port = await freePort(); // nothing listens there
+    const consumer = startConsumer(`redis://127.0.0.1:${port}`, 'never', ['--workers', '1', '--runtime', 'process']);
+    started.add(consumer.pid);
+    await eventually(() => /still starting after 5 s: is Redis reachable at 127\.0\.0\.1:\d+\?/.test(consumer.stderr()), 20_000).catch(() =>
+      assert.fail(`no notice: ${consumer.stderr()}`),
+    );
+    assert.ok(consumer.stderr().includes(`127.0.0.1:${port}`), consumer.stderr());
+    assert.equal(consumer.child.exitCode, null, 'still waiting for Redis');
+    const tree = descendants(consumer.pid);
+    consumer.child.kill('SIGTERM');
+    const code = await exitWithin(consumer.child, EXIT_WITHIN_MS);
+    // a clean stop: it never took a job
+    assert.equal(code, 0, consumer.stderr());
+    await eventually(() => /SIGTERM while starting, stopping/.test(consumer.stderr()), 2000).catch(() => assert.fail(consumer.stderr()));
+    await eventually(() => tree.every((pid) => !alive(pid)), 5000).catch(() => {});
     assert.deepEqual(
       tree.filter((pid) => alive(pid)),
       [],

@@ -33,7 +33,8 @@ after(async () => {
   await Promise.all([...servers].map((stop) => stop()));
 });
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on (now). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
