@@ -181,6 +181,22 @@ describe('workforce run: failures and bad usage', () => {
     }
   });
 
+  it('a number past what the pool takes: exit 2 naming the flag as typed and the range the command takes', async () => {
+    for (const [flag, range] of [
+      ['--workers', /--workers takes a whole number from 1 to \d+, not "99999999999"/],
+      ['-w', /--workers takes a whole number from 1 to \d+, not "99999999999"/],
+      ['--timeout', /--timeout takes a whole number from 1 to 2147483647, not "99999999999"/],
+    ] as const) {
+      const { code, stderr } = await workforce(['run', double, flag, '99999999999'], { stdin: '1\n' });
+      assert.equal(code, 2, `${flag}: ${stderr}`);
+      assert.match(stderr, range);
+      assert.doesNotMatch(stderr, /numberOfWorkers|Invalid option|Infinity/);
+    }
+    const longest = await workforce(['run', double, '--timeout', '2147483647', '-q'], { stdin: '1\n' });
+    assert.equal(longest.code, 0, longest.stderr);
+    assert.deepEqual(jsonLines(longest.stdout), [2]);
+  });
+
   it('--help and --version: exit 0', async () => {
     const help = await workforce(['run', '--help']);
     assert.equal(help.code, 0);

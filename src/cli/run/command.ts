@@ -1,5 +1,7 @@
 /** The `run` subcommand's flags (commander): parsed and checked into RunOptions, then handed to run(). */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { MAX_WORKERS } from '../../pool/options.js';
+import { MAX_DELAY } from '../../util/validate.js';
 import type { RunOptions } from './run.js';
 
 /** `workforce run …`; `action` gets the parsed options. */
@@ -11,10 +13,10 @@ export function runCommand(action: (options: RunOptions) => Promise<void>): Comm
     .option('-i, --input <file>', 'JSON Lines input, one task argument a line ("-": stdin)', '-')
     .option('-o, --output <file>', 'JSON Lines results, one line per succeeded input ("-": stdout)', '-')
     .addOption(new Option('-r, --runtime <runtime>', 'run tasks on worker threads or child processes').choices(['thread', 'process']).default('thread'))
-    .option('-w, --workers <n>', 'workers in the pool (default: the CPU count)', positive('--workers'))
-    .option('-c, --concurrency <n>', 'tasks one worker runs at once (for async work)', positive('--concurrency'), 1)
-    .option('-t, --timeout <ms>', 'fail a task that runs longer than this (its worker is replaced)', positive('--timeout'))
-    .option('--max-retries <n>', 'times a task is retried after its worker died (default 3)', atLeastZero('--max-retries'))
+    .option('-w, --workers <n>', 'workers in the pool (default: the CPU count)', integer('--workers', 1, MAX_WORKERS))
+    .option('-c, --concurrency <n>', 'tasks one worker runs at once (for async work)', integer('--concurrency', 1), 1)
+    .option('-t, --timeout <ms>', 'fail a task that runs longer than this (its worker is replaced)', integer('--timeout', 1, MAX_DELAY))
+    .option('--max-retries <n>', 'times a task is retried after its worker died (default 3)', integer('--max-retries', 0))
     .option('--serializer <name>', 'how tasks travel to workers: structured (default), json, cbor, or a Serializer module path')
     .option('--ordered', 'write results in input order (a bounded reorder buffer; unordered is faster)')
     .option('--spread', 'each line is a JSON array: the argument list of the call')
@@ -35,17 +37,14 @@ export function runCommand(action: (options: RunOptions) => Promise<void>): Comm
     });
 }
 
-function positive(flag: string): (value: string) => number {
-  return (value) => integer(flag, value, 1);
-}
-
-function atLeastZero(flag: string): (value: string) => number {
-  return (value) => integer(flag, value, 0);
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
-    throw new InvalidArgumentError(`${flag} takes a whole number ≥ ${min}, not ${JSON.stringify(value)}.`);
-  return n;
+/** A whole number from `min` to `max` (the pool's own limits: --workers MAX_WORKERS, --timeout the longest timer). */
+function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(`${flag} takes a whole number ${range}, not ${JSON.stringify(value)}.`);
+    }
+    return n;
+  };
 }
