@@ -36,6 +36,7 @@ const LONGEST = [
   'test/chaos/chaos.test.ts',
   'test/cli/readme-main-job.test.ts',
   'test/api/pack.test.ts',
+  'test/cli/worker-without-bullmq.test.ts',
   'test/worker/untrusted-worker.test.ts',
   'test/pool/bad-input.test.ts',
   'test/remote/calls.test.ts',
