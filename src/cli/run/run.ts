@@ -137,7 +137,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   } catch (error) {
     await writer.close();
     await endStream(errorsOut);
-    if (error instanceof ModuleLoadError) throw new CommandError(`workforce run: cannot load module ${modulePath}: ${error.message}`, ExitCode.MODULE);
+    if (error instanceof ModuleLoadError) throw new CommandError(`workforce run: cannot load module ${modulePath}: ${loadProblem(error)}`, ExitCode.MODULE);
     if (error instanceof InvalidOptionError) throw new CommandError(`workforce run: ${error.message}`, ExitCode.USAGE);
     throw error;
   }
@@ -285,7 +285,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   }
   let code: number = interrupted ? interruptCode : progress.tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
   if (fatal) {
-    progress.log(`workforce run: ${fatal instanceof MethodNotFoundError ? '' : `cannot load module ${modulePath}: `}${fatal.message}\n`);
+    progress.log(`workforce run: ${fatal instanceof MethodNotFoundError ? fatal.message : `cannot load module ${modulePath}: ${loadProblem(fatal)}`}\n`);
     code = ExitCode.MODULE;
   } else if (writer.error) {
     progress.log(`workforce run: cannot write the output: ${writer.error.message}\n`);
@@ -325,6 +325,14 @@ async function endStream(stream: Writable | undefined): Promise<void> {
 /** The module cannot answer any call (it does not load, or has no such --method): the run stops with exit 3. */
 function cannotServe(error: unknown): boolean {
   return error instanceof ModuleLoadError || error instanceof MethodNotFoundError;
+}
+
+/**
+ * Why the module cannot load, once: for a module that does not load, what its import threw (the
+ * pool's message, "Cannot load worker module X: …", would repeat the command's own words).
+ */
+function loadProblem(error: Error): string {
+  return error instanceof ModuleLoadError && error.phase === 'module' && error.cause !== undefined ? String(error.cause) : error.message;
 }
 
 function checkInputFile(path: string): void {
