@@ -160,6 +160,24 @@ describe('workforce run: failures and bad usage', () => {
     assert.match(stderr, /nope/);
   });
 
+  it('a bad --serializer: exit 2 naming it and what is wrong with it, not the module', async () => {
+    for (const [serializer, problem] of [
+      ['no-such-serializer', /--serializer no-such-serializer: no such file .*no-such-serializer \(a serializer is structured, json, cbor or/],
+      [double, /--serializer .*double\.mjs: .*double\.mjs is not a Serializer module/],
+      [cliFixture('broken.mjs'), /--serializer .*broken\.mjs: cannot load .*broken\.mjs: Error: this module is broken on purpose/],
+      // loads in the command, fails as the workers start
+      [
+        cliFixture('main-thread-serializer.mjs'),
+        /--serializer .*main-thread-serializer\.mjs: cannot load .*: Error: this serializer does not load in a worker thread/,
+      ],
+    ] as const) {
+      const { code, stderr } = await workforce(['run', double, '--serializer', serializer, '-q'], { stdin: '1\n' });
+      assert.equal(code, 2, `--serializer ${serializer}: ${stderr}`);
+      assert.match(stderr, problem);
+      assert.doesNotMatch(stderr, /cannot load module|Invalid option/);
+    }
+  });
+
   it('an unknown flag: exit 2 with a did-you-mean', async () => {
     const { code, stderr } = await workforce(['run', double, '--orderd']);
     assert.equal(code, 2);

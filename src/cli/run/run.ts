@@ -15,6 +15,7 @@ import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
 import { ModuleLoadError } from '../../errors/module-load-error.js';
 import { createPool, type ModulePool } from '../../pool/module-pool.js';
+import { isBuiltInSerializer, loadSerializer } from '../../serializer/resolve.js';
 import { CommandError, ExitCode } from '../exit-codes.js';
 import { type InputScan, scanInput } from './input-scan.js';
 import type { JournalHeader } from './journal.js';
@@ -96,6 +97,8 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
   if (outputFile && sameFile(inputFile, outputFile)) throw new CommandError('workforce run: --output is the --input file', ExitCode.USAGE);
   if (errorsFile && sameFile(inputFile, errorsFile)) throw new CommandError('workforce run: --errors is the --input file', ExitCode.USAGE);
   if (errorsFile && outputFile && sameFile(outputFile, errorsFile)) throw new CommandError('workforce run: --errors is the --output file', ExitCode.USAGE);
+  const serializer = serializerSpec(options.serializer, cwd);
+  await checkSerializer(options.serializer, serializer);
 
   const progress = new Progress(io.stderr, io.stderr.isTTY === true && !options.quiet, options.quiet);
   const scan = inputPath && (options.resume || (io.stderr.isTTY && !options.quiet)) ? await scanInput(inputPath, options.resume) : undefined;
@@ -132,7 +135,7 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
       concurrency: options.concurrency,
       timeout: options.timeout,
       maxRetries: options.maxRetries,
-      serializer: serializerSpec(options.serializer, cwd),
+      serializer,
     });
   } catch (error) {
     await writer.close();
@@ -284,7 +287,12 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     await pool.close();
   }
   let code: number = interrupted ? interruptCode : progress.tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
-  if (fatal) {
+  const badSerializer = fatal && serializerFailure(fatal);
+  if (badSerializer) {
+    // it loads here but not in the workers: bad usage all the same
+    progress.log(`workforce run: --serializer ${options.serializer}: ${serializerProblem(serializer ?? 'structured', badSerializer.cause)}\n`);
+    code = ExitCode.USAGE;
+  } else if (fatal) {
     progress.log(`workforce run: ${fatal instanceof MethodNotFoundError ? fatal.message : `cannot load module ${modulePath}: ${loadProblem(fatal)}`}\n`);
     code = ExitCode.MODULE;
   } else if (writer.error) {
@@ -386,6 +394,39 @@ function sameFile(a: FileId, b: FileId): boolean {
 function serializerSpec(spec: string | undefined, cwd: string): string | undefined {
   if (spec === undefined || spec === 'json' || spec === 'cbor' || spec === 'structured') return spec;
   return resolve(cwd, spec);
+}
+
+/**
+ * A --serializer module must load and export a Serializer: loaded here first (the pool loads it in
+ * this process too), so that a bad one is bad usage (exit 2), not a worker module that cannot load.
+ */
+async function checkSerializer(flag: string | undefined, spec: string | undefined): Promise<void> {
+  if (spec === undefined || isBuiltInSerializer(spec)) return;
+  const problem = existsSync(spec)
+    ? await loadSerializer(spec).then(
+        () => undefined,
+        (error: unknown) => serializerProblem(spec, error),
+      )
+    : `no such file ${spec} (a serializer is structured, json, cbor or the path of a Serializer module)`;
+  if (problem) throw new CommandError(`workforce run: --serializer ${flag}: ${problem}`, ExitCode.USAGE);
+}
+
+/** What is wrong with the serializer `spec`, from the error its loading failed with. */
+function serializerProblem(spec: string, error: unknown): string {
+  if (error instanceof InvalidOptionError) return `${spec} is not a Serializer module (its default export must be a class with encode() and decode() methods)`;
+  return `cannot load ${spec}: ${String(error)}`;
+}
+
+/**
+ * The pool's report of a serializer its workers could not load (a ModuleLoadError of phase
+ * 'serializer', the cause of the pool's giving up), if `fatal` is one; `cause` is what failed.
+ */
+function serializerFailure(fatal: Error): { cause: unknown } | undefined {
+  for (let error: unknown = fatal; error instanceof Error; error = error.cause) {
+    if (error instanceof ModuleLoadError && error.phase === 'serializer') return { cause: error.cause };
+    if (error instanceof InvalidOptionError && error.option === 'serializer') return { cause: error };
+  }
+  return undefined;
 }
 
 /** How many tasks the pool runs at once (the reorder buffer must hold more). */
