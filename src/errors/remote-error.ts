@@ -41,41 +41,55 @@ const MAX_CAUSE_DEPTH = 16;
  */
 export function serializeError(error: unknown): SerializedError {
   try {
-    return serializeAny(error, new Set(), 0);
+    return serializeAny(error, { path: new Set(), left: MAX_NODES }, 0, 0);
   } catch (failure) {
     // (a Proxy whose getPrototypeOf trap throws fails even `instanceof`)
     return { $error: true, name: 'Error', message: `A thrown value that could not be read: ${describeFailure(failure)}` };
   }
 }
 
-/** `seen`: the errors and objects being serialized around this one (a cycle leads back to one of them). */
-function serializeAny(error: unknown, seen: Set<unknown>, depth: number): SerializedError {
+/**
+ * Most errors and objects one serialized error holds (past it, '[truncated]'): errors that point to
+ * each other through fields would otherwise be expanded once per path, which doubles per level.
+ */
+const MAX_NODES = 1000;
+
+/** One serialization's walk: the errors and objects around the current one (a cycle leads back to one), and the nodes it may still take. */
+interface Walk {
+  readonly path: Set<unknown>;
+  left: number;
+}
+
+/** `causes`: how deep in the chain of causes; `depth`: how deep in fields (as plain()'s). */
+function serializeAny(error: unknown, walk: Walk, causes: number, depth: number): SerializedError {
   if (!(error instanceof Error)) return serializeThrownValue(error);
-  seen.add(error);
+  walk.left--;
+  walk.path.add(error);
   try {
-    return serializeFields(error, seen, depth);
+    return serializeFields(error, walk, causes, depth);
   } finally {
-    seen.delete(error);
+    walk.path.delete(error);
   }
 }
 
-function serializeFields(error: Error, seen: Set<unknown>, depth: number): SerializedError {
+function serializeFields(error: Error, walk: Walk, causes: number, depth: number): SerializedError {
   const props: Record<string, unknown> = {};
   for (const key of ownKeys(error)) {
     if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
-    define(props, key, plain(read(error, key), seen));
+    define(props, key, plain(read(error, key), walk, depth + 1));
   }
   // AggregateError keeps its errors in a non-enumerable own property
-  if (Object.hasOwn(error, 'errors') && !Object.hasOwn(props, 'errors')) define(props, 'errors', plain(read(error, 'errors'), seen));
+  if (Object.hasOwn(error, 'errors') && !Object.hasOwn(props, 'errors')) define(props, 'errors', plain(read(error, 'errors'), walk, depth + 1));
   const stack = read(error, 'stack');
   const out: SerializedError = { $error: true, name: text(read(error, 'name')), message: text(read(error, 'message')), props };
   if (typeof stack === 'string') out.stack = stack;
   if (typeof DOMException === 'function' && error instanceof DOMException) out.dom = true;
   const cause = read(error, 'cause');
   if (cause !== undefined) {
-    if (seen.has(cause)) out.cause = '[circular]';
-    else if (depth >= MAX_CAUSE_DEPTH) out.cause = '[cause chain too deep]';
-    else out.cause = cause instanceof Error ? serializeAny(cause, seen, depth + 1) : plain(cause, seen);
+    if (walk.path.has(cause)) out.cause = '[circular]';
+    else if (causes >= MAX_CAUSE_DEPTH) out.cause = '[cause chain too deep]';
+    else if (walk.left <= 0) out.cause = '[truncated]';
+    else out.cause = cause instanceof Error ? serializeAny(cause, walk, causes + 1, depth) : plain(cause, walk, depth + 1);
   }
   return out;
 }
@@ -86,7 +100,7 @@ function serializeFields(error: Error, seen: Set<unknown>, depth: number): Seria
  * the value itself is kept as `error.thrown`.
  */
 function serializeThrownValue(value: unknown): SerializedError {
-  const thrown = plain(value, new Set());
+  const thrown = plain(value, { path: new Set(), left: MAX_NODES });
   if (typeof thrown !== 'object' || thrown === null || Array.isArray(thrown)) {
     return { $error: true, name: 'Error', message: typeof value === 'string' ? value : safeString(value), props: { thrown } };
   }
@@ -188,23 +202,26 @@ function define(target: object, key: string, value: unknown, enumerable = true):
  * an Error inside (a field, an AggregateError's list) as a serialized error, rebuilt on arrival.
  * Never throws: an unreadable part is described, one that contains itself is '[circular]'.
  */
-function plain(value: unknown, seen: Set<unknown>, depth = 0): unknown {
+function plain(value: unknown, walk: Walk, depth = 0): unknown {
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? String(value) : value;
   }
-  if (seen.has(value)) return '[circular]';
+  if (walk.path.has(value)) return '[circular]';
   if (depth > 4) return '[Object]';
+  if (walk.left <= 0) return '[truncated]';
   try {
-    if (value instanceof Error) return serializeAny(value, seen, MAX_CAUSE_DEPTH - 1);
-    seen.add(value);
-    if (Array.isArray(value)) return value.map((v) => plain(v, seen, depth + 1));
+    // an error in a field: its own fields nest deeper, its causes are not followed
+    if (value instanceof Error) return serializeAny(value, walk, MAX_CAUSE_DEPTH, depth);
+    walk.left--;
+    walk.path.add(value);
+    if (Array.isArray(value)) return value.map((v) => plain(v, walk, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const key of ownKeys(value)) define(out, key, plain(read(value, key), seen, depth + 1));
+    for (const key of ownKeys(value)) define(out, key, plain(read(value, key), walk, depth + 1));
     return out;
   } catch (failure) {
     return `[unreadable: ${describeFailure(failure)}]`;
   } finally {
-    seen.delete(value);
+    walk.path.delete(value);
   }
 }
 

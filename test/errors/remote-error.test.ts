@@ -163,6 +163,26 @@ describe('serializeError on what user code throws: it never throws itself', () =
     assert.match(String((roundTrip(inField) as Error & { p: unknown }).p), /unreadable|could not be read/);
   });
 
+  it('errors pointing to each other through fields are not expanded once per path (that doubles per level)', () => {
+    // 40 levels, each error holding the next one twice: 2^40 paths, 41 errors
+    let next = new Error('bottom');
+    for (let i = 0; i < 40; i++) {
+      const error = new Error(`level ${i}`);
+      Object.assign(error, { a: next, b: next });
+      next = error;
+    }
+    const text = JSON.stringify(serializeError(next));
+    assert.ok(text.length < 500_000, `${text.length} characters`);
+    const back = deserializeError(JSON.parse(text)) as Error & { a: Error & { b: Error } };
+    assert.equal(back.message, 'level 39');
+    assert.ok(back.a instanceof Error && back.a.message === 'level 38', 'the first levels are kept');
+    assert.ok(back.a.b instanceof Error && back.a.b.message === 'level 37');
+    // a wide one is cut at a bound too
+    const wide = new Error('wide');
+    (wide as Error & { list: unknown[] }).list = Array.from({ length: 5000 }, (_, i) => ({ i }));
+    assert.ok(JSON.stringify(serializeError(wide)).includes('[truncated]'));
+  });
+
   it("an Error in a field and an AggregateError's errors come back as Errors", () => {
     const outer = new Error('outer');
     (outer as Error & { inner: Error }).inner = new RangeError('inner');

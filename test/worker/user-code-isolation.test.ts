@@ -45,6 +45,9 @@ for (const runtime of ALL) {
         await userError(pool.runMethod('thenThrows'), 'then threw');
         await userError(pool.runMethod('thenGetterThrows'), 'then getter threw');
         await userError(pool.runMethod('proxyThrows'), 'proxy trap threw');
+        // a promise's own then throwing (its species or constructor getter)
+        await userError(pool.runMethod('speciesThrows'), 'species getter threw');
+        await userError(pool.runMethod('constructorThrows'), 'constructor getter threw');
         assert.equal(await pool.runMethod('ping', 1), 1);
         assert.deepEqual(exits, []);
       } finally {

@@ -2,7 +2,6 @@
  * The worker-side queue of calls: the pool may send more calls than `concurrency` (pipelining),
  * they wait here in arrival order, and the results finished within one tick go back in one frame.
  */
-import { isPromise } from 'node:util/types';
 import { SerializationError } from '../../errors/serialization-error.js';
 import { TaskAbortedError } from '../../errors/task-aborted-error.js';
 import { onMicrotask } from '../../util/microtask.js';
@@ -18,7 +17,7 @@ import { RunningTask } from './task-context.js';
  */
 const FLUSH_AFTER = 2;
 
-/** A plain promise's own `then`: it calls back once, and later. */
+/** A promise's own `then`: it calls back once, and later. */
 const PROMISE_THEN = Promise.prototype.then;
 
 export class TaskRunner {
@@ -155,19 +154,26 @@ export class TaskRunner {
     // A thenable that is not a plain promise settles the task once, whatever it does (calls back
     // twice, throws), as `await` would have it, and never within this drain.
     const settled =
-      then === PROMISE_THEN && isPromise(result)
+      then === PROMISE_THEN
         ? (result as Promise<unknown>)
         : new Promise((resolve, reject) => (then as PromiseLike<unknown>['then']).call(result, resolve, reject));
-    settled.then(
-      (value) => {
-        this.#done(id, true, value);
-        this.drain();
-      },
-      (error) => {
-        this.#done(id, false, error);
-        this.drain();
-      },
-    );
+    try {
+      // a promise's own then may still throw: a subclass whose Symbol.species getter throws, a
+      // `constructor` getter that throws, a non-promise borrowing Promise.prototype.then —
+      // then nothing was registered, and the call rejects with it, as `await` would
+      settled.then(
+        (value) => {
+          this.#done(id, true, value);
+          this.drain();
+        },
+        (error) => {
+          this.#done(id, false, error);
+          this.drain();
+        },
+      );
+    } catch (error) {
+      this.#done(id, false, error);
+    }
   }
 
   #done(id: number, ok: boolean, value: unknown): void {
