@@ -54,7 +54,7 @@ export async function runQueueWorker(options: QueueWorkerOptions, io: QueueWorke
     server = new QueueServer(serve);
   } catch (error) {
     io.stderr.write(`workforce worker: ${(error as Error)?.message ?? String(error)}\n`);
-    return error instanceof InvalidOptionError ? EXIT_USAGE : EXIT_FAILURE;
+    return exitCodeOf(error);
   }
   const started = await startOrStop(server, signals, io);
   if (started !== 'started') return started;
@@ -123,10 +123,16 @@ async function startOrStop(server: QueueServer, signals: NodeJS.EventEmitter, io
     }
     io.stderr.write(`workforce worker: ${(first as Error)?.message ?? String(first)}\n`);
     await server.close({ drainTimeout: 0 }).catch(() => {});
-    return first instanceof ModuleLoadError ? EXIT_MODULE : first instanceof InvalidOptionError ? EXIT_USAGE : EXIT_FAILURE;
+    return exitCodeOf(first);
   } finally {
     clearTimeout(notice);
     signals.off('SIGTERM', onSignal);
     signals.off('SIGINT', onSignal);
   }
+}
+
+/** The exit code of a consumer that could not start with `error`. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ModuleLoadError) return EXIT_MODULE;
+  return error instanceof InvalidOptionError ? EXIT_USAGE : EXIT_FAILURE;
 }

@@ -49,6 +49,10 @@ describe('remote consumers', { skip, timeout: 90_000 }, () => {
       const broken = startConsumer(redis.url, 'broken', [...FAST, '--workers', '2'], fixture('syntax-error.mjs'));
       assert.equal(await broken.exited, 3, broken.stderr());
       assert.match(broken.stderr(), /cannot load|ModuleLoadError|SyntaxError/i);
+      // a module path that does not exist at all: the same (refused as the pool is made)
+      const missing = startConsumer(redis.url, 'broken', [...FAST, '--workers', '2'], fixture('no-such-module.mjs'));
+      assert.equal(await missing.exited, 3, missing.stderr());
+      assert.match(missing.stderr(), /no-such-module\.mjs/);
       const counts = await queue.getJobCounts('waiting', 'failed', 'active', 'completed');
       assert.deepEqual(counts, { waiting: 6, failed: 0, active: 0, completed: 0 });
       const healthy = startConsumer(redis.url, 'broken', [...FAST, '--workers', '2']);
