@@ -116,6 +116,21 @@ describe('workforce run: failures and bad usage', () => {
     assert.ok(jsonLines(stdout).length < 100, `ran ${jsonLines(stdout).length} lines after the failure at line 5`);
   });
 
+  it('an error of a worker outside any task (a timer that throws) is said on stderr; every line is still answered', async () => {
+    const dir = tmp();
+    const module = join(dir, 'timer-throws.mjs');
+    // line 1 answers at once and leaves a timer that throws while line 2 runs: that worker dies,
+    // line 2 runs again on a new one
+    writeFileSync(
+      module,
+      "export default async (n) => { if (n === 1) setTimeout(() => { throw new Error('thrown by a timer'); }, 5); else await new Promise((r) => setTimeout(r, 100)); return n; };\n",
+    );
+    const { code, stdout, stderr } = await workforce(['run', module, '-w', '1', '--ordered'], { stdin: numbers(3) });
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(jsonLines(stdout), [1, 2, 3]);
+    assert.match(stderr, /^workforce run: worker \d+: thrown by a timer$/m);
+  });
+
   it('a missing module: exit 3 naming it', async () => {
     const { code, stderr } = await workforce(['run', 'no/such/module.mjs'], { stdin: '1\n' });
     assert.equal(code, 3);

@@ -166,11 +166,14 @@ export async function run(options: RunOptions, io: RunIO = processIO): Promise<n
     input.destroy(); // ends a read that waits for input (stdin left open)
   };
   pool.once('online', () => started());
-  pool.on('error', () =>
+  pool.on('error', (worker: { id: number | string } | undefined, error: unknown) =>
     setImmediate(() => {
-      if (!pool.failure) return;
-      fatal ??= pool.failure;
-      stop();
+      if (pool.failure) {
+        fatal ??= pool.failure;
+        return stop();
+      }
+      // any other error of a worker (uncaught outside a task, a bad frame): said, never silent
+      progress.log(`workforce run: worker ${worker?.id ?? '?'}: ${error instanceof Error ? error.message : String(error)}\n`);
     }),
   );
   writer.onError = stop;
