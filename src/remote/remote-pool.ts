@@ -338,22 +338,26 @@ export class RemotePool<M = UntypedModule> {
       const serializer = this.#loaded;
       if (serializer) return this.#submit(serializer, method, args, single, options);
       // the first calls: their options are checked now, then they wait for the serializer to load
-      this.#check(options);
+      const timeout = this.#check(options);
+      const madeAt = performance.now();
+      return this.#afterLoad(options.signal, timeout, (serializer) => this.#submit(serializer, method, args, single, options, madeAt));
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#afterLoad(options.signal, (serializer) => this.#submit(serializer, method, args, single, options, true));
   }
 
   /**
    * A call made while the serializer loads, submitted once it has: it is accepted meanwhile
-   * (close() waits for it, close({ force }) refuses it) and its abort rejects it at once.
+   * (close() waits for it, close({ force }) refuses it), its abort rejects it at once, and its
+   * `timeout` runs from the call.
    */
-  #afterLoad(signal: AbortSignal | undefined, submit: (serializer: Serializer) => Promise<unknown>): Promise<unknown> {
+  #afterLoad(signal: AbortSignal | undefined, timeout: number, submit: (serializer: Serializer) => Promise<unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const onAbort = () => fail(new TaskAbortedError(signal?.reason));
+      const timer = timeout === Number.POSITIVE_INFINITY ? undefined : setTimeout(() => fail(new TimeoutError(timeout)), timeout);
       const leave = (): boolean => {
         if (!this.#loading.delete(fail)) return false;
+        clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         this.#checkIdle();
         return true;
@@ -405,9 +409,11 @@ export class RemotePool<M = UntypedModule> {
     args: unknown[],
     single: boolean,
     options: RemoteTaskOptions,
-    accepted = false,
+    /** When an accepted call was made (it waited for the serializer): its options were checked then, its timeout runs from then. */
+    madeAt?: number,
   ): Promise<unknown> {
-    const timeout = accepted ? this.#timeoutOf(options) : this.#check(options);
+    const timeout = madeAt === undefined ? this.#check(options) : this.#timeoutOf(options);
+    const left = madeAt === undefined ? timeout : Math.max(1, timeout - (performance.now() - madeAt));
     const { signal, jobId, priority } = options;
     // before anything reaches Redis: a value the serializer refuses, or one over the limit
     const data = callData(
@@ -427,7 +433,7 @@ export class RemotePool<M = UntypedModule> {
       if (calls) calls.push(call);
       else this.#pending.set(id, [call]);
       call.batch = this.#add({ name: method ?? 'default', data, opts, call });
-      if (timeout !== Number.POSITIVE_INFINITY) call.timer = setTimeout(() => this.#giveUp(call, new TimeoutError(timeout)), timeout);
+      if (timeout !== Number.POSITIVE_INFINITY) call.timer = setTimeout(() => this.#giveUp(call, new TimeoutError(timeout)), left);
       if (signal) {
         const onAbort = () => this.#giveUp(call, new TaskAbortedError(signal.reason));
         signal.addEventListener('abort', onAbort, { once: true });

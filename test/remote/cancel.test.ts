@@ -135,6 +135,19 @@ describe('remote cancellation', { skip, timeout: 90_000 }, () => {
     }
   });
 
+  it('a producer timeout runs from the call, also while the serializer loads', async () => {
+    // ser-slower takes 1 s to load, then sets a flag: the 100 ms timeout must come first
+    const slow = createRemotePool({ queue: 'unserved-4', connection: redis.url, serializer: fixture('ser-slower.mjs') });
+    try {
+      const error = await slow.addTask({ n: 1 }, { method: 'same', timeout: 100 }).catch((e: unknown) => e);
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.equal((globalThis as { __serSlowerLoaded?: boolean }).__serSlowerLoaded, undefined, 'timed out before the serializer had loaded');
+      assert.equal(slow.pending, 0);
+    } finally {
+      await slow.close({ force: true });
+    }
+  });
+
   it('abort while running: the task sees its signal, the call rejects at once, no retry', async () => {
     const file = join(tempDir(), 'log');
     const controller = new AbortController();
