@@ -54,9 +54,10 @@ export interface QueueServerCloseOptions {
 /** How a queue server's `close()` went. */
 export interface QueueServerCloseResult {
   /**
-   * True when Redis did not answer while closing, so its connections were closed by force: the
-   * results of jobs that finished during the drain, and hand-backs, may not have been recorded
-   * (those jobs return to the queue once their locks expire, and run again elsewhere).
+   * True when Redis did not answer while closing — a job's hand-back got no answer, or the
+   * connections had to be closed by force: the results of jobs that finished during the drain, and
+   * hand-backs, may not have been recorded (those jobs return to the queue once their locks
+   * expire, and run again elsewhere).
    */
   forced: boolean;
 }
@@ -88,6 +89,8 @@ export class QueueServer {
   readonly redisAddress: string;
   readonly #worker: Worker;
   readonly #cancels: CancelSubscriber;
+  /** A hand-back Redis did not answer (or refused): close() reports `forced`. */
+  #unanswered = false;
   /** The Redis clients of #worker (see ./clients.ts). */
   readonly #clients: OwnClients;
   readonly #serializers = new Map<string, Promise<Serializer>>();
@@ -225,7 +228,7 @@ export class QueueServer {
     this.#drained = true;
     clearTimeout(this.#drainTimer);
     // what is left is Redis's: the last results and hand-backs, then closing the connections
-    let forced = false;
+    let forced = this.#unanswered;
     if (!workerClosed && !(await within(closed, CLOSE_GRACE_MS))) {
       forced = true;
       debug('Redis does not answer: closing its connections by force');
@@ -415,10 +418,16 @@ export class QueueServer {
     running.stop = 'handed-back';
     const moved = running.job.moveToWait(running.token).then(
       () => debug('job %s handed back', running.job.id),
-      (error) => debug('job %s could not be handed back (its lock expires instead): %s', running.job.id, (error as Error)?.message),
+      (error) => {
+        debug('job %s could not be handed back (its lock expires instead): %s', running.job.id, (error as Error)?.message);
+        this.#unanswered = true;
+      },
     );
     // a Redis that does not answer does not keep the task running: its lock expires instead
-    if (!(await within(moved, CLOSE_GRACE_MS))) debug('job %s: no answer from Redis to its hand-back', running.job.id);
+    if (!(await within(moved, CLOSE_GRACE_MS))) {
+      debug('job %s: no answer from Redis to its hand-back', running.job.id);
+      this.#unanswered = true;
+    }
     this.#abort(running, new TaskAbortedError('the consumer is stopping; the job was handed back'));
   }
 }
