@@ -4,7 +4,7 @@
  * results as JSON Lines; see the README's "Command line" section for what each flag does.
  */
 import { once } from 'node:events';
-import { createReadStream, existsSync, fstatSync, type Stats, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -15,8 +15,8 @@ import { InvalidOptionError } from '../../errors/invalid-option-error.js';
 import { MethodNotFoundError } from '../../errors/method-not-found-error.js';
 import { ModuleLoadError } from '../../errors/module-load-error.js';
 import { createPool, type ModulePool } from '../../pool/module-pool.js';
-import { isBuiltInSerializer, loadSerializer } from '../../serializer/resolve.js';
 import { CommandError, ExitCode } from '../exit-codes.js';
+import { fileAt, sameFile, stdinFile } from './file-id.js';
 import { type InputScan, scanInput } from './input-scan.js';
 import type { JournalHeader } from './journal.js';
 import { isBlank, type Line, readLineChunks } from './lines.js';
@@ -24,6 +24,7 @@ import { openOutput } from './open-output.js';
 import { Progress } from './progress.js';
 import { errorRecord, resultRecord } from './records.js';
 import { Reorder } from './reorder.js';
+import { checkSerializer, serializerFailure, serializerProblem, serializerSpec } from './serializer-flag.js';
 
 export interface RunOptions {
   module: string;
@@ -357,79 +358,6 @@ function checkInputFile(path: string): void {
     );
   }
   if (stats.isDirectory()) throw new CommandError(`workforce run: the input ${path} is a directory`, ExitCode.USAGE);
-}
-
-/** A file the run reads or writes: its path (none for stdin), and its stats when it exists (links followed). */
-interface FileId {
-  path?: string;
-  stats?: Stats;
-}
-
-function fileAt(path: string): FileId {
-  try {
-    return { path, stats: statSync(path) };
-  } catch {
-    return { path }; // not there yet (or not reachable: opening it says why)
-  }
-}
-
-/** stdin, when it is a file descriptor (`< in.jsonl`). */
-function stdinFile(stdin: Readable): FileId {
-  const fd = (stdin as { fd?: unknown }).fd;
-  if (typeof fd !== 'number') return {};
-  try {
-    return { stats: fstatSync(fd) };
-  } catch {
-    return {};
-  }
-}
-
-/**
- * One regular file under two names (same device and inode: a symlink, a hard link, another
- * spelling), or one path not created yet. Devices (`/dev/null`, `/dev/stdout`) may be named twice.
- */
-function sameFile(a: FileId, b: FileId): boolean {
-  if (a.stats && b.stats) return a.stats.isFile() && a.stats.dev === b.stats.dev && a.stats.ino === b.stats.ino;
-  return a.path !== undefined && a.path === b.path;
-}
-
-/** A serializer name as is; anything else is a path, relative to the working directory. */
-function serializerSpec(spec: string | undefined, cwd: string): string | undefined {
-  if (spec === undefined || spec === 'json' || spec === 'cbor' || spec === 'structured') return spec;
-  return resolve(cwd, spec);
-}
-
-/**
- * A --serializer module must load and export a Serializer: loaded here first (the pool loads it in
- * this process too), so that a bad one is bad usage (exit 2), not a worker module that cannot load.
- */
-async function checkSerializer(flag: string | undefined, spec: string | undefined): Promise<void> {
-  if (spec === undefined || isBuiltInSerializer(spec)) return;
-  const problem = existsSync(spec)
-    ? await loadSerializer(spec).then(
-        () => undefined,
-        (error: unknown) => serializerProblem(spec, error),
-      )
-    : `no such file ${spec} (a serializer is structured, json, cbor or the path of a Serializer module)`;
-  if (problem) throw new CommandError(`workforce run: --serializer ${flag}: ${problem}`, ExitCode.USAGE);
-}
-
-/** What is wrong with the serializer `spec`, from the error its loading failed with. */
-function serializerProblem(spec: string, error: unknown): string {
-  if (error instanceof InvalidOptionError) return `${spec} is not a Serializer module (its default export must be a class with encode() and decode() methods)`;
-  return `cannot load ${spec}: ${String(error)}`;
-}
-
-/**
- * The pool's report of a serializer its workers could not load (a ModuleLoadError of phase
- * 'serializer', the cause of the pool's giving up), if `fatal` is one; `cause` is what failed.
- */
-function serializerFailure(fatal: Error): { cause: unknown } | undefined {
-  for (let error: unknown = fatal; error instanceof Error; error = error.cause) {
-    if (error instanceof ModuleLoadError && error.phase === 'serializer') return { cause: error.cause };
-    if (error instanceof InvalidOptionError && error.option === 'serializer') return { cause: error };
-  }
-  return undefined;
 }
 
 /** How many tasks the pool runs at once (the reorder buffer must hold more). */
