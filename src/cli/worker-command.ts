@@ -3,19 +3,14 @@
  * logic is runQueueWorker in remote/; this file only reads the command line).
  */
 import { availableParallelism } from 'node:os';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { Runtime } from '../pool/module-pool.js';
+import { MAX_WORKERS } from '../pool/options.js';
 import type { QueueWorkerIo } from '../remote/queue-worker.js';
+import { MAX_DELAY } from '../util/validate.js';
 import { ExitCode } from './exit-codes.js';
-
-function whole(min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-    return n;
-  };
-}
+import { integer } from './flags.js';
 
 /** The `worker` command (commander), for mounting under `workforce`: its action resolves `done` with the exit code. */
 export function workerProgram(io: QueueWorkerIo, done: (code: number) => void): Command {
@@ -26,19 +21,19 @@ export function workerProgram(io: QueueWorkerIo, done: (code: number) => void): 
     .requiredOption('--module <file>', 'worker module')
     .option('--method <name>', 'export called for jobs that name none (default: the default export)')
     .addOption(new Option('--runtime <runtime>', 'thread or process').choices(['thread', 'process']).default('thread'))
-    .option('--workers <n>', 'workers in the local pool (default: CPU count)', whole(1))
-    .option('--concurrency <n>', 'calls one worker runs at once', whole(1))
-    .option('--timeout <ms>', 'ms a call may run on this machine before TimeoutError', whole(1))
-    .option('--max-retries <n>', 'extra attempts after a crash or timeout', whole(0))
+    .option('--workers <n>', 'workers in the local pool (default: CPU count)', integer('--workers', 1, MAX_WORKERS))
+    .option('--concurrency <n>', 'calls one worker runs at once', integer('--concurrency', 1))
+    .option('--timeout <ms>', 'ms a call may run on this machine before TimeoutError', integer('--timeout', 1, MAX_DELAY))
+    .option('--max-retries <n>', 'extra attempts after a crash or timeout', integer('--max-retries', 0))
     .option(
       '--serializer <spec>',
       "serializer between this process and its workers: 'cbor' (default: Buffer, Map, Date survive), 'json', 'structured' or the absolute path of a Serializer module (then also the one of producers using it)",
       'cbor',
     )
-    .option('--drain-timeout <ms>', 'ms running jobs get after SIGTERM/SIGINT before they are handed back', whole(0), 30_000)
-    .option('--lock-duration <ms>', 'ms a job lock lasts (renewed while it runs)', whole(100))
-    .option('--stalled-interval <ms>', 'ms between checks for jobs whose consumer was lost', whole(100))
-    .option('--max-stalled-count <n>', 'times a job may lose its consumer before it fails', whole(0))
+    .option('--drain-timeout <ms>', 'ms running jobs get after SIGTERM/SIGINT before they are handed back', integer('--drain-timeout', 0, MAX_DELAY), 30_000)
+    .option('--lock-duration <ms>', 'ms a job lock lasts (renewed while it runs)', integer('--lock-duration', 100, MAX_DELAY))
+    .option('--stalled-interval <ms>', 'ms between checks for jobs whose consumer was lost', integer('--stalled-interval', 100, MAX_DELAY))
+    .option('--max-stalled-count <n>', 'times a job may lose its consumer before it fails', integer('--max-stalled-count', 0))
     .option('--prefix <prefix>', 'BullMQ key prefix')
     .action(async (flags) => {
       // loaded only now: it needs bullmq and ioredis (optional peer dependencies), --help does not

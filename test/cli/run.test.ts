@@ -227,6 +227,19 @@ describe('workforce run: failures and bad usage', () => {
       assert.match(stderr, range);
       assert.doesNotMatch(stderr, /numberOfWorkers|Invalid option|Infinity/);
     }
+    // workforce worker's flags the same way (refused before Redis or bullmq are needed)
+    for (const [flag, range] of [
+      ['--workers', /--workers takes a whole number from 1 to \d+, not "99999999999"/],
+      ['--timeout', /--timeout takes a whole number from 1 to 2147483647, not "99999999999"/],
+      ['--drain-timeout', /--drain-timeout takes a whole number from 0 to 2147483647, not "99999999999"/],
+      ['--lock-duration', /--lock-duration takes a whole number from 100 to 2147483647, not "99999999999"/],
+    ] as const) {
+      const args = ['worker', '--queue', 'q', '--redis', 'redis://127.0.0.1:1', '--module', double, flag, '99999999999'];
+      const { code, stderr } = await workforce(args);
+      assert.equal(code, 2, `worker ${flag}: ${stderr}`);
+      assert.match(stderr, range);
+      assert.doesNotMatch(stderr, /numberOfWorkers|Invalid option|Infinity/);
+    }
     const longest = await workforce(['run', double, '--timeout', '2147483647', '-q'], { stdin: '1\n' });
     assert.equal(longest.code, 0, longest.stderr);
     assert.deepEqual(jsonLines(longest.stdout), [2]);

@@ -1,7 +1,8 @@
 /** The `run` subcommand's flags (commander): parsed and checked into RunOptions, then handed to run(). */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { MAX_WORKERS } from '../../pool/options.js';
 import { MAX_DELAY } from '../../util/validate.js';
+import { integer } from '../flags.js';
 import type { RunOptions } from './run.js';
 
 /** `workforce run …`; `action` gets the parsed options. */
@@ -35,16 +36,4 @@ export function runCommand(action: (options: RunOptions) => Promise<void>): Comm
         ...{ ordered: !!ordered, spread: !!spread, withInput: !!withInput, failFast: !!failFast, resume: !!resume, quiet: !!quiet },
       });
     });
-}
-
-/** A whole number from `min` to `max` (the pool's own limits: --workers MAX_WORKERS, --timeout the longest timer). */
-function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-      throw new InvalidArgumentError(`${flag} takes a whole number ${range}, not ${JSON.stringify(value)}.`);
-    }
-    return n;
-  };
 }
