@@ -85,7 +85,8 @@ export class ModulePool<M = UntypedModule> {
   runWith<R = unknown>(options: (TaskOptions & { method?: string }) | null, ...args: DynamicArgs<M>): Promise<R>;
   runWith(options: (TaskOptions & { method?: string }) | null, ...args: unknown[]): Promise<unknown> {
     options ??= {};
-    if (typeof options !== 'object' || Array.isArray(options)) return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    const notOptions = badOptions(options);
+    if (notOptions) return Promise.reject(notOptions);
     const { method, ...taskOptions } = options;
     const bad = method === undefined ? undefined : badMethod(method);
     if (bad) return Promise.reject(bad);
@@ -102,7 +103,8 @@ export class ModulePool<M = UntypedModule> {
   addTask<R = unknown>(arg: DynamicArg<M>, options?: (TaskOptions & { method?: string }) | null): Promise<R>;
   addTask(arg: unknown, options: (TaskOptions & { method?: string }) | null = {}): Promise<unknown> {
     options ??= {};
-    if (typeof options !== 'object' || Array.isArray(options)) return Promise.reject(new InvalidOptionError('options', options, 'an object of task options'));
+    const notOptions = badOptions(options);
+    if (notOptions) return Promise.reject(notOptions);
     const unknown = unknownOption(options, ADD_TASK_OPTION_NAMES, 'addTask');
     if (unknown) return Promise.reject(unknown);
     const { method, ...taskOptions } = options;
@@ -292,6 +294,11 @@ function mapIterator<I, T>(source: InputSource<I>, map: (item: I) => T): AsyncIt
   };
 }
 
+/** Per-call options that are no options object (an array included: destructuring would take it for one). */
+function badOptions(options: unknown): InvalidOptionError | undefined {
+  if (typeof options !== 'object' || Array.isArray(options)) return new InvalidOptionError('options', options, 'an object of task options');
+  return undefined;
+}
 /** A method name is a non-empty string (the module's exports are looked up by it in the worker). */
 function badMethod(method: unknown): InvalidOptionError | undefined {
   if (typeof method !== 'string' || method === '') return new InvalidOptionError('method', method, 'the name of an exported function');

@@ -19,7 +19,11 @@ const debug = createDebug('workforce:redis');
 export function openRedis(connection: ConnectionOptions, { blocking = true, lazy = false } = {}): Redis {
   const given = connection as { duplicate?: (override?: RedisOptions) => unknown };
   const own: RedisOptions = { ...(blocking ? { maxRetriesPerRequest: null } : {}), ...(lazy ? { lazyConnect: true } : {}) };
-  const redis = typeof given.duplicate === 'function' ? (given.duplicate(own) as Redis) : new Redis({ ...(connection as RedisOptions), ...own });
+  return quiet(typeof given.duplicate === 'function' ? (given.duplicate(own) as Redis) : new Redis({ ...(connection as RedisOptions), ...own }));
+}
+
+/** Connection trouble is retried by ioredis and logged: never an uncaught 'error'. */
+function quiet(redis: Redis): Redis {
   redis.on('error', (error: Error) => debug('redis error: %s', error.message));
   return redis;
 }
@@ -66,8 +70,7 @@ export class OwnClients {
     this.#all.push(client);
     const duplicate = client.duplicate.bind(client);
     client.duplicate = ((override?: RedisOptions) => {
-      const copy = duplicate({ ...override, lazyConnect: false });
-      copy.on('error', (error: Error) => debug('redis error: %s', error.message));
+      const copy = quiet(duplicate({ ...override, lazyConnect: false }));
       this.#own(copy);
       return copy;
     }) as Redis['duplicate'];

@@ -173,7 +173,7 @@ export class RemotePool<M = UntypedModule> {
     if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
       throw new InvalidOptionError('prefix', options.prefix, 'a key prefix');
     this.#prefix = options.prefix;
-    const prefix = this.#prefix ? { prefix: this.#prefix } : {};
+    const prefix = this.#prefixOption;
     // a Queue's commands fail after ioredis's retries (an add then rejects its call); QueueEvents blocks, as BullMQ requires
     this.#clients = new OwnClients(this.#connection);
     this.#queue = new Queue(this.queueName, { connection: this.#clients.open({ blocking: false }), ...prefix });
@@ -214,11 +214,16 @@ export class RemotePool<M = UntypedModule> {
     }
   }
 
+  /** `{ prefix }` for BullMQ's constructors, or nothing (BullMQ's default). */
+  get #prefixOption(): { prefix?: string } {
+    return this.#prefix ? { prefix: this.#prefix } : {};
+  }
+
   #producer(): QueueEventsProducer {
     if (!this.#markers) {
       this.#markers = new QueueEventsProducer(this.queueName, {
         connection: this.#clients.open({ blocking: true }),
-        ...(this.#prefix ? { prefix: this.#prefix } : {}),
+        ...this.#prefixOption,
       });
       this.#markers.on('error', (error) => debug('markers error: %s', error.message));
     }
